@@ -1,0 +1,62 @@
+package encrypted
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/sfnkit/sfnkit/constructs/nag"
+)
+
+// NewTopic creates an SNS topic encrypted with key that refuses publishes
+// not made over TLS.
+func NewTopic(scope constructs.Construct, id string, key awskms.IKey, displayName string) awssns.Topic {
+	return awssns.NewTopic(scope, jsii.String(id), &awssns.TopicProps{
+		DisplayName: jsii.String(displayName),
+		MasterKey:   key,
+		EnforceSSL:  jsii.Bool(true),
+	})
+}
+
+// QueueProps configures NewQueue.
+type QueueProps struct {
+	// Key encrypts the messages. Required.
+	Key awskms.IKey
+	// VisibilityTimeout is how long a received message stays hidden. If nil, 30 seconds.
+	VisibilityTimeout awscdk.Duration
+	// Retention is how long a message is kept. If nil, 4 days; the
+	// dead-letter queue keeps messages for the maximum, 14 days.
+	Retention awscdk.Duration
+	// MaxReceiveCount is how many receives send a message to the dead-letter
+	// queue. If zero, 5.
+	MaxReceiveCount float64
+}
+
+// NewQueue creates an SQS queue and its dead-letter queue, both encrypted
+// with the key and TLS-only. It returns the queue and the dead-letter queue.
+func NewQueue(scope constructs.Construct, id string, props *QueueProps) (awssqs.Queue, awssqs.Queue) {
+	maxReceive := props.MaxReceiveCount
+	if maxReceive == 0 {
+		maxReceive = 5
+	}
+	dlq := awssqs.NewQueue(scope, jsii.String(id+"DeadLetters"), &awssqs.QueueProps{
+		Encryption:          awssqs.QueueEncryption_KMS,
+		EncryptionMasterKey: props.Key,
+		EnforceSSL:          jsii.Bool(true),
+		RetentionPeriod:     awscdk.Duration_Days(jsii.Number(14)),
+	})
+	queue := awssqs.NewQueue(scope, jsii.String(id), &awssqs.QueueProps{
+		Encryption:          awssqs.QueueEncryption_KMS,
+		EncryptionMasterKey: props.Key,
+		EnforceSSL:          jsii.Bool(true),
+		VisibilityTimeout:   props.VisibilityTimeout,
+		RetentionPeriod:     props.Retention,
+		DeadLetterQueue:     &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(maxReceive)},
+	})
+	nag.Suppress(dlq, "Serverless-SQSRedrivePolicy", "This is the dead-letter queue of "+id+"; messages end here for inspection.")
+	nag.Suppress(dlq, "AwsSolutions-SQS3", "This is the dead-letter queue of "+id+"; messages end here for inspection.")
+	return queue, dlq
+}

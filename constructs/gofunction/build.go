@@ -1,0 +1,262 @@
+package gofunction
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// The Lambda target and the flags that make a build reproducible: the same
+// sources and toolchain give the same bytes, so an unchanged handler keeps
+// its asset hash and never shows up in `cdk diff`.
+var (
+	targetEnv  = []string{"GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0"}
+	buildFlags = []string{"-trimpath", "-tags", "lambda.norpc", "-ldflags=-s -w -buildid=", "-buildvcs=false"}
+)
+
+// BuildError is a handler that cannot be built; its message names the Entry
+// prop, what is wrong and how to fix it.
+type BuildError struct {
+	Entry  string
+	Reason string
+}
+
+func (e *BuildError) Error() string {
+	return fmt.Sprintf("gofunction: Props.Entry %q %s", e.Entry, e.Reason)
+}
+
+// Package describes a handler's main package.
+type Package struct {
+	ImportPath string
+	Dir        string
+	ModuleRoot string
+}
+
+// Resolve finds the main package named by entry, an import path or a
+// directory relative to the current Go module's root.
+func Resolve(entry string) (Package, error) {
+	if strings.TrimSpace(entry) == "" {
+		return Package{}, &BuildError{Entry: entry, Reason: "is empty: set it to the handler's main package, e.g. \"./lambdas/cmd/validate-order\""}
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return Package{}, &BuildError{Entry: entry, Reason: err.Error()}
+	}
+	out, err := goCommand(root, "list", "-f", "{{.Name}}\t{{.ImportPath}}\t{{.Dir}}", entry)
+	if err != nil {
+		return Package{}, &BuildError{Entry: entry, Reason: "is not a Go package that builds: " + err.Error() +
+			"; point it at a directory or import path holding the handler's package main"}
+	}
+	fields := strings.Split(strings.TrimSpace(out), "\t")
+	if len(fields) != 3 {
+		return Package{}, &BuildError{Entry: entry, Reason: "matched several packages (" + strings.TrimSpace(out) + "); name exactly one"}
+	}
+	if fields[0] != "main" {
+		return Package{}, &BuildError{Entry: entry, Reason: fmt.Sprintf("is package %s, not a main package: point it at the package whose main calls lambda.Start", fields[0])}
+	}
+	return Package{ImportPath: fields[1], Dir: fields[2], ModuleRoot: root}, nil
+}
+
+var (
+	buildsMu sync.Mutex
+	builds   = map[string]string{} // import path → asset directory, per process
+)
+
+// Build compiles pkg for Lambda (linux/arm64, static) into a directory that
+// holds only the executable "bootstrap", and returns the directory.
+//
+// The directory is <module root>/.build/gofunction/<import path>. A stamp
+// beside it records a fingerprint of everything the build reads (toolchain,
+// flags, the module's own source files, dependency versions); when it
+// matches, nothing is rebuilt. A rebuild that produces identical bytes leaves
+// the existing file untouched. Builds write to a temporary file and rename
+// it, so concurrent synths (parallel test packages) never see a partial file.
+func Build(pkg Package) (string, error) {
+	buildsMu.Lock()
+	defer buildsMu.Unlock()
+	if dir, ok := builds[pkg.ImportPath]; ok {
+		return dir, nil
+	}
+	dir := filepath.Join(pkg.ModuleRoot, ".build", "gofunction", filepath.FromSlash(pkg.ImportPath))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	binary := filepath.Join(dir, "bootstrap")
+	stamp := dir + ".stamp"
+
+	fingerprint, err := Fingerprint(pkg)
+	if err != nil {
+		return "", err
+	}
+	if previous, err := os.ReadFile(stamp); err == nil && string(previous) == fingerprint && fileExists(binary) {
+		builds[pkg.ImportPath] = dir
+		return dir, nil
+	}
+
+	tmp, err := os.CreateTemp(filepath.Dir(dir), ".bootstrap-*")
+	if err != nil {
+		return "", err
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	args := append([]string{"build"}, buildFlags...)
+	args = append(args, "-o", tmp.Name(), pkg.ImportPath)
+	if _, err := goCommand(pkg.ModuleRoot, args...); err != nil {
+		return "", &BuildError{Entry: pkg.ImportPath, Reason: "does not compile for linux/arm64: " + err.Error()}
+	}
+	if !sameContent(tmp.Name(), binary) {
+		if err := os.Chmod(tmp.Name(), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.Rename(tmp.Name(), binary); err != nil {
+			return "", err
+		}
+	}
+	if err := writeAtomically(stamp, []byte(fingerprint)); err != nil {
+		return "", err
+	}
+	builds[pkg.ImportPath] = dir
+	return dir, nil
+}
+
+// Fingerprint hashes what a build of pkg depends on. Packages of the main
+// module (and directory replacements) are hashed by content; packages from
+// the module cache by module path and version, which pins their content.
+func Fingerprint(pkg Package) (string, error) {
+	out, err := goCommand(pkg.ModuleRoot, "list", "-deps", "-f",
+		`{{if not .Standard}}{{.ImportPath}}	{{with .Module}}{{.Path}}@{{.Version}}{{with .Replace}}=>{{.Path}}@{{.Version}}{{end}}{{end}}	{{.Dir}}	{{join .GoFiles ","}},{{join .EmbedFiles ","}}{{end}}`,
+		pkg.ImportPath)
+	if err != nil {
+		return "", &BuildError{Entry: pkg.ImportPath, Reason: "dependencies cannot be listed: " + err.Error()}
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\n%s\n", runtime.Version(), strings.Join(targetEnv, " "), strings.Join(buildFlags, " "))
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	sort.Strings(lines)
+	for _, line := range lines {
+		fields := strings.Split(line, "\t")
+		if len(fields) != 4 {
+			continue
+		}
+		importPath, module, dir, files := fields[0], fields[1], fields[2], fields[3]
+		fmt.Fprintf(h, "%s %s\n", importPath, module)
+		if module == "" || strings.HasSuffix(module, "@") { // main module or a directory replacement
+			for _, name := range strings.Split(files, ",") {
+				if name == "" {
+					continue
+				}
+				if err := hashFile(h, filepath.Join(dir, name)); err != nil {
+					return "", err
+				}
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// goCommand runs the go tool for the Lambda target in dir and returns its
+// standard output; on failure the error carries the tool's diagnostics.
+func goCommand(dir string, args ...string) (string, error) {
+	cmd := exec.Command(goBinary(), args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), targetEnv...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return "", fmt.Errorf("%s", firstLines(msg, 8))
+	}
+	return stdout.String(), nil
+}
+
+// goBinary prefers the toolchain that built this program, so synth uses the
+// same Go version as the app; it falls back to "go" on PATH.
+func goBinary() string {
+	candidate := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if fileExists(candidate) {
+		return candidate
+	}
+	return "go"
+}
+
+var moduleRootCache struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+func moduleRoot() (string, error) {
+	moduleRootCache.once.Do(func() {
+		out, err := exec.Command(goBinary(), "env", "GOMOD").Output()
+		gomod := strings.TrimSpace(string(out))
+		switch {
+		case err != nil:
+			moduleRootCache.err = fmt.Errorf("cannot be resolved: `go env GOMOD` failed: %v", err)
+		case gomod == "" || gomod == os.DevNull:
+			moduleRootCache.err = fmt.Errorf("cannot be resolved: synthesize from inside the Go module that contains the handler")
+		default:
+			moduleRootCache.dir = filepath.Dir(gomod)
+		}
+	})
+	return moduleRootCache.dir, moduleRootCache.err
+}
+
+// firstLines keeps tool output short enough to read in a synth error.
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = append(lines[:n], "…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func hashFile(w io.Writer, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fmt.Fprintf(w, "%s\n", filepath.Base(path))
+	_, err = io.Copy(w, f)
+	return err
+}
+
+func sameContent(a, b string) bool {
+	x, err := os.ReadFile(a)
+	if err != nil {
+		return false
+	}
+	y, err := os.ReadFile(b)
+	return err == nil && bytes.Equal(x, y)
+}
+
+func writeAtomically(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".stamp-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	tmp.Close()
+	return os.Rename(tmp.Name(), path)
+}
+
+func fileExists(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && !info.IsDir()
+}

@@ -1,0 +1,27 @@
+// Package nag records why a cdk-nag rule does not apply to a resource. Every
+// suppression in this project goes through Suppress, so each one carries its
+// reason in the template's metadata, where reviewers and auditors read it.
+package nag
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+)
+
+// Suppress exempts construct and its children from rule for the findings
+// listed in appliesTo (all of them if none is listed). A string in
+// appliesTo matches a finding exactly; a cdknag.RegexAppliesTo by pattern.
+func Suppress(construct constructs.IConstruct, rule, reason string, appliesTo ...interface{}) {
+	s := &cdknag.NagPackSuppression{Id: jsii.String(rule), Reason: jsii.String(reason)}
+	if len(appliesTo) > 0 {
+		s.AppliesTo = &appliesTo
+	}
+	cdknag.NagSuppressions_AddResourceSuppressions(construct, &[]*cdknag.NagPackSuppression{s}, jsii.Bool(true))
+}
+
+// Pattern matches findings by regular expression, for Suppress; regex is
+// written as cdk-nag expects it, between slashes: "/^Resource::.*$/".
+func Pattern(regex string) interface{} {
+	return &cdknag.RegexAppliesTo{Regex: jsii.String(regex)}
+}

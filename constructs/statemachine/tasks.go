@@ -1,0 +1,96 @@
+package statemachine
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctionstasks"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/sfnkit/sfnkit/constructs/gofunction"
+	"github.com/sfnkit/sfnkit/workflows/retry"
+)
+
+// taskTimeoutMargin is added to a function's timeout for the task's, so the
+// function's own timeout (reported as Sandbox.Timedout) fires first.
+const taskTimeoutMargin = 5 * time.Second
+
+// LambdaTaskProps configures NewLambdaTask.
+type LambdaTaskProps struct {
+	// Function is the Go function to invoke. Required.
+	Function *gofunction.Function
+	// Payload is the event sent to the function. If nil, the state's input.
+	Payload awsstepfunctions.TaskInput
+	// ResultPath is where the function's result goes in the state's output.
+	// If empty, "$": the result replaces the input.
+	ResultPath string
+	// Timeout is the task's timeout. If zero, the function's timeout plus
+	// five seconds; a value shorter than the function's is refused.
+	Timeout time.Duration
+	// Comment documents the state. If empty, none.
+	Comment string
+	// RetryPolicy makes the retrier of retry.LambdaServiceErrors. If nil,
+	// retry.Standard; compensations pass retry.Compensation.
+	RetryPolicy func(errors ...string) *awsstepfunctions.RetryProps
+}
+
+// Validate reports a prop that would make the task unsafe, naming the prop,
+// the value and the fix.
+func (p *LambdaTaskProps) Validate(id string) error {
+	if p == nil || p.Function == nil {
+		return fmt.Errorf("statemachine: LambdaTaskProps.Function of task %q is nil: pass the *gofunction.Function to invoke", id)
+	}
+	if p.Timeout != 0 && p.Timeout < p.Function.Timeout {
+		return fmt.Errorf("statemachine: LambdaTaskProps.Timeout of task %q is %v, shorter than its function's timeout %v: "+
+			"the task would give up on invocations still running; set at least %v or 0 for the default",
+			id, p.Timeout, p.Function.Timeout, p.Function.Timeout)
+	}
+	return nil
+}
+
+// NewLambdaTask invokes a Go function with the project's defaults: the
+// function's own result as the task's result (no invocation metadata), a
+// timeout no shorter than the function's, and a retry of
+// retry.LambdaServiceErrors (the standard policy unless RetryPolicy says). The Catch is the workflow's to add; StateMachine
+// refuses to synthesize a Task without one.
+func NewLambdaTask(scope constructs.Construct, id string, props *LambdaTaskProps) awsstepfunctionstasks.LambdaInvoke {
+	if err := props.Validate(id); err != nil {
+		panic(err)
+	}
+	timeout := props.Timeout
+	if timeout == 0 {
+		timeout = props.Function.Timeout + taskTimeoutMargin
+	}
+	resultPath := props.ResultPath
+	if resultPath == "" {
+		resultPath = "$"
+	}
+	var comment *string
+	if props.Comment != "" {
+		comment = jsii.String(props.Comment)
+	}
+	task := awsstepfunctionstasks.NewLambdaInvoke(scope, jsii.String(id), &awsstepfunctionstasks.LambdaInvokeProps{
+		LambdaFunction:           props.Function.Function,
+		Payload:                  props.Payload,
+		PayloadResponseOnly:      jsii.Bool(true),
+		RetryOnServiceExceptions: jsii.Bool(false), // replaced by the standard retry below
+		ResultPath:               jsii.String(resultPath),
+		TaskTimeout:              awsstepfunctions.Timeout_Duration(awscdk.Duration_Seconds(jsii.Number(timeout.Seconds()))),
+		Comment:                  comment,
+	})
+	policy := props.RetryPolicy
+	if policy == nil {
+		policy = retry.Standard
+	}
+	task.AddRetry(policy(retry.LambdaServiceErrors...))
+	return task
+}
+
+// ServiceTaskTimeout is the timeout for a direct service integration
+// (DynamoDB, SNS, SQS) that answers in milliseconds.
+func ServiceTaskTimeout() awsstepfunctions.Timeout {
+	return awsstepfunctions.Timeout_Duration(awscdk.Duration_Seconds(jsii.Number(30)))
+}
