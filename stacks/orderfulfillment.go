@@ -1,0 +1,32 @@
+package stacks
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/sfnkit/sfnkit/constructs/orderfulfillment"
+)
+
+// OrderFulfillmentStack deploys the order-fulfillment workflow.
+type OrderFulfillmentStack struct {
+	awscdk.Stack
+	Workflow *orderfulfillment.OrderFulfillment
+}
+
+// NewOrderFulfillmentStack defines the stack and its outputs.
+func NewOrderFulfillmentStack(scope constructs.Construct, id string, cfg Config) *OrderFulfillmentStack {
+	stack := awscdk.NewStack(scope, jsii.String(id), cfg.stackProps("Order fulfillment: saga with approval by task token"))
+	wf := orderfulfillment.New(stack, "OrderFulfillment", &orderfulfillment.Props{
+		RemovalPolicy: cfg.removalPolicy(),
+	})
+	output(stack, "StateMachineArn", wf.StateMachine.StateMachineArn(), "ARN of the order-fulfillment state machine")
+	output(stack, "ApiUrl", wf.Api.RestApi.Url(), "Base URL of the orders API (POST /orders, POST /approvals; SigV4 auth)")
+	output(stack, "ApprovalQueueUrl", wf.ApprovalQueue.QueueUrl(), "Queue of approval requests, each carrying its task token")
+	output(stack, "AlarmTopicArn", wf.StateMachine.AlarmTopic.TopicArn(), "Subscribe on-call to this topic")
+	return &OrderFulfillmentStack{Stack: stack, Workflow: wf}
+}
+
+func output(stack awscdk.Stack, id string, value *string, description string) {
+	awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: value, Description: jsii.String(description)})
+}
