@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/sfnkit/sfnkit/stacks"
@@ -16,7 +15,7 @@ func main() {
 	defer jsii.Close()
 	defer reportInvalidProps()
 
-	app := awscdk.NewApp(nil)
+	app := stacks.NewApp(nil)
 	stacks.Build(app, stacks.ConfigFromContext(app))
 	app.Synth(nil)
 }

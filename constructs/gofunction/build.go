@@ -51,6 +51,11 @@ func Resolve(entry string) (Package, error) {
 	if err != nil {
 		return Package{}, &BuildError{Entry: entry, Reason: err.Error()}
 	}
+	return resolveIn(root, entry)
+}
+
+// resolveIn resolves entry inside the Go module rooted at root.
+func resolveIn(root, entry string) (Package, error) {
 	out, err := goCommand(root, "list", "-f", "{{.Name}}\t{{.ImportPath}}\t{{.Dir}}", entry)
 	if err != nil {
 		return Package{}, &BuildError{Entry: entry, Reason: "is not a Go package that builds: " + err.Error() +

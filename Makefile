@@ -1,0 +1,58 @@
+# The project's commands. Every target installs what it needs first, from
+# the pinned versions in go.mod and package-lock.json, so a fresh machine
+# needs nothing but Go, Node/npm and make.
+#
+# The pinned Node (node_modules/.bin/node, v22) goes first on PATH: the CDK
+# CLI runs on it, and so does the jsii kernel that the Go app spawns as
+# "node".
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := synth
+
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+export CDK_DISABLE_CLI_TELEMETRY := true
+
+GO  ?= go
+CDK := $(CURDIR)/node_modules/.bin/cdk
+
+.PHONY: synth test lint deploy diff bootstrap deps clean
+
+## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
+synth: deps
+	$(CDK) synth --quiet
+	$(GO) run ./cmd/sfnkit summary cdk.out
+
+## test: unit, synthesis and behaviour tests
+test: deps
+	$(GO) test ./...
+
+## lint: gofmt and go vet must be clean
+lint: deps
+	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+## deploy: deploy every stack to the account of your AWS credentials (after `make bootstrap`)
+deploy: deps
+	$(CDK) deploy --all --require-approval broadening
+
+## diff: compare every stack with what is deployed
+diff: deps
+	$(CDK) diff --all
+
+## bootstrap: prepare the account and region for CDK deployments (once per account/region)
+bootstrap: deps
+	$(CDK) bootstrap
+
+deps: node_modules/.installed .build/go-modules.stamp
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+.build/go-modules.stamp: go.mod go.sum
+	$(GO) mod download
+	mkdir -p .build && touch $@
+
+clean:
+	rm -rf cdk.out .build

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/sfnkit/sfnkit/asl/cfn"
+)
+
+// runSummary prints, per stack of a cloud assembly, its resources by type,
+// its state machines and cdk-nag's verdict. It exits 1 if any stack has an
+// error annotation or an unsuppressed cdk-nag error.
+func runSummary(args []string, stdout, stderr io.Writer) int {
+	dir := "cdk.out"
+	if len(args) > 1 {
+		fmt.Fprintln(stderr, "usage: sfnkit summary [cdk.out]")
+		return 2
+	}
+	if len(args) == 1 {
+		dir = args[0]
+	}
+	asm, err := cfn.ReadAssembly(dir)
+	if err != nil {
+		fmt.Fprintln(stderr, "sfnkit summary:", err)
+		return 2
+	}
+	if len(asm.Stacks) == 0 {
+		fmt.Fprintf(stderr, "sfnkit summary: %s holds no stack\n", dir)
+		return 2
+	}
+	failed := false
+	for _, st := range asm.Stacks {
+		if !summarize(stdout, st) {
+			failed = true
+		}
+	}
+	if failed {
+		return 1
+	}
+	return 0
+}
+
+func summarize(w io.Writer, st *cfn.AssemblyStack) bool {
+	counts := map[string]int{}
+	for _, r := range st.Template.Resources {
+		counts[strings.TrimPrefix(r.Type, "AWS::")]++
+	}
+	total := 0
+	var types []string
+	for typ, n := range counts {
+		total += n
+		types = append(types, typ)
+	}
+	sort.Slice(types, func(i, j int) bool {
+		if counts[types[i]] != counts[types[j]] {
+			return counts[types[i]] > counts[types[j]]
+		}
+		return types[i] < types[j]
+	})
+	var parts []string
+	for _, typ := range types {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[typ], typ))
+	}
+	fmt.Fprintf(w, "%s (%s)\n", st.Name, st.TemplateFile)
+	fmt.Fprintf(w, "  resources  %d: %s\n", total, strings.Join(parts, ", "))
+
+	machines, err := st.Template.StateMachines(cfn.Placeholders{Template: st.Template})
+	if err != nil {
+		fmt.Fprintf(w, "  state machines: cannot read: %v\n", err)
+	}
+	for _, sm := range machines {
+		var def struct {
+			TimeoutSeconds float64
+			States         map[string]struct{ Type string }
+		}
+		_ = json.Unmarshal([]byte(sm.Definition), &def)
+		byType := map[string]int{}
+		for _, s := range def.States {
+			byType[s.Type]++
+		}
+		fmt.Fprintf(w, "  workflow   %s: %s, %d states (%d Task, %d Choice, %d Fail), execution timeout %s\n",
+			sm.LogicalID, sm.Type, len(def.States), byType["Task"], byType["Choice"], byType["Fail"], seconds(def.TimeoutSeconds))
+	}
+
+	ok := true
+	for _, m := range st.Messages {
+		fmt.Fprintf(w, "  %-9s  %s: %s\n", m.Level, m.Path, m.Text)
+		if m.Level == "error" {
+			ok = false
+		}
+	}
+	packs := map[string][3]int{} // compliant, suppressed, non-compliant errors
+	var order []string
+	for _, row := range st.Nag {
+		c, seen := packs[row.Pack]
+		if !seen {
+			order = append(order, row.Pack)
+		}
+		switch {
+		case row.Compliance == "Suppressed":
+			c[1]++
+		case row.Compliance == "Non-Compliant" && row.RuleLevel == "Error":
+			c[2]++
+			ok = false
+		default:
+			c[0]++
+		}
+		packs[row.Pack] = c
+	}
+	for _, pack := range order {
+		c := packs[pack]
+		fmt.Fprintf(w, "  cdk-nag    %s: %d errors, %d suppressed with a reason, %d checks passed\n", pack, c[2], c[1], c[0])
+	}
+	if len(order) == 0 {
+		fmt.Fprintln(w, "  cdk-nag    no report found")
+	}
+	return ok
+}
+
+func seconds(s float64) string {
+	if s == 0 {
+		return "none"
+	}
+	switch {
+	case int(s)%3600 == 0:
+		return fmt.Sprintf("%dh", int(s)/3600)
+	case int(s)%60 == 0:
+		return fmt.Sprintf("%dm", int(s)/60)
+	}
+	return fmt.Sprintf("%ds", int(s))
+}

@@ -1,0 +1,131 @@
+package gofunction
+
+import (
+	"bytes"
+	"debug/elf"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tempModule writes a module with a main package and a library package.
+func tempModule(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	write(t, filepath.Join(root, "go.mod"), "module example.com/handlers\n\ngo 1.22\n")
+	write(t, filepath.Join(root, "cmd", "hello", "main.go"), "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello\") }\n")
+	write(t, filepath.Join(root, "lib", "lib.go"), "package lib\n\nconst X = 1\n")
+	return root
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// forget clears the per-process memo, as a new synth process would start.
+func forget() {
+	buildsMu.Lock()
+	builds = map[string]string{}
+	buildsMu.Unlock()
+}
+
+func TestBuildIsReproducibleAndIncremental(t *testing.T) {
+	root := tempModule(t)
+	pkg, err := resolveIn(root, "./cmd/hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forget()
+	dir, err := Build(pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	binary := filepath.Join(dir, "bootstrap")
+	f, err := elf.Open(binary)
+	if err != nil {
+		t.Fatalf("bootstrap is not an ELF executable: %v", err)
+	}
+	if f.Machine != elf.EM_AARCH64 {
+		t.Errorf("bootstrap is built for %v, want arm64", f.Machine)
+	}
+	f.Close()
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("the asset directory holds %d files, want only bootstrap", len(entries))
+	}
+	first, _ := os.ReadFile(binary)
+	stat1, _ := os.Stat(binary)
+
+	// GIVEN no change WHEN a new synth builds again THEN nothing is rebuilt.
+	forget()
+	time.Sleep(10 * time.Millisecond)
+	if _, err := Build(pkg); err != nil {
+		t.Fatal(err)
+	}
+	if stat2, _ := os.Stat(binary); !stat2.ModTime().Equal(stat1.ModTime()) {
+		t.Error("an unchanged handler was written again")
+	}
+
+	// GIVEN the stamp is lost WHEN it is rebuilt THEN the bytes are identical
+	// and the file is left alone, so the asset hash cannot change.
+	os.Remove(dir + ".stamp")
+	forget()
+	if _, err := Build(pkg); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := os.ReadFile(binary)
+	if !bytes.Equal(first, again) {
+		t.Error("rebuilding the same source produced different bytes")
+	}
+	if stat3, _ := os.Stat(binary); !stat3.ModTime().Equal(stat1.ModTime()) {
+		t.Error("a rebuild with identical output replaced the file")
+	}
+
+	// GIVEN the source changes THEN the handler is rebuilt.
+	write(t, filepath.Join(root, "cmd", "hello", "main.go"), "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"changed\") }\n")
+	forget()
+	if _, err := Build(pkg); err != nil {
+		t.Fatal(err)
+	}
+	if changed, _ := os.ReadFile(binary); bytes.Equal(first, changed) {
+		t.Error("a changed handler was not rebuilt")
+	}
+}
+
+func TestResolveRejectsWhatIsNotAHandler(t *testing.T) {
+	root := tempModule(t)
+	write(t, filepath.Join(root, "broken", "main.go"), "package main\n\nfunc main() { undefined() }\n")
+	tests := []struct {
+		entry, want string
+		build       bool
+	}{
+		{"./does/not/exist", "is not a Go package that builds", false},
+		{"./lib", "is package lib, not a main package", false},
+		{"./broken", "does not compile for linux/arm64", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.entry, func(t *testing.T) {
+			pkg, err := resolveIn(root, tt.entry)
+			if tt.build && err == nil {
+				forget()
+				_, err = Build(pkg)
+			}
+			var be *BuildError
+			if !errors.As(err, &be) {
+				t.Fatalf("err = %v, want *BuildError", err)
+			}
+			if !strings.Contains(err.Error(), "Props.Entry") || !strings.Contains(err.Error(), tt.entry) && !tt.build || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("message %q must name Props.Entry, the value and %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,54 @@
+// Package orderfulfillment_test checks the synthesized order-fulfillment
+// stack: its ASL, its template, and cdk-nag's verdict. The app is
+// synthesized once, in TestMain, exactly as `cdk synth` does.
+package orderfulfillment_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/sfnkit/sfnkit/stacks"
+	"github.com/sfnkit/sfnkit/test/synthtest"
+)
+
+var (
+	stack *synthtest.Stack
+	def   *synthtest.Definition
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	synthtest.UsePinnedNode()
+	// The built-in template validator costs seconds per synth; `make synth`
+	// keeps it on for the real synth.
+	os.Setenv("CDK_VALIDATION", "false")
+	defer jsii.Close()
+
+	dir, err := os.MkdirTemp("", "order-synth-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	asm, err := synthtest.Synth(dir, stacks.Config{}, nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "synth:", err)
+		return 1
+	}
+	stack = asm.Stacks[stacks.OrderFulfillmentStackID]
+	if stack == nil {
+		fmt.Fprintln(os.Stderr, "the assembly has no order-fulfillment stack")
+		return 1
+	}
+	if _, def, err = stack.StateMachine(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return m.Run()
+}

@@ -1,0 +1,111 @@
+// Package synthtest synthesizes the project's CDK app for tests, exactly as
+// `cdk synth` does (the same stacks.Build, the same cdk.json context), and
+// reads the cloud assembly back as plain Go values, so assertions run
+// without further calls into jsii.
+//
+// Synthesis costs seconds: call Synth once per test package, from TestMain.
+package synthtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/sfnkit/sfnkit/asl/cfn"
+	"github.com/sfnkit/sfnkit/stacks"
+)
+
+// Assembly is a synthesized cloud assembly.
+type Assembly struct {
+	// Dir is the assembly's directory.
+	Dir    string
+	Stacks map[string]*Stack
+}
+
+// Stack is one synthesized stack.
+type Stack struct {
+	*cfn.AssemblyStack
+	// Template is the template as generic JSON.
+	Template map[string]any
+	// Parsed is the template for asl/cfn.
+	Parsed *cfn.Template
+}
+
+// ModuleRoot is the repository root (the directory of go.mod).
+func ModuleRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// UsePinnedNode puts the project's pinned Node (node_modules/.bin) first on
+// PATH, so the jsii kernel runs on it when tests are started by plain
+// `go test` rather than make. Call it before the first jsii call.
+func UsePinnedNode() {
+	bin := filepath.Join(ModuleRoot(), "node_modules", ".bin")
+	if _, err := os.Stat(filepath.Join(bin, "node")); err == nil && !strings.HasPrefix(os.Getenv("PATH"), bin) {
+		os.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	}
+}
+
+// Context returns the context of cdk.json, which the CDK CLI passes to the
+// app; tests pass it themselves so their synth matches the CLI's.
+func Context() (map[string]any, error) {
+	data, err := os.ReadFile(filepath.Join(ModuleRoot(), "cdk.json"))
+	if err != nil {
+		return nil, err
+	}
+	var cdkJSON struct {
+		Context map[string]any `json:"context"`
+	}
+	if err := json.Unmarshal(data, &cdkJSON); err != nil {
+		return nil, fmt.Errorf("cdk.json: %w", err)
+	}
+	return cdkJSON.Context, nil
+}
+
+// Synth builds the app into outdir and reads the result back. Extra context
+// entries override cdk.json's.
+func Synth(outdir string, cfg stacks.Config, extraContext map[string]any) (*Assembly, error) {
+	ctx, err := Context()
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range extraContext {
+		ctx[k] = v
+	}
+	jsiiCtx := make(map[string]interface{}, len(ctx))
+	for k, v := range ctx {
+		jsiiCtx[k] = v
+	}
+	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir), Context: &jsiiCtx})
+	stacks.Build(app, cfg)
+	app.Synth(nil)
+	return Read(outdir)
+}
+
+// Read loads a cloud assembly directory.
+func Read(dir string) (*Assembly, error) {
+	asm, err := cfn.ReadAssembly(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := &Assembly{Dir: dir, Stacks: map[string]*Stack{}}
+	for _, st := range asm.Stacks {
+		raw, err := os.ReadFile(filepath.Join(dir, st.TemplateFile))
+		if err != nil {
+			return nil, err
+		}
+		s := &Stack{AssemblyStack: st, Parsed: st.Template}
+		if err := json.Unmarshal(raw, &s.Template); err != nil {
+			return nil, err
+		}
+		out.Stacks[st.Name] = s
+	}
+	return out, nil
+}
