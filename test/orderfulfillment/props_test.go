@@ -71,3 +71,18 @@ func TestInvalidPropsStopSynthWithTheirNameValueAndFix(t *testing.T) {
 		})
 	}
 }
+
+func TestSynthRefusesATaskWithoutCatch(t *testing.T) {
+	// GIVEN a state machine whose only Lambda task has no Catch
+	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	stack := awscdk.NewStack(app, jsii.String("Uncaught"), nil)
+	fn := gofunction.New(stack, "Fn", &gofunction.Props{Entry: "./lambdas/cmd/ship-order"})
+	task := statemachine.NewLambdaTask(stack, "Ship", &statemachine.LambdaTaskProps{Function: fn})
+	statemachine.New(stack, "Machine", &statemachine.Props{Definition: task})
+
+	// WHEN it is synthesized THEN synthesis fails naming the state
+	msg := panicMessage(func() { app.Synth(nil) })
+	if !strings.Contains(msg, `Task state "Ship" has no Catch`) {
+		t.Errorf("synth error = %q, want it to name the uncaught task", msg)
+	}
+}
