@@ -1,0 +1,80 @@
+package transform
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+)
+
+// MemoryStore is an in-memory Source and Sink for tests and local runs.
+// An object written through Create appears when its writer is closed. The
+// zero value is empty and ready; it is safe for concurrent use.
+type MemoryStore struct {
+	mu      sync.Mutex
+	objects map[string][]byte
+}
+
+var (
+	_ Source = (*MemoryStore)(nil)
+	_ Sink   = (*MemoryStore)(nil)
+)
+
+// Put stores an object.
+func (m *MemoryStore) Put(key string, data []byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.objects == nil {
+		m.objects = make(map[string][]byte)
+	}
+	m.objects[key] = data
+}
+
+// Get returns an object and whether it exists.
+func (m *MemoryStore) Get(key string) ([]byte, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	data, ok := m.objects[key]
+	return data, ok
+}
+
+// Keys lists the stored keys, sorted.
+func (m *MemoryStore) Keys() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	keys := make([]string, 0, len(m.objects))
+	for k := range m.objects {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Open implements Source.
+func (m *MemoryStore) Open(_ context.Context, key string) (io.ReadCloser, error) {
+	data, ok := m.Get(key)
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", key, ErrObjectNotFound)
+	}
+	return io.NopCloser(bytes.NewReader(data)), nil
+}
+
+// Create implements Sink.
+func (m *MemoryStore) Create(_ context.Context, key, _ string) (io.WriteCloser, error) {
+	return &memoryWriter{store: m, key: key}, nil
+}
+
+type memoryWriter struct {
+	store *MemoryStore
+	key   string
+	buf   bytes.Buffer
+}
+
+func (w *memoryWriter) Write(p []byte) (int, error) { return w.buf.Write(p) }
+
+func (w *memoryWriter) Close() error {
+	w.store.Put(w.key, w.buf.Bytes())
+	return nil
+}
