@@ -17,23 +17,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sfnkit/sfnkit/lambdas/objectstore"
 )
-
-// Source opens raw objects.
-type Source interface {
-	// Open returns the object's content. It returns an error wrapping
-	// ErrObjectNotFound when the object does not exist.
-	Open(ctx context.Context, key string) (io.ReadCloser, error)
-}
-
-// Sink creates output objects. The object exists, whole, once the writer
-// is closed without error.
-type Sink interface {
-	Create(ctx context.Context, key, contentType string) (io.WriteCloser, error)
-}
-
-// ErrObjectNotFound is wrapped by Source.Open for a missing object.
-var ErrObjectNotFound = errors.New("object not found")
 
 // Item is one object of a batch, as the Distributed Map's S3 ItemReader
 // lists it.
@@ -88,9 +74,9 @@ var runDatePattern = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3
 // Transformer is the Transform Lambda.
 type Transformer struct {
 	Schema     Schema
-	Raw        Source
-	Curated    Sink
-	Quarantine Sink
+	Raw        objectstore.Reader
+	Curated    objectstore.Writer
+	Quarantine objectstore.Writer
 	// MaxLineBytes bounds a line. If zero, DefaultMaxLineBytes.
 	MaxLineBytes int
 }
@@ -148,7 +134,7 @@ func partName(keys []string) string {
 // size as listed, or 0 if unknown.
 func (t *Transformer) processObject(ctx context.Context, key string, size int64, out *outputs) error {
 	rc, err := t.Raw.Open(ctx, key)
-	if errors.Is(err, ErrObjectNotFound) {
+	if errors.Is(err, objectstore.ErrNotFound) {
 		return out.quarantine(key, 0, "the object was listed but no longer exists")
 	}
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/sfnkit/sfnkit/lambdas/objectstore"
 )
 
 const header = "order_id,sku,quantity,unit_price_cents,currency,sold_at,store_id\n"
@@ -29,12 +31,12 @@ func gz(t testing.TB, data string) []byte {
 }
 
 type fixture struct {
-	raw, curated, quarantine *MemoryStore
+	raw, curated, quarantine *objectstore.Memory
 	tr                       *Transformer
 }
 
 func newFixture() *fixture {
-	f := &fixture{raw: &MemoryStore{}, curated: &MemoryStore{}, quarantine: &MemoryStore{}}
+	f := &fixture{raw: &objectstore.Memory{}, curated: &objectstore.Memory{}, quarantine: &objectstore.Memory{}}
 	f.tr = &Transformer{Schema: Sales, Raw: f.raw, Curated: f.curated, Quarantine: f.quarantine}
 	return f
 }
@@ -283,7 +285,7 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 func TestStorageFailuresFailTheBatchForARetry(t *testing.T) {
 	data := gz(t, header+strings.Repeat(goodCSVRow(1), 500))
-	for name, src := range map[string]Source{"open fails": failingSource{}, "connection cut": cutSource{data}} {
+	for name, src := range map[string]objectstore.Reader{"open fails": failingSource{}, "connection cut": cutSource{data}} {
 		f := newFixture()
 		f.tr.Raw = src
 		_, err := f.tr.Handle(context.Background(), Batch{Items: []Item{{Key: "a.csv.gz", Size: int64(len(data))}}, BatchInput: BatchInput{RunDate: "2026-11-21"}})

@@ -1,4 +1,4 @@
-package transform
+package objectstore
 
 import (
 	"bytes"
@@ -9,21 +9,18 @@ import (
 	"sync"
 )
 
-// MemoryStore is an in-memory Source and Sink for tests and local runs.
+// Memory is an in-memory store for tests and local runs.
 // An object written through Create appears when its writer is closed. The
 // zero value is empty and ready; it is safe for concurrent use.
-type MemoryStore struct {
+type Memory struct {
 	mu      sync.Mutex
 	objects map[string][]byte
 }
 
-var (
-	_ Source = (*MemoryStore)(nil)
-	_ Sink   = (*MemoryStore)(nil)
-)
+var _ Store = (*Memory)(nil)
 
 // Put stores an object.
-func (m *MemoryStore) Put(key string, data []byte) {
+func (m *Memory) Put(key string, data []byte) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.objects == nil {
@@ -33,7 +30,7 @@ func (m *MemoryStore) Put(key string, data []byte) {
 }
 
 // Get returns an object and whether it exists.
-func (m *MemoryStore) Get(key string) ([]byte, bool) {
+func (m *Memory) Get(key string) ([]byte, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	data, ok := m.objects[key]
@@ -41,7 +38,7 @@ func (m *MemoryStore) Get(key string) ([]byte, bool) {
 }
 
 // Keys lists the stored keys, sorted.
-func (m *MemoryStore) Keys() []string {
+func (m *Memory) Keys() []string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	keys := make([]string, 0, len(m.objects))
@@ -52,22 +49,22 @@ func (m *MemoryStore) Keys() []string {
 	return keys
 }
 
-// Open implements Source.
-func (m *MemoryStore) Open(_ context.Context, key string) (io.ReadCloser, error) {
+// Open implements Reader.
+func (m *Memory) Open(_ context.Context, key string) (io.ReadCloser, error) {
 	data, ok := m.Get(key)
 	if !ok {
-		return nil, fmt.Errorf("%s: %w", key, ErrObjectNotFound)
+		return nil, fmt.Errorf("%s: %w", key, ErrNotFound)
 	}
 	return io.NopCloser(bytes.NewReader(data)), nil
 }
 
-// Create implements Sink.
-func (m *MemoryStore) Create(_ context.Context, key, _ string) (io.WriteCloser, error) {
+// Create implements Writer.
+func (m *Memory) Create(_ context.Context, key, _ string) (io.WriteCloser, error) {
 	return &memoryWriter{store: m, key: key}, nil
 }
 
 type memoryWriter struct {
-	store *MemoryStore
+	store *Memory
 	key   string
 	buf   bytes.Buffer
 }

@@ -1,0 +1,32 @@
+// Package objectstore reads and writes objects of one bucket as streams:
+// S3 in Lambda, Memory in tests and local runs. Handlers depend on Reader
+// and Writer, never on the S3 client, so their logic runs without AWS.
+package objectstore
+
+import (
+	"context"
+	"errors"
+	"io"
+)
+
+// Reader opens objects.
+type Reader interface {
+	// Open returns the object's content. It returns an error wrapping
+	// ErrNotFound when the object does not exist.
+	Open(ctx context.Context, key string) (io.ReadCloser, error)
+}
+
+// Writer creates objects. An object exists, whole, only once its writer is
+// closed without error; a writer that also has Abort() can be discarded.
+type Writer interface {
+	Create(ctx context.Context, key, contentType string) (io.WriteCloser, error)
+}
+
+// Store reads and writes.
+type Store interface {
+	Reader
+	Writer
+}
+
+// ErrNotFound is wrapped by Reader.Open for a missing object.
+var ErrNotFound = errors.New("object not found")

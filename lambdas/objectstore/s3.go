@@ -1,0 +1,78 @@
+package objectstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// S3API is the part of the S3 client the store uses.
+type S3API interface {
+	manager.UploadAPIClient
+	GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+}
+
+// S3 is a Store over one bucket. Writes stream through the SDK's multipart
+// uploader, so an object of any size needs only a few parts of memory.
+type S3 struct {
+	Client S3API
+	Bucket string
+}
+
+var _ Store = (*S3)(nil)
+
+// Open implements Reader.
+func (s *S3) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+	out, err := s.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.Bucket), Key: aws.String(key)})
+	var missing *types.NoSuchKey
+	if errors.As(err, &missing) {
+		return nil, fmt.Errorf("s3://%s/%s: %w", s.Bucket, key, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out.Body, nil
+}
+
+// Create implements Writer. The upload runs while the caller writes; Close
+// waits for it and reports its error, Abort cancels it.
+func (s *S3) Create(ctx context.Context, key, contentType string) (io.WriteCloser, error) {
+	pr, pw := io.Pipe()
+	w := &s3Writer{pw: pw, done: make(chan error, 1)}
+	uploader := manager.NewUploader(s.Client, func(u *manager.Uploader) {
+		u.PartSize = 8 << 20
+		u.Concurrency = 2
+	})
+	go func() {
+		_, err := uploader.Upload(ctx, &s3.PutObjectInput{
+			Bucket: aws.String(s.Bucket), Key: aws.String(key), Body: pr, ContentType: aws.String(contentType),
+		})
+		pr.CloseWithError(err) // unblocks the writer if the upload failed early
+		w.done <- err
+	}()
+	return w, nil
+}
+
+type s3Writer struct {
+	pw   *io.PipeWriter
+	done chan error
+}
+
+func (w *s3Writer) Write(p []byte) (int, error) { return w.pw.Write(p) }
+
+func (w *s3Writer) Close() error {
+	w.pw.Close()
+	return <-w.done
+}
+
+// Abort stops the upload; nothing is stored.
+func (w *s3Writer) Abort() {
+	w.pw.CloseWithError(errors.New("upload aborted"))
+	<-w.done
+}
