@@ -12,6 +12,7 @@ import (
 // Stack ids, which are also the CloudFormation stack names.
 const (
 	OrderFulfillmentStackID = "SfnkitOrderFulfillment"
+	ETLStackID              = "SfnkitEtl"
 )
 
 // Config is what the app reads from context and the environment.
@@ -19,6 +20,9 @@ type Config struct {
 	// Account and Region pin the stacks to an environment. If empty, the
 	// stacks are environment-agnostic and the CLI's credentials decide.
 	Account, Region string
+	// ETLGlueJob names an existing Glue job to run as the ETL transform
+	// ("etlGlueJob" context key). If nil, the Lambda transform runs.
+	ETLGlueJob *string
 }
 
 // ConfigFromContext reads the app's configuration from the "account" and
@@ -31,7 +35,11 @@ func ConfigFromContext(app awscdk.App) Config {
 		v, _ := app.Node().TryGetContext(jsii.String(key)).(string)
 		return v
 	}
-	return Config{Account: get("account"), Region: get("region")}
+	cfg := Config{Account: get("account"), Region: get("region")}
+	if job, ok := app.Node().TryGetContext(jsii.String("etlGlueJob")).(string); ok {
+		cfg.ETLGlueJob = &job
+	}
+	return cfg
 }
 
 func (c Config) stackProps(description string) *awscdk.StackProps {
@@ -49,6 +57,7 @@ func (c Config) removalPolicy() awscdk.RemovalPolicy {
 // Stacks are the app's stacks.
 type Stacks struct {
 	OrderFulfillment *OrderFulfillmentStack
+	ETL              *ETLStack
 }
 
 // NewApp creates the CDK app. It turns off version reporting (the
@@ -69,6 +78,7 @@ func NewApp(props *awscdk.AppProps) awscdk.App {
 func Build(app awscdk.App, cfg Config) Stacks {
 	s := Stacks{
 		OrderFulfillment: NewOrderFulfillmentStack(app, OrderFulfillmentStackID, cfg),
+		ETL:              NewETLStack(app, ETLStackID, cfg),
 	}
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	awscdk.Aspects_Of(app).Add(cdknag.NewServerlessChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)

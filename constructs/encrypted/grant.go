@@ -4,7 +4,11 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/sfnkit/sfnkit/constructs/nag"
 )
 
 // dynamoWrites are the DynamoDB actions that write items. A transaction
@@ -39,4 +43,52 @@ func GrantKey(grantee awsiam.IGrantable, key awskms.IKey, actions ...string) {
 		Actions:   jsii.Strings(actions...),
 		Resources: jsii.Strings(*key.KeyArn()),
 	}))
+}
+
+// GrantRead lets grantee read the objects under each prefix of the bucket
+// (s3:GetObject on bucket/prefix*) and decrypt them with key.
+func GrantRead(grantee awsiam.IGrantable, bucket awss3.IBucket, key awskms.IKey, prefixes ...string) {
+	grantee.GrantPrincipal().AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("s3:GetObject"),
+		Resources: objectArns(bucket, prefixes),
+	}))
+	suppressPrefixWildcards(grantee, bucket, prefixes)
+	GrantKey(grantee, key, "kms:Decrypt")
+}
+
+// GrantWrite lets grantee write objects under each prefix of the bucket,
+// in one request or as a multipart upload, encrypted with key.
+func GrantWrite(grantee awsiam.IGrantable, bucket awss3.IBucket, key awskms.IKey, prefixes ...string) {
+	grantee.GrantPrincipal().AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("s3:PutObject", "s3:AbortMultipartUpload"),
+		Resources: objectArns(bucket, prefixes),
+	}))
+	suppressPrefixWildcards(grantee, bucket, prefixes)
+	// A multipart upload reads its own parts' data keys back.
+	GrantKey(grantee, key, "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
+}
+
+// suppressPrefixWildcards records why a grant on objects under prefixes
+// needs a wildcard: S3 names objects by key, and the grant is limited to
+// the keys under those prefixes of one bucket.
+func suppressPrefixWildcards(grantee awsiam.IGrantable, bucket awss3.IBucket, prefixes []string) {
+	holder, ok := grantee.GrantPrincipal().(constructs.IConstruct)
+	if !ok {
+		return
+	}
+	findings := make([]interface{}, len(prefixes))
+	for i, p := range prefixes {
+		findings[i] = nag.ObjectsFinding(bucket, p)
+	}
+	nag.Suppress(holder, "AwsSolutions-IAM5",
+		"S3 grants name objects by key pattern; this one covers only the objects under the listed prefixes of one bucket of this workflow.",
+		findings...)
+}
+
+func objectArns(bucket awss3.IBucket, prefixes []string) *[]*string {
+	arns := make([]*string, len(prefixes))
+	for i, p := range prefixes {
+		arns[i] = bucket.ArnForObjects(jsii.String(p + "*"))
+	}
+	return &arns
 }

@@ -42,12 +42,7 @@ func NewQueue(scope constructs.Construct, id string, props *QueueProps) (awssqs.
 	if maxReceive == 0 {
 		maxReceive = 5
 	}
-	dlq := awssqs.NewQueue(scope, jsii.String(id+"DeadLetters"), &awssqs.QueueProps{
-		Encryption:          awssqs.QueueEncryption_KMS,
-		EncryptionMasterKey: props.Key,
-		EnforceSSL:          jsii.Bool(true),
-		RetentionPeriod:     awscdk.Duration_Days(jsii.Number(14)),
-	})
+	dlq := NewDeadLetterQueue(scope, id+"DeadLetters", props.Key, "the queue "+id)
 	queue := awssqs.NewQueue(scope, jsii.String(id), &awssqs.QueueProps{
 		Encryption:          awssqs.QueueEncryption_KMS,
 		EncryptionMasterKey: props.Key,
@@ -56,7 +51,20 @@ func NewQueue(scope constructs.Construct, id string, props *QueueProps) (awssqs.
 		RetentionPeriod:     props.Retention,
 		DeadLetterQueue:     &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(maxReceive)},
 	})
-	nag.Suppress(dlq, "Serverless-SQSRedrivePolicy", "This is the dead-letter queue of "+id+"; messages end here for inspection.")
-	nag.Suppress(dlq, "AwsSolutions-SQS3", "This is the dead-letter queue of "+id+"; messages end here for inspection.")
 	return queue, dlq
+}
+
+// NewDeadLetterQueue creates a queue that keeps what source failed to
+// deliver or process for the maximum 14 days, encrypted and TLS-only.
+func NewDeadLetterQueue(scope constructs.Construct, id string, key awskms.IKey, source string) awssqs.Queue {
+	dlq := awssqs.NewQueue(scope, jsii.String(id), &awssqs.QueueProps{
+		Encryption:          awssqs.QueueEncryption_KMS,
+		EncryptionMasterKey: key,
+		EnforceSSL:          jsii.Bool(true),
+		RetentionPeriod:     awscdk.Duration_Days(jsii.Number(14)),
+	})
+	reason := "This is the dead-letter queue of " + source + "; messages end here for inspection."
+	nag.Suppress(dlq, "Serverless-SQSRedrivePolicy", reason)
+	nag.Suppress(dlq, "AwsSolutions-SQS3", reason)
+	return dlq
 }

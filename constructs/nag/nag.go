@@ -4,6 +4,8 @@
 package nag
 
 import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
@@ -24,4 +26,19 @@ func Suppress(construct constructs.IConstruct, rule, reason string, appliesTo ..
 // written as cdk-nag expects it, between slashes: "/^Resource::.*$/".
 func Pattern(regex string) interface{} {
 	return &cdknag.RegexAppliesTo{Regex: jsii.String(regex)}
+}
+
+// ObjectsFinding is how cdk-nag names a grant on the objects under prefix
+// of a bucket defined in this app: Resource::<LogicalId.Arn>/prefix*.
+func ObjectsFinding(bucket awss3.IBucket, prefix string) string {
+	return "Resource::<" + LogicalID(bucket) + ".Arn>/" + prefix + "*"
+}
+
+// LogicalID is the CloudFormation logical id of a construct's resource.
+func LogicalID(c constructs.IConstruct) string {
+	element, ok := c.Node().DefaultChild().(awscdk.CfnElement)
+	if !ok {
+		return *c.Node().Id()
+	}
+	return *awscdk.Stack_Of(c).GetLogicalId(element)
 }

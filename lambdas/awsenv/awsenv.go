@@ -8,6 +8,7 @@ import (
 	"context"
 	"log"
 	"os"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -30,4 +31,14 @@ func Require(name string) string {
 		log.Fatalf("environment variable %s is not set; the function's construct sets it", name)
 	}
 	return v
+}
+
+// RequireDuration returns the environment variable name parsed as a Go
+// duration ("7h0m0s"), and stops the process if it is unset or invalid.
+func RequireDuration(name string) time.Duration {
+	d, err := time.ParseDuration(Require(name))
+	if err != nil {
+		log.Fatalf("environment variable %s: %v", name, err)
+	}
+	return d
 }

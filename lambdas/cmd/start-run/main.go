@@ -2,8 +2,6 @@
 package main
 
 import (
-	"time"
-
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
@@ -15,7 +13,7 @@ func main() {
 	s := &etlrun.Starter{
 		Ledger:     &etlrun.DynamoLedger{Client: dynamodb.NewFromConfig(awsenv.Config()), Table: awsenv.Require("LEDGER_TABLE")},
 		RawBucket:  awsenv.Require("RAW_BUCKET"),
-		StaleAfter: 6 * time.Hour,
+		StaleAfter: awsenv.RequireDuration("STALE_AFTER"),
 	}
 	lambda.Start(s.Handle)
 }

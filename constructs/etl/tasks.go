@@ -1,0 +1,154 @@
+package etl
+
+import (
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctionstasks"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/sfnkit/sfnkit/constructs/statemachine"
+	"github.com/sfnkit/sfnkit/lambdas/etlrun"
+	"github.com/sfnkit/sfnkit/lambdas/transform"
+	workflow "github.com/sfnkit/sfnkit/workflows/etl"
+)
+
+// The run ledger's statuses written by the state machine.
+const (
+	LedgerSucceeded = etlrun.StatusSucceeded
+	LedgerFailed    = etlrun.StatusFailed
+)
+
+// EventRunFailed is the "event" attribute of a run-failure alert.
+const EventRunFailed = "EtlRunFailed"
+
+func path(p string) *string { return awsstepfunctions.JsonPath_StringAt(jsii.String(p)) }
+
+func newTasks(scope constructs.Construct, e *ETL, p Props) workflow.Tasks {
+	t := workflow.Tasks{
+		StartRun: statemachine.NewLambdaTask(scope, workflow.StateStartRun, &statemachine.LambdaTaskProps{
+			Function: e.Functions.StartRun,
+			Payload: awsstepfunctions.TaskInput_FromObject(&map[string]interface{}{
+				"request":     awsstepfunctions.JsonPath_ObjectAt(jsii.String("$")),
+				"executionId": awsstepfunctions.JsonPath_ExecutionId(),
+			}),
+			ResultPath: workflow.PathRun,
+		}),
+		LoadPartition: loadPartition(scope, e),
+		FinishRun: ledgerUpdate(scope, workflow.StateFinishRun, e, LedgerSucceeded,
+			", rowsIn = :rowsIn, rowsCurated = :rowsCurated, rowsQuarantined = :rowsQuarantined",
+			map[string]awsstepfunctionstasks.DynamoAttributeValue{
+				":rowsIn":          number(workflow.PathQuality + ".rowsIn"),
+				":rowsCurated":     number(workflow.PathQuality + ".rowsCurated"),
+				":rowsQuarantined": number(workflow.PathQuality + ".rowsQuarantined"),
+			}),
+		MarkRunFailed: ledgerUpdate(scope, workflow.StateMarkRunFailed, e, LedgerFailed, "", nil),
+		AlertRunFailed: awsstepfunctionstasks.NewSnsPublish(scope, jsii.String(workflow.StateAlertRunFailed), &awsstepfunctionstasks.SnsPublishProps{
+			Topic: e.AlertTopic,
+			Message: awsstepfunctions.TaskInput_FromObject(&map[string]interface{}{
+				"event":       EventRunFailed,
+				"executionId": awsstepfunctions.JsonPath_ExecutionId(),
+				"state":       awsstepfunctions.JsonPath_ObjectAt(jsii.String("$")),
+			}),
+			MessageAttributes: &map[string]*awsstepfunctionstasks.MessageAttribute{"event": {Value: jsii.String(EventRunFailed)}},
+			ResultPath:        awsstepfunctions.JsonPath_DISCARD(),
+			TaskTimeout:       statemachine.ServiceTaskTimeout(),
+		}),
+	}
+	gate := map[string]interface{}{"maxRejectRatio": *p.MaxRejectRatio, "minRows": p.MinRows}
+	if p.GlueJobName == nil {
+		t.Transform = statemachine.NewLambdaTask(scope, workflow.StateTransform, &statemachine.LambdaTaskProps{Function: e.Functions.Transform})
+		gate["resultWriterDetails"] = awsstepfunctions.JsonPath_ObjectAt(jsii.String(workflow.PathExtract + ".ResultWriterDetails"))
+	} else {
+		summary := awsstepfunctions.JsonPath_Format(jsii.String(GlueSummaryPrefix+"/run_date={}/summary.json"), path(workflow.PathRun+".runDate"))
+		t.TransformWithGlue = awsstepfunctionstasks.NewGlueStartJobRun(scope, jsii.String(workflow.StateTransformWithGlue), &awsstepfunctionstasks.GlueStartJobRunProps{
+			GlueJobName:        p.GlueJobName,
+			IntegrationPattern: awsstepfunctions.IntegrationPattern_RUN_JOB,
+			Arguments: awsstepfunctions.TaskInput_FromObject(&map[string]interface{}{
+				"--run_date":          path(workflow.PathRun + ".runDate"),
+				"--raw_bucket":        path(workflow.PathRun + ".bucket"),
+				"--raw_prefix":        path(workflow.PathRun + ".rawPrefix"),
+				"--curated_bucket":    *e.Buckets.Curated.BucketName(),
+				"--curated_prefix":    transform.Sales.Name + "/",
+				"--quarantine_bucket": *e.Buckets.Quarantine.BucketName(),
+				"--summary_path":      awsstepfunctions.JsonPath_Format(jsii.String("s3://"+*e.Buckets.Work.BucketName()+"/"+GlueSummaryPrefix+"/run_date={}/summary.json"), path(workflow.PathRun+".runDate")),
+			}),
+			ResultPath:  jsii.String(workflow.PathExtract),
+			TaskTimeout: awsstepfunctions.Timeout_Duration(awscdk.Duration_Hours(jsii.Number(2))),
+		})
+		gate["glueSummary"] = map[string]interface{}{"Bucket": *e.Buckets.Work.BucketName(), "Key": summary}
+	}
+	t.QualityGate = statemachine.NewLambdaTask(scope, workflow.StateQualityGate, &statemachine.LambdaTaskProps{
+		Function:   e.Functions.QualityGate,
+		Payload:    awsstepfunctions.TaskInput_FromObject(&gate),
+		ResultPath: workflow.PathQuality,
+	})
+	return t
+}
+
+// loadPartition registers the run date's partition with an Athena query
+// (.sync). It is a custom state because CDK's AthenaStartQueryExecution
+// grants S3 actions on every bucket and Glue deletes on the whole database;
+// grantStateMachine grants exactly what this query needs.
+func loadPartition(scope constructs.Construct, e *ETL) awsstepfunctions.CustomState {
+	stack := awscdk.Stack_Of(scope)
+	return awsstepfunctions.NewCustomState(scope, jsii.String(workflow.StateLoadPartition), &awsstepfunctions.CustomStateProps{
+		StateJson: &map[string]interface{}{
+			"Type":     "Task",
+			"Comment":  "Registers the run date's partition of the curated table",
+			"Resource": "arn:" + *stack.Partition() + ":states:::athena:startQueryExecution.sync",
+			"Parameters": map[string]interface{}{
+				"QueryString.$": "States.Format('" + e.Catalog.partitionQuery(*e.Buckets.Curated.BucketName()) + "', " +
+					workflow.PathRun + ".runDate, " + workflow.PathRun + ".runDate)",
+				"QueryExecutionContext": map[string]interface{}{"Database": e.Catalog.DatabaseName},
+				"WorkGroup":             *e.Catalog.WorkGroupName,
+			},
+			"ResultPath":     nil,
+			"TimeoutSeconds": 600,
+		},
+	})
+}
+
+// number passes a numeric field to DynamoDB, which takes numbers as strings.
+func number(p string) awsstepfunctionstasks.DynamoAttributeValue {
+	return awsstepfunctionstasks.DynamoAttributeValue_NumberFromString(awsstepfunctions.JsonPath_Format(jsii.String("{}"), path(p)))
+}
+
+// ledgerUpdate records a run's outcome, only while the ledger entry still
+// belongs to this execution.
+func ledgerUpdate(scope constructs.Construct, id string, e *ETL, status, extraSet string, extraValues map[string]awsstepfunctionstasks.DynamoAttributeValue) awsstepfunctionstasks.DynamoUpdateItem {
+	values := map[string]awsstepfunctionstasks.DynamoAttributeValue{
+		":status": awsstepfunctionstasks.DynamoAttributeValue_FromString(jsii.String(status)),
+		":now":    awsstepfunctionstasks.DynamoAttributeValue_FromString(path("$$.State.EnteredTime")),
+		":me":     awsstepfunctionstasks.DynamoAttributeValue_FromString(awsstepfunctions.JsonPath_ExecutionId()),
+	}
+	for k, v := range extraValues {
+		values[k] = v
+	}
+	return awsstepfunctionstasks.NewDynamoUpdateItem(scope, jsii.String(id), &awsstepfunctionstasks.DynamoUpdateItemProps{
+		Table:                     e.Ledger,
+		Key:                       &map[string]awsstepfunctionstasks.DynamoAttributeValue{"runDate": awsstepfunctionstasks.DynamoAttributeValue_FromString(path(workflow.PathRun + ".runDate"))},
+		UpdateExpression:          jsii.String("SET #status = :status, finishedAt = :now" + extraSet),
+		ConditionExpression:       jsii.String("executionId = :me"),
+		ExpressionAttributeNames:  &map[string]*string{"#status": jsii.String("status")},
+		ExpressionAttributeValues: &values,
+		ResultPath:                awsstepfunctions.JsonPath_DISCARD(),
+		TaskTimeout:               statemachine.ServiceTaskTimeout(),
+	})
+}
+
+func itemReader(raw awss3.IBucket) awsstepfunctions.IItemReader {
+	return awsstepfunctions.NewS3ObjectsItemReader(&awsstepfunctions.S3ObjectsItemReaderProps{
+		Bucket: raw,
+		Prefix: path(workflow.PathRun + ".rawPrefix"),
+	})
+}
+
+func resultWriter(work awss3.IBucket) awsstepfunctions.ResultWriterV2 {
+	return awsstepfunctions.NewResultWriterV2(&awsstepfunctions.ResultWriterV2Props{Bucket: work, Prefix: jsii.String(MapResultsPrefix)})
+}
+
+func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }

@@ -1,0 +1,185 @@
+package etl
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/sfnkit/sfnkit/workflows/retry"
+)
+
+// Tasks are the workflow's Task states, created by the caller. Exactly one
+// of Transform and TransformWithGlue is set. Each must have the construct
+// id of its State* name.
+type Tasks struct {
+	StartRun          awsstepfunctions.TaskStateBase // Lambda → PathRun
+	Transform         awsstepfunctions.TaskStateBase // Lambda, one batch per child execution
+	TransformWithGlue awsstepfunctions.TaskStateBase // GlueStartJobRun .sync → PathExtract
+	QualityGate       awsstepfunctions.TaskStateBase // Lambda → PathQuality
+	LoadPartition     awsstepfunctions.CustomState   // Athena StartQueryExecution .sync
+	FinishRun         awsstepfunctions.TaskStateBase // DynamoDB: ledger SUCCEEDED with counts
+	MarkRunFailed     awsstepfunctions.TaskStateBase // DynamoDB: ledger FAILED
+	AlertRunFailed    awsstepfunctions.TaskStateBase // SNS publish
+}
+
+// MapProps shapes the Distributed Map of the Lambda transform.
+type MapProps struct {
+	// ItemReader lists the raw objects (S3 ListObjectsV2 under the run's
+	// raw prefix). Required.
+	ItemReader awsstepfunctions.IItemReader
+	// ResultWriter stores the child executions' results. Required.
+	ResultWriter awsstepfunctions.ResultWriterV2
+	// MaxItemsPerBatch objects go to one Transform invocation.
+	MaxItemsPerBatch int
+	// MaxConcurrency child executions run at once.
+	MaxConcurrency int
+	// ToleratedFailurePercentage of failed batches still lets the run go on
+	// to the quality gate, which counts them.
+	ToleratedFailurePercentage float64
+}
+
+// Props configures the workflow.
+type Props struct {
+	Tasks Tasks
+	// Map is required with Tasks.Transform and ignored with the Glue job.
+	Map MapProps
+}
+
+// Validate reports a missing or misnamed task.
+func (p *Props) Validate() error {
+	if p == nil {
+		return fmt.Errorf("etl: Props is nil")
+	}
+	t := p.Tasks
+	if (t.Transform == nil) == (t.TransformWithGlue == nil) {
+		return fmt.Errorf("etl: set exactly one of Props.Tasks.Transform (Lambda) and Props.Tasks.TransformWithGlue (Glue job)")
+	}
+	named := []struct {
+		name string
+		task awsstepfunctions.TaskStateBase
+	}{
+		{StateStartRun, t.StartRun}, {StateQualityGate, t.QualityGate}, {StateFinishRun, t.FinishRun},
+		{StateMarkRunFailed, t.MarkRunFailed}, {StateAlertRunFailed, t.AlertRunFailed},
+	}
+	if t.Transform != nil {
+		named = append(named, struct {
+			name string
+			task awsstepfunctions.TaskStateBase
+		}{StateTransform, t.Transform})
+		if p.Map.ItemReader == nil || p.Map.ResultWriter == nil {
+			return fmt.Errorf("etl: Props.Map needs an ItemReader and a ResultWriter for the Lambda transform")
+		}
+	} else {
+		named = append(named, struct {
+			name string
+			task awsstepfunctions.TaskStateBase
+		}{StateTransformWithGlue, t.TransformWithGlue})
+	}
+	if t.LoadPartition == nil || *t.LoadPartition.Node().Id() != StateLoadPartition {
+		return fmt.Errorf("etl: Props.Tasks.LoadPartition must be a state with the construct id %q", StateLoadPartition)
+	}
+	for _, n := range named {
+		if n.task == nil {
+			return fmt.Errorf("etl: Props.Tasks.%s is nil", n.name)
+		}
+		if id := *n.task.Node().Id(); id != n.name {
+			return fmt.Errorf("etl: Props.Tasks.%s has construct id %q; give it the id %q", n.name, id, n.name)
+		}
+	}
+	return nil
+}
+
+// Definition wires the tasks into the workflow and returns its first state.
+func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChainable {
+	if err := props.Validate(); err != nil {
+		panic(err)
+	}
+	t := props.Tasks
+
+	// Failure tail: mark the ledger, alert, end in the Fail state that says why.
+	runFailed := awsstepfunctions.NewFail(scope, jsii.String(StateRunFailed), &awsstepfunctions.FailProps{
+		Error: jsii.String(StateRunFailed), Cause: jsii.String("The run failed; the ledger says FAILED and the alert topic has the details"),
+	})
+	qualityFailed := awsstepfunctions.NewFail(scope, jsii.String(StateDataQualityFailed), &awsstepfunctions.FailProps{
+		Error: jsii.String(StateDataQualityFailed), CausePath: jsii.String(PathQualityError + ".Cause"),
+	})
+	classify := awsstepfunctions.NewChoice(scope, jsii.String(StateClassifyFailure), nil).
+		When(awsstepfunctions.Condition_IsPresent(jsii.String(PathQualityError)), qualityFailed, nil).
+		Otherwise(runFailed)
+	t.AlertRunFailed.AddRetry(retry.Standard(ErrorTaskFailed))
+	catch(t.AlertRunFailed, classify, PathAlertError, ErrorAll)
+	t.AlertRunFailed.Next(classify)
+	t.MarkRunFailed.AddRetry(retry.Standard(ErrorTaskFailed))
+	catch(t.MarkRunFailed, t.AlertRunFailed, PathLedgerError, ErrorAll)
+	t.MarkRunFailed.Next(t.AlertRunFailed)
+
+	// The happy path, from the end back to the start.
+	succeeded := awsstepfunctions.NewSucceed(scope, jsii.String(StateRunSucceeded), nil)
+	t.FinishRun.AddRetry(retry.Standard(ErrorTaskFailed))
+	catch(t.FinishRun, t.MarkRunFailed, PathError, ErrorAll)
+	t.FinishRun.Next(succeeded)
+
+	t.LoadPartition.AddRetry(retry.Standard(ErrorTaskFailed)) // ADD IF NOT EXISTS makes the query safe to repeat
+	t.LoadPartition.AddCatch(t.MarkRunFailed, &awsstepfunctions.CatchProps{Errors: jsii.Strings(ErrorAll), ResultPath: jsii.String(PathError)})
+	t.LoadPartition.Next(t.FinishRun)
+
+	catch(t.QualityGate, t.MarkRunFailed, PathQualityError, ErrorDataQualityFailed)
+	catch(t.QualityGate, t.MarkRunFailed, PathError, ErrorAll)
+	t.QualityGate.Next(t.LoadPartition)
+
+	var extract awsstepfunctions.IChainable
+	if t.Transform != nil {
+		extract = distributedMap(scope, t.Transform, props.Map, t.MarkRunFailed, t.QualityGate)
+	} else {
+		t.TransformWithGlue.AddRetry(retry.Standard(ErrorGlueConcurrentRunsExceeded))
+		catch(t.TransformWithGlue, t.MarkRunFailed, PathError, ErrorAll)
+		t.TransformWithGlue.Next(t.QualityGate)
+		extract = t.TransformWithGlue
+	}
+
+	alreadyLoaded := awsstepfunctions.NewChoice(scope, jsii.String(StateAlreadyLoaded), &awsstepfunctions.ChoiceProps{
+		Comment: jsii.String("A run date that already succeeded is not loaded again"),
+	}).
+		When(awsstepfunctions.Condition_BooleanEquals(jsii.String(PathRun+".alreadySucceeded"), jsii.Bool(true)),
+			awsstepfunctions.NewSucceed(scope, jsii.String(StateRunAlreadySucceeded), nil), nil).
+		Otherwise(extract)
+
+	inProgress := awsstepfunctions.NewFail(scope, jsii.String(StateRunInProgress), &awsstepfunctions.FailProps{
+		Error: jsii.String(StateRunInProgress), CausePath: jsii.String(PathError + ".Cause"),
+	})
+	catch(t.StartRun, inProgress, PathError, ErrorRunInProgress) // another execution owns the date: leave its ledger alone
+	catch(t.StartRun, t.AlertRunFailed, PathError, ErrorAll)     // nothing was claimed: alert only
+	t.StartRun.Next(alreadyLoaded)
+	return t.StartRun
+}
+
+// distributedMap runs the transform over the raw objects in batches.
+// Failed batches up to the tolerance are left to the quality gate, which
+// counts them; beyond it the map fails the run.
+func distributedMap(scope constructs.Construct, transform awsstepfunctions.TaskStateBase, p MapProps, failed, next awsstepfunctions.IChainable) awsstepfunctions.IChainable {
+	transform.AddRetry(retry.Standard(ErrorStorageUnavailable))
+	m := awsstepfunctions.NewDistributedMap(scope, jsii.String(StateExtractTransform), &awsstepfunctions.DistributedMapProps{
+		Comment:    jsii.String("Transforms the raw objects of the run date in batches, one child execution per batch"),
+		ItemReader: p.ItemReader,
+		ItemBatcher: awsstepfunctions.NewItemBatcher(&awsstepfunctions.ItemBatcherProps{
+			MaxItemsPerBatch: jsii.Number(p.MaxItemsPerBatch),
+			// CDK renders BatchInput as given, so the path key is spelled out.
+			BatchInput: &map[string]interface{}{"runDate.$": PathRun + ".runDate"},
+		}),
+		MaxConcurrency:             jsii.Number(p.MaxConcurrency),
+		ToleratedFailurePercentage: jsii.Number(p.ToleratedFailurePercentage),
+		ResultWriterV2:             p.ResultWriter,
+		ResultPath:                 jsii.String(PathExtract),
+		MapExecutionType:           awsstepfunctions.StateMachineType_STANDARD,
+	})
+	m.ItemProcessor(transform, nil)
+	m.AddCatch(failed, &awsstepfunctions.CatchProps{Errors: jsii.Strings(ErrorAll), ResultPath: jsii.String(PathError)})
+	m.Next(next)
+	return m
+}
+
+func catch(task awsstepfunctions.TaskStateBase, handler awsstepfunctions.IChainable, resultPath string, errors ...string) {
+	task.AddCatch(handler, &awsstepfunctions.CatchProps{Errors: jsii.Strings(errors...), ResultPath: jsii.String(resultPath)})
+}
