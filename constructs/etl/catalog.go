@@ -61,7 +61,7 @@ func newCatalog(scope constructs.Construct, e *ETL, p Props) *Catalog {
 			},
 		},
 	})
-	c.Table.AddDependency(c.Database)
+	c.Table.Node().AddDependency(c.Database)
 
 	c.WorkGroupName = awscdk.Names_UniqueResourceName(this, &awscdk.UniqueResourceNameOptions{MaxLength: jsii.Number(128)})
 	c.WorkGroup = awsathena.NewCfnWorkGroup(this, jsii.String("WorkGroup"), &awsathena.CfnWorkGroupProps{

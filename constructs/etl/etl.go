@@ -123,7 +123,7 @@ func New(scope constructs.Construct, id string, props *Props) *ETL {
 		RemovalPolicy: p.RemovalPolicy,
 		Comment:       "ETL: claim the run date, transform raw objects in batches, gate on quality, register the partition, record the run",
 	})
-	grantStateMachine(e, tasks.Transform != nil)
+	grantStateMachine(e, p)
 	if !p.DisableSchedule {
 		e.Schedule, e.ScheduleDeadLetters = newSchedule(this, e, p)
 	}

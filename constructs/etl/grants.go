@@ -12,7 +12,8 @@ import (
 // grantStateMachine adds what the state machine's integrations need beyond
 // what CDK grants: the key for the ledger updates, the work bucket for the
 // map's results, and exactly what the Athena partition query needs.
-func grantStateMachine(e *ETL, distributedMap bool) {
+func grantStateMachine(e *ETL, p Props) {
+	distributedMap := p.GlueJobName == nil
 	role := e.StateMachine.Role
 	encrypted.GrantKey(role, e.Key, "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
 	if distributedMap {
@@ -34,6 +35,9 @@ func grantStateMachine(e *ETL, distributedMap bool) {
 	statement([]string{"athena:GetDataCatalog"}, arn("athena", "datacatalog/AwsDataCatalog"))
 	statement([]string{"glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions", "glue:CreatePartition", "glue:BatchCreatePartition"},
 		arn("glue", "catalog"), arn("glue", "database/"+e.Catalog.DatabaseName), arn("glue", "table/"+e.Catalog.DatabaseName+"/"+e.Catalog.TableName))
+	if !distributedMap {
+		statement([]string{"glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"}, arn("glue", "job/"+*p.GlueJobName))
+	}
 	// Athena writes the query's result with the caller's permissions.
 	statement([]string{"s3:GetBucketLocation", "s3:ListBucket"}, e.Buckets.Work.BucketArn())
 	encrypted.GrantWrite(role, e.Buckets.Work, e.Key, AthenaResultsPrefix+"/")

@@ -63,22 +63,9 @@ func newTasks(scope constructs.Construct, e *ETL, p Props) workflow.Tasks {
 		t.Transform = statemachine.NewLambdaTask(scope, workflow.StateTransform, &statemachine.LambdaTaskProps{Function: e.Functions.Transform})
 		gate["resultWriterDetails"] = awsstepfunctions.JsonPath_ObjectAt(jsii.String(workflow.PathExtract + ".ResultWriterDetails"))
 	} else {
-		summary := awsstepfunctions.JsonPath_Format(jsii.String(GlueSummaryPrefix+"/run_date={}/summary.json"), path(workflow.PathRun+".runDate"))
-		t.TransformWithGlue = awsstepfunctionstasks.NewGlueStartJobRun(scope, jsii.String(workflow.StateTransformWithGlue), &awsstepfunctionstasks.GlueStartJobRunProps{
-			GlueJobName:        p.GlueJobName,
-			IntegrationPattern: awsstepfunctions.IntegrationPattern_RUN_JOB,
-			Arguments: awsstepfunctions.TaskInput_FromObject(&map[string]interface{}{
-				"--run_date":          path(workflow.PathRun + ".runDate"),
-				"--raw_bucket":        path(workflow.PathRun + ".bucket"),
-				"--raw_prefix":        path(workflow.PathRun + ".rawPrefix"),
-				"--curated_bucket":    *e.Buckets.Curated.BucketName(),
-				"--curated_prefix":    transform.Sales.Name + "/",
-				"--quarantine_bucket": *e.Buckets.Quarantine.BucketName(),
-				"--summary_path":      awsstepfunctions.JsonPath_Format(jsii.String("s3://"+*e.Buckets.Work.BucketName()+"/"+GlueSummaryPrefix+"/run_date={}/summary.json"), path(workflow.PathRun+".runDate")),
-			}),
-			ResultPath:  jsii.String(workflow.PathExtract),
-			TaskTimeout: awsstepfunctions.Timeout_Duration(awscdk.Duration_Hours(jsii.Number(2))),
-		})
+		summaryKey := GlueSummaryPrefix + "/run_date={}/summary.json"
+		t.TransformWithGlue = glueJobRun(scope, e, *p.GlueJobName, summaryKey)
+		summary := awsstepfunctions.JsonPath_Format(jsii.String(summaryKey), path(workflow.PathRun+".runDate"))
 		gate["glueSummary"] = map[string]interface{}{"Bucket": *e.Buckets.Work.BucketName(), "Key": summary}
 	}
 	t.QualityGate = statemachine.NewLambdaTask(scope, workflow.StateQualityGate, &statemachine.LambdaTaskProps{
@@ -108,6 +95,35 @@ func loadPartition(scope constructs.Construct, e *ETL) awsstepfunctions.CustomSt
 			},
 			"ResultPath":     nil,
 			"TimeoutSeconds": 600,
+		},
+	})
+}
+
+// glueJobRun runs the existing Glue job and waits for it (.sync). It is a
+// custom state because CDK's GlueStartJobRun turns its task timeout into
+// the job's own timeout and leaves the state without TimeoutSeconds.
+func glueJobRun(scope constructs.Construct, e *ETL, job, summaryKey string) awsstepfunctions.CustomState {
+	stack := awscdk.Stack_Of(scope)
+	runDate := workflow.PathRun + ".runDate"
+	return awsstepfunctions.NewCustomState(scope, jsii.String(workflow.StateTransformWithGlue), &awsstepfunctions.CustomStateProps{
+		StateJson: &map[string]interface{}{
+			"Type":     "Task",
+			"Comment":  "Runs the existing Glue job " + job + " over the run date's raw objects",
+			"Resource": "arn:" + *stack.Partition() + ":states:::glue:startJobRun.sync",
+			"Parameters": map[string]interface{}{
+				"JobName": job,
+				"Arguments": map[string]interface{}{
+					"--run_date.$":        runDate,
+					"--raw_bucket.$":      workflow.PathRun + ".bucket",
+					"--raw_prefix.$":      workflow.PathRun + ".rawPrefix",
+					"--curated_bucket":    *e.Buckets.Curated.BucketName(),
+					"--curated_prefix":    transform.Sales.Name + "/",
+					"--quarantine_bucket": *e.Buckets.Quarantine.BucketName(),
+					"--summary_path.$":    "States.Format('s3://" + *e.Buckets.Work.BucketName() + "/" + summaryKey + "', " + runDate + ")",
+				},
+			},
+			"ResultPath":     workflow.PathExtract,
+			"TimeoutSeconds": int((2 * time.Hour).Seconds()),
 		},
 	})
 }

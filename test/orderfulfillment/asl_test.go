@@ -175,20 +175,6 @@ func TestBusinessFailuresAreCaughtWhereTheDesignSays(t *testing.T) {
 	assertRetries(t, wf.StateShipOrder, wf.ErrorCarrierUnavailable)
 }
 
-// chain follows Next from a state through Tasks until a Choice or the end.
-func chain(from string) []string {
-	var out []string
-	for name := from; name != ""; {
-		out = append(out, name)
-		st := def.States[name]
-		if st.Type == "Choice" || len(out) > len(def.States) {
-			break
-		}
-		name = st.Next
-	}
-	return out
-}
-
 func TestCompensationsRunInReverseOrder(t *testing.T) {
 	tail := []string{wf.StateRecordOrderFailed, wf.StateNotifyCustomerOfFailure, wf.StateClassifyFailure}
 	tests := []struct {
@@ -197,19 +183,19 @@ func TestCompensationsRunInReverseOrder(t *testing.T) {
 		end         string
 	}{
 		// Shipping failed: undo the reservation, then the payment.
-		{wf.StateShipOrder, catchTarget(wf.StateShipOrder, wf.ErrorAll), append([]string{wf.StateReleaseInventory, wf.StateRefundPayment}, tail...), wf.StateShippingFailed},
+		{wf.StateShipOrder, def.CatchTarget(wf.StateShipOrder, wf.ErrorAll), append([]string{wf.StateReleaseInventory, wf.StateRefundPayment}, tail...), wf.StateShippingFailed},
 		// Out of stock: nothing was reserved; undo the payment.
-		{wf.StateReserveInventory, catchTarget(wf.StateReserveInventory, wf.ErrorOutOfStock), append([]string{wf.StateRefundPayment}, tail...), wf.StateInventoryUnavailable},
+		{wf.StateReserveInventory, def.CatchTarget(wf.StateReserveInventory, wf.ErrorOutOfStock), append([]string{wf.StateRefundPayment}, tail...), wf.StateInventoryUnavailable},
 		// Reservation failed unexpectedly: it may have committed; undo both.
-		{wf.StateReserveInventory, catchTarget(wf.StateReserveInventory, wf.ErrorAll), append([]string{wf.StateReleaseInventory, wf.StateRefundPayment}, tail...), wf.StateInventoryUnavailable},
+		{wf.StateReserveInventory, def.CatchTarget(wf.StateReserveInventory, wf.ErrorAll), append([]string{wf.StateReleaseInventory, wf.StateRefundPayment}, tail...), wf.StateInventoryUnavailable},
 		// Payment failed unexpectedly: money may have moved; refund.
-		{wf.StateProcessPayment, catchTarget(wf.StateProcessPayment, wf.ErrorAll), append([]string{wf.StateRefundPayment}, tail...), wf.StatePaymentFailed},
+		{wf.StateProcessPayment, def.CatchTarget(wf.StateProcessPayment, wf.ErrorAll), append([]string{wf.StateRefundPayment}, tail...), wf.StatePaymentFailed},
 		// Declined or not approved: nothing to undo.
-		{wf.StateProcessPayment, catchTarget(wf.StateProcessPayment, wf.ErrorPaymentDeclined), tail, wf.StatePaymentFailed},
-		{wf.StateRequestApproval, catchTarget(wf.StateRequestApproval, wf.ErrorApprovalRejected), tail, wf.StateOrderNotApproved},
+		{wf.StateProcessPayment, def.CatchTarget(wf.StateProcessPayment, wf.ErrorPaymentDeclined), tail, wf.StatePaymentFailed},
+		{wf.StateRequestApproval, def.CatchTarget(wf.StateRequestApproval, wf.ErrorApprovalRejected), tail, wf.StateOrderNotApproved},
 	}
 	for _, tt := range tests {
-		got := chain(tt.via)
+		got := def.Chain(tt.via)
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("after %s fails (catch → %s): %v, want %v", tt.failed, tt.via, got, tt.want)
 		}
@@ -255,20 +241,6 @@ func TestConfirmationIsADirectSNSIntegration(t *testing.T) {
 	}
 }
 
-// catchTarget is where the first catcher matching errorName leads, with the
-// ASL's matching rules: a name matches itself, States.ALL matches every
-// error, States.TaskFailed every error but States.Timeout.
-func catchTarget(state, errorName string) string {
-	for _, c := range def.States[state].Catch {
-		for _, e := range c.ErrorEquals {
-			if e == errorName || e == wf.ErrorAll || (e == wf.ErrorTaskFailed && errorName != wf.ErrorTimeout) {
-				return c.Next
-			}
-		}
-	}
-	return ""
-}
-
 // classify evaluates ClassifyFailure's IsPresent rules for data holding
 // only the given path.
 func classify(presentPath string) string {
@@ -283,19 +255,14 @@ func classify(presentPath string) string {
 
 func assertCatches(t *testing.T, state, errorName, next string) {
 	t.Helper()
-	if got := catchTarget(state, errorName); got != next {
+	if got := def.CatchTarget(state, errorName); got != next {
 		t.Errorf("%s: %s is caught to %q, want %q", state, errorName, got, next)
 	}
 }
 
 func assertRetries(t *testing.T, state, errorName string) {
 	t.Helper()
-	for _, r := range def.States[state].Retry {
-		for _, e := range r.ErrorEquals {
-			if e == errorName && r.MaxAttempts != nil && *r.MaxAttempts > 0 {
-				return
-			}
-		}
+	if !def.Retries(state, errorName) {
+		t.Errorf("%s does not retry %s", state, errorName)
 	}
-	t.Errorf("%s does not retry %s", state, errorName)
 }

@@ -36,7 +36,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	asm, err := synthtest.Synth(dir, stacks.Config{}, nil)
+	asm, err := synthtest.Synth(dir, stacks.Config{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "synth:", err)
 		return 1

@@ -47,7 +47,7 @@ func files(t *testing.T, dir string) []string {
 func TestSynthesisIsByteIdentical(t *testing.T) {
 	first, second := t.TempDir(), t.TempDir()
 	for _, dir := range []string{first, second} {
-		if _, err := synthtest.Synth(dir, stacks.Config{}, nil); err != nil {
+		if _, err := synthtest.Synth(dir, stacks.Config{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -102,3 +102,43 @@ func (s *Stack) Resources(resourceType string) map[string]map[string]any {
 	}
 	return out
 }
+
+// CatchTarget is where the first catcher of state matching errorName leads,
+// by the ASL's rules: a name matches itself, States.ALL every error,
+// States.TaskFailed every error but States.Timeout.
+func (d *Definition) CatchTarget(state, errorName string) string {
+	for _, c := range d.States[state].Catch {
+		for _, e := range c.ErrorEquals {
+			if e == errorName || e == "States.ALL" || (e == "States.TaskFailed" && errorName != "States.Timeout") {
+				return c.Next
+			}
+		}
+	}
+	return ""
+}
+
+// Chain follows Next from a state until a Choice state or the end.
+func (d *Definition) Chain(from string) []string {
+	var out []string
+	for name := from; name != ""; {
+		out = append(out, name)
+		st := d.States[name]
+		if st.Type == "Choice" || len(out) > len(d.States) {
+			break
+		}
+		name = st.Next
+	}
+	return out
+}
+
+// Retries reports whether state retries errorName at least once.
+func (d *Definition) Retries(state, errorName string) bool {
+	for _, r := range d.States[state].Retry {
+		for _, e := range r.ErrorEquals {
+			if e == errorName {
+				return r.MaxAttempts != nil && *r.MaxAttempts > 0
+			}
+		}
+	}
+	return false
+}

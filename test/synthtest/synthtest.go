@@ -69,15 +69,13 @@ func Context() (map[string]any, error) {
 	return cdkJSON.Context, nil
 }
 
-// Synth builds the app into outdir and reads the result back. Extra context
-// entries override cdk.json's.
-func Synth(outdir string, cfg stacks.Config, extraContext map[string]any) (*Assembly, error) {
+// Synth builds the app into outdir and reads the result back. extra adds
+// stacks of its own to the app (variants under test), so a test package
+// still synthesizes once.
+func Synth(outdir string, cfg stacks.Config, extra ...func(app awscdk.App)) (*Assembly, error) {
 	ctx, err := Context()
 	if err != nil {
 		return nil, err
-	}
-	for k, v := range extraContext {
-		ctx[k] = v
 	}
 	jsiiCtx := make(map[string]interface{}, len(ctx))
 	for k, v := range ctx {
@@ -85,6 +83,9 @@ func Synth(outdir string, cfg stacks.Config, extraContext map[string]any) (*Asse
 	}
 	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir), Context: &jsiiCtx})
 	stacks.Build(app, cfg)
+	for _, add := range extra {
+		add(app)
+	}
 	app.Synth(nil)
 	return Read(outdir)
 }

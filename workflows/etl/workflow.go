@@ -16,7 +16,7 @@ import (
 type Tasks struct {
 	StartRun          awsstepfunctions.TaskStateBase // Lambda → PathRun
 	Transform         awsstepfunctions.TaskStateBase // Lambda, one batch per child execution
-	TransformWithGlue awsstepfunctions.TaskStateBase // GlueStartJobRun .sync → PathExtract
+	TransformWithGlue awsstepfunctions.CustomState   // GlueStartJobRun .sync → PathExtract
 	QualityGate       awsstepfunctions.TaskStateBase // Lambda → PathQuality
 	LoadPartition     awsstepfunctions.CustomState   // Athena StartQueryExecution .sync
 	FinishRun         awsstepfunctions.TaskStateBase // DynamoDB: ledger SUCCEEDED with counts
@@ -71,11 +71,8 @@ func (p *Props) Validate() error {
 		if p.Map.ItemReader == nil || p.Map.ResultWriter == nil {
 			return fmt.Errorf("etl: Props.Map needs an ItemReader and a ResultWriter for the Lambda transform")
 		}
-	} else {
-		named = append(named, struct {
-			name string
-			task awsstepfunctions.TaskStateBase
-		}{StateTransformWithGlue, t.TransformWithGlue})
+	} else if *t.TransformWithGlue.Node().Id() != StateTransformWithGlue {
+		return fmt.Errorf("etl: Props.Tasks.TransformWithGlue must have the construct id %q", StateTransformWithGlue)
 	}
 	if t.LoadPartition == nil || *t.LoadPartition.Node().Id() != StateLoadPartition {
 		return fmt.Errorf("etl: Props.Tasks.LoadPartition must be a state with the construct id %q", StateLoadPartition)
@@ -134,7 +131,7 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 		extract = distributedMap(scope, t.Transform, props.Map, t.MarkRunFailed, t.QualityGate)
 	} else {
 		t.TransformWithGlue.AddRetry(retry.Standard(ErrorGlueConcurrentRunsExceeded))
-		catch(t.TransformWithGlue, t.MarkRunFailed, PathError, ErrorAll)
+		t.TransformWithGlue.AddCatch(t.MarkRunFailed, &awsstepfunctions.CatchProps{Errors: jsii.Strings(ErrorAll), ResultPath: jsii.String(PathError)})
 		t.TransformWithGlue.Next(t.QualityGate)
 		extract = t.TransformWithGlue
 	}
