@@ -320,13 +320,20 @@ type jsonObject struct {
 	schema Schema
 	key    string
 	out    *outputs
+	// fields is reused from line to line: decoding into a cleared map
+	// keeps its buckets.
+	fields map[string]json.RawMessage
 }
 
 func (j *jsonObject) line(l line) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(l.text, &fields); err != nil || fields == nil {
+	if j.fields == nil {
+		j.fields = make(map[string]json.RawMessage, len(j.schema.Columns)+4)
+	}
+	clear(j.fields)
+	if err := json.Unmarshal(l.text, &j.fields); err != nil || j.fields == nil {
 		return j.out.quarantineLine(j.key, l, "the line is not a JSON object")
 	}
+	fields := j.fields
 	var typeErr string
 	err := j.out.rowOrReject(j.key, l, func(i int) (string, bool) {
 		raw, ok := fields[j.schema.Columns[i].Name]
