@@ -17,7 +17,10 @@ type Memory struct {
 	objects map[string][]byte
 }
 
-var _ Store = (*Memory)(nil)
+var (
+	_ Store       = (*Memory)(nil)
+	_ RangeReader = (*Memory)(nil)
+)
 
 // Put stores an object.
 func (m *Memory) Put(key string, data []byte) {
@@ -74,4 +77,27 @@ func (w *memoryWriter) Write(p []byte) (int, error) { return w.buf.Write(p) }
 func (w *memoryWriter) Close() error {
 	w.store.Put(w.key, w.buf.Bytes())
 	return nil
+}
+
+// ReadRange implements RangeReader.
+func (m *Memory) ReadRange(_ context.Context, key string, offset, length int64) ([]byte, int64, error) {
+	data, ok := m.Get(key)
+	if !ok {
+		return nil, 0, fmt.Errorf("%s: %w", key, ErrNotFound)
+	}
+	return slice(data, offset, length), int64(len(data)), nil
+}
+
+// slice returns data[offset:offset+length] clipped to data, with a negative
+// offset counting from the end.
+func slice(data []byte, offset, length int64) []byte {
+	size := int64(len(data))
+	if offset < 0 {
+		offset = max(size+offset, 0)
+	}
+	if offset >= size {
+		return nil
+	}
+	end := min(offset+length, size)
+	return append([]byte(nil), data[offset:end]...)
 }

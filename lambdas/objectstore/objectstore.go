@@ -22,6 +22,15 @@ type Writer interface {
 	Create(ctx context.Context, key, contentType string) (io.WriteCloser, error)
 }
 
+// RangeReader reads parts of objects without fetching them whole.
+type RangeReader interface {
+	// ReadRange returns up to length bytes of the object starting at
+	// offset (a negative offset counts back from the end) and the object's
+	// size. A range past the end returns no bytes. A missing object is an
+	// error wrapping ErrNotFound.
+	ReadRange(ctx context.Context, key string, offset, length int64) ([]byte, int64, error)
+}
+
 // Store reads and writes.
 type Store interface {
 	Reader

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 )
 
 // S3API is the part of the S3 client the store uses.
@@ -25,7 +28,10 @@ type S3 struct {
 	Bucket string
 }
 
-var _ Store = (*S3)(nil)
+var (
+	_ Store       = (*S3)(nil)
+	_ RangeReader = (*S3)(nil)
+)
 
 // Open implements Reader.
 func (s *S3) Open(ctx context.Context, key string) (io.ReadCloser, error) {
@@ -75,4 +81,41 @@ func (w *s3Writer) Close() error {
 func (w *s3Writer) Abort() {
 	w.pw.CloseWithError(errors.New("upload aborted"))
 	<-w.done
+}
+
+// ReadRange implements RangeReader with one ranged GetObject.
+func (s *S3) ReadRange(ctx context.Context, key string, offset, length int64) ([]byte, int64, error) {
+	rng := fmt.Sprintf("bytes=%d-%d", offset, offset+length-1)
+	if offset < 0 {
+		rng = fmt.Sprintf("bytes=%d", offset) // the last -offset bytes
+	}
+	out, err := s.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.Bucket), Key: aws.String(key), Range: aws.String(rng)})
+	var missing *types.NoSuchKey
+	var apiErr smithy.APIError
+	switch {
+	case errors.As(err, &missing):
+		return nil, 0, fmt.Errorf("s3://%s/%s: %w", s.Bucket, key, ErrNotFound)
+	case errors.As(err, &apiErr) && apiErr.ErrorCode() == "InvalidRange":
+		// The range starts past the end; at offset 0 the object is empty.
+		return nil, 0, nil
+	case err != nil:
+		return nil, 0, err
+	}
+	defer out.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(out.Body, max(length, -offset)))
+	if err != nil {
+		return nil, 0, err
+	}
+	return data, objectSize(aws.ToString(out.ContentRange), aws.ToInt64(out.ContentLength)), nil
+}
+
+// objectSize reads the total of a Content-Range ("bytes 0-99/1234"); a
+// response without one carried the whole object.
+func objectSize(contentRange string, contentLength int64) int64 {
+	if i := strings.LastIndexByte(contentRange, '/'); i >= 0 {
+		if n, err := strconv.ParseInt(contentRange[i+1:], 10, 64); err == nil {
+			return n
+		}
+	}
+	return contentLength
 }

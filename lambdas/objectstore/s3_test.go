@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 )
 
 // fakeS3 keeps objects written with PutObject (the uploader's path for
@@ -44,7 +46,26 @@ func (f *fakeS3) GetObject(_ context.Context, in *s3.GetObjectInput, _ ...func(*
 	if !ok {
 		return nil, &types.NoSuchKey{}
 	}
-	return &s3.GetObjectOutput{Body: io.NopCloser(bytes.NewReader(data))}, nil
+	if in.Range == nil {
+		return &s3.GetObjectOutput{Body: io.NopCloser(bytes.NewReader(data)), ContentLength: aws.Int64(int64(len(data)))}, nil
+	}
+	// "bytes=a-b" or the suffix form "bytes=-n", as S3 serves them.
+	var from, to int64
+	size := int64(len(data))
+	if n, err := fmt.Sscanf(*in.Range, "bytes=%d-%d", &from, &to); n == 2 && err == nil {
+		if from >= size {
+			return nil, &smithy.GenericAPIError{Code: "InvalidRange"}
+		}
+		to = min(to, size-1)
+	} else if _, err := fmt.Sscanf(*in.Range, "bytes=-%d", &to); err == nil {
+		from, to = max(size-to, 0), size-1
+	} else {
+		return nil, fmt.Errorf("bad range %q", *in.Range)
+	}
+	return &s3.GetObjectOutput{
+		Body:         io.NopCloser(bytes.NewReader(data[from : to+1])),
+		ContentRange: aws.String(fmt.Sprintf("bytes %d-%d/%d", from, to, size)),
+	}, nil
 }
 
 func (f *fakeS3) UploadPart(context.Context, *s3.UploadPartInput, ...func(*s3.Options)) (*s3.UploadPartOutput, error) {
@@ -92,5 +113,38 @@ func TestS3AbortStoresNothing(t *testing.T) {
 	w.(interface{ Abort() }).Abort()
 	if client.puts != 0 {
 		t.Errorf("an aborted upload stored %d objects", client.puts)
+	}
+}
+
+func TestS3ReadRange(t *testing.T) {
+	ctx := context.Background()
+	client := &fakeS3{objects: map[string][]byte{"k": []byte("0123456789"), "empty": {}}}
+	store := &S3{Client: client, Bucket: "b"}
+	tests := []struct {
+		key            string
+		offset, length int64
+		want           string
+		size           int64
+	}{
+		{"k", 0, 4, "0123", 10},
+		{"k", 8, 4, "89", 10},
+		{"k", -3, 3, "789", 10},
+		{"k", -30, 30, "0123456789", 10},
+		{"k", 20, 4, "", 0},
+		{"empty", 0, 4, "", 0},
+	}
+	for _, tt := range tests {
+		got, size, err := store.ReadRange(ctx, tt.key, tt.offset, tt.length)
+		if err != nil || string(got) != tt.want || (tt.want != "" && size != tt.size) {
+			t.Errorf("ReadRange(%s, %d, %d) = %q, %d, %v; want %q, %d", tt.key, tt.offset, tt.length, got, size, err, tt.want, tt.size)
+		}
+		mem := &Memory{}
+		mem.Put(tt.key, client.objects[tt.key])
+		if m, _, _ := mem.ReadRange(ctx, tt.key, tt.offset, tt.length); string(m) != tt.want {
+			t.Errorf("Memory.ReadRange(%s, %d, %d) = %q, want %q", tt.key, tt.offset, tt.length, m, tt.want)
+		}
+	}
+	if _, _, err := store.ReadRange(ctx, "missing", 0, 1); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing object: %v", err)
 	}
 }

@@ -1,0 +1,174 @@
+// Package thumbnail is the image workflow's Thumbnails step: it resizes an
+// upload to the configured sizes, keeping its aspect ratio, with a
+// Catmull-Rom filter, and writes each under processed/ with the right
+// content type. Memory is bounded: the object is read only up to the byte
+// limit, and decoded only after its header shows it within the pixel limit.
+package thumbnail
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/draw"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	xdraw "golang.org/x/image/draw" // the Go team's resampling kernels; the standard library only has nearest-neighbour
+
+	"github.com/sfnkit/sfnkit/lambdas/imagemeta"
+	"github.com/sfnkit/sfnkit/lambdas/objectstore"
+)
+
+// Thumbnail is one written thumbnail.
+type Thumbnail struct {
+	Size        int    `json:"size"`
+	Key         string `json:"key"`
+	Width       int    `json:"width"`
+	Height      int    `json:"height"`
+	ContentType string `json:"contentType"`
+	Bytes       int    `json:"bytes"`
+}
+
+// Result is what Thumbnails returns.
+type Result struct {
+	Thumbnails []Thumbnail `json:"thumbnails"`
+}
+
+// JPEGQuality is the quality of JPEG thumbnails.
+const JPEGQuality = 82
+
+// Maker is the Thumbnails Lambda.
+type Maker struct {
+	// Images reads uploads and writes thumbnails (the images bucket).
+	Images objectstore.Store
+	// Sizes are the bounding boxes (pixels per side) to fit thumbnails in.
+	Sizes  []int
+	Limits imagemeta.Limits
+}
+
+// ParseSizes reads a comma-separated list of sizes, as the function's
+// environment carries them.
+func ParseSizes(s string) ([]int, error) {
+	var sizes []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("thumbnail size %q is not a positive integer", f)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes, nil
+}
+
+// Handle makes every thumbnail of one upload, described by ExtractMetadata.
+// Keys derive from the upload's key, so a repeated event rewrites the same
+// objects.
+func (m *Maker) Handle(ctx context.Context, in imagemeta.Image) (Result, error) {
+	rel, ok := strings.CutPrefix(in.Key, "uploads/")
+	if !ok || in.UserID == "" || !strings.HasPrefix(rel, in.UserID+"/") {
+		return Result{}, &imagemeta.InvalidImageEvent{Reason: fmt.Sprintf("key %.100q is not an upload of user %q", in.Key, in.UserID)}
+	}
+	src, format, err := m.decode(ctx, in.Key)
+	if err != nil {
+		return Result{}, err
+	}
+	sizes := append([]int(nil), m.Sizes...)
+	sort.Sort(sort.Reverse(sort.IntSlice(sizes)))
+	var out Result
+	for _, size := range sizes {
+		// Each smaller thumbnail is scaled from the previous one: the filter
+		// then reads a few hundred thousand pixels instead of millions.
+		thumb := resize(src, size)
+		src = thumb
+		data, contentType, ext, err := encodeThumbnail(thumb, format)
+		if err != nil {
+			return Result{}, err
+		}
+		key := fmt.Sprintf("processed/%s/%d.%s", rel, size, ext)
+		w, err := m.Images.Create(ctx, key, contentType)
+		if err != nil {
+			return Result{}, err
+		}
+		if _, err := w.Write(data); err != nil {
+			return Result{}, err
+		}
+		if err := w.Close(); err != nil {
+			return Result{}, err
+		}
+		b := thumb.Bounds()
+		out.Thumbnails = append(out.Thumbnails, Thumbnail{Size: size, Key: key, Width: b.Dx(), Height: b.Dy(), ContentType: contentType, Bytes: len(data)})
+	}
+	return out, nil
+}
+
+// decode reads the upload, refusing it before decoding when it exceeds
+// the byte or pixel limits, so no image can make the function allocate
+// more than those limits allow.
+func (m *Maker) decode(ctx context.Context, key string) (image.Image, string, error) {
+	rc, err := m.Images.Open(ctx, key)
+	if errors.Is(err, objectstore.ErrNotFound) {
+		return nil, "", &imagemeta.ImageGone{Key: key}
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, m.Limits.MaxBytes+1))
+	if err != nil {
+		return nil, "", err
+	}
+	if int64(len(data)) > m.Limits.MaxBytes {
+		return nil, "", &imagemeta.UnsupportedImage{Key: key, Reason: fmt.Sprintf("the object is larger than %d bytes", m.Limits.MaxBytes)}
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", &imagemeta.UnsupportedImage{Key: key, Reason: "the image header cannot be decoded: " + err.Error()}
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > m.Limits.MaxPixels || cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, "", &imagemeta.UnsupportedImage{Key: key, Reason: fmt.Sprintf("the image has %d×%d pixels; at most %d are accepted", cfg.Width, cfg.Height, m.Limits.MaxPixels)}
+	}
+	img, format, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", &imagemeta.UnsupportedImage{Key: key, Reason: "the image data cannot be decoded (truncated or corrupt): " + err.Error()}
+	}
+	return img, format, nil
+}
+
+// resize fits src in a size×size box, keeping its aspect ratio and never
+// enlarging it.
+func resize(src image.Image, size int) image.Image {
+	b := src.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= size && h <= size {
+		dst := image.NewNRGBA(image.Rect(0, 0, w, h))
+		draw.Draw(dst, dst.Bounds(), src, b.Min, draw.Src)
+		return dst
+	}
+	if w >= h {
+		w, h = size, max(1, h*size/w)
+	} else {
+		w, h = max(1, w*size/h), size
+	}
+	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
+	xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, b, xdraw.Src, nil)
+	return dst
+}
+
+// encodeThumbnail writes photos (JPEG, WebP sources) as JPEG and graphics
+// that may be transparent (PNG, GIF sources) as PNG.
+func encodeThumbnail(img image.Image, sourceFormat string) ([]byte, string, string, error) {
+	var b bytes.Buffer
+	if sourceFormat == "png" || sourceFormat == "gif" {
+		enc := png.Encoder{CompressionLevel: png.BestSpeed}
+		err := enc.Encode(&b, img)
+		return b.Bytes(), "image/png", "png", err
+	}
+	err := jpeg.Encode(&b, img, &jpeg.Options{Quality: JPEGQuality})
+	return b.Bytes(), "image/jpeg", "jpg", err
+}
