@@ -8,6 +8,7 @@ import (
 	"context"
 	"log"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -41,4 +42,14 @@ func RequireDuration(name string) time.Duration {
 		log.Fatalf("environment variable %s: %v", name, err)
 	}
 	return d
+}
+
+// RequireInt returns the environment variable name as a positive integer,
+// and stops the process if it is unset or not one.
+func RequireInt(name string) int64 {
+	n, err := strconv.ParseInt(Require(name), 10, 64)
+	if err != nil || n <= 0 {
+		log.Fatalf("environment variable %s must be a positive integer", name)
+	}
+	return n
 }

@@ -99,7 +99,9 @@ const MaxHeaderBytes = 1 << 20
 const headerChunk = 64 << 10
 
 var (
-	uploadKey   = regexp.MustCompile(`^uploads/([A-Za-z0-9_-]{1,64})/(.+)$`)
+	// uploadKey allows only S3's "safe characters" in names, so the
+	// workflow can use a key in a copy source without URL-encoding it.
+	uploadKey   = regexp.MustCompile(`^uploads/([A-Za-z0-9_-]{1,64})/([A-Za-z0-9!_.*'()/-]+)$`)
 	contentType = map[string]string{"jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
 )
 
@@ -169,7 +171,7 @@ func (x *Extractor) validateEvent(ev Event) (Image, error) {
 	}
 	m := uploadKey.FindStringSubmatch(key)
 	if m == nil || len(key) > 1024 || strings.Contains(key, "//") || hasDotSegment(key) || strings.HasSuffix(key, "/") {
-		return Image{}, &InvalidImageEvent{Reason: fmt.Sprintf("key %.100q is not uploads/{userId}/{name}", key)}
+		return Image{}, &InvalidImageEvent{Reason: fmt.Sprintf("key %.100q is not uploads/{userId}/{name} with letters, digits and !_.*'()- only", key)}
 	}
 	return Image{Bucket: bucket, Key: key, UserID: m[1], Name: path.Base(m[2]), ETag: strings.Trim(ev.Detail.Object.ETag, `"`)}, nil
 }

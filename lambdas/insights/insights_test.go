@@ -1,0 +1,102 @@
+package insights
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"testing"
+)
+
+const event = `{
+  "image": {"bucket": "images", "key": "uploads/u1/beach.jpg", "userId": "u1", "etag": "e1", "format": "jpeg", "width": 4000, "height": 3000, "bytes": 2500000},
+  "labels": [
+    {"Name": "Sand", "Confidence": 88.21, "Categories": [{"Name": "Nature and Outdoors"}]},
+    {"Name": "Dog", "Confidence": 97.55, "Categories": [{"Name": "Animals and Pets"}], "Parents": [{"Name": "Pet"}, {"Name": "Animal"}]},
+    {"Name": "Person", "Confidence": 91.0, "Categories": [{"Name": "Person Description"}], "Instances": [{}, {}]},
+    {"Name": "Beach", "Confidence": 93.0, "Categories": [{"Name": "Nature and Outdoors"}]},
+    {"Name": "Frisbee", "Confidence": 40.0, "Categories": [{"Name": "Sports"}]}
+  ],
+  "moderation": [{"Name": "Swimwear or Underwear", "Confidence": 12.34}],
+  "thumbnails": [{"size": 128, "key": "processed/u1/beach.jpg/128.jpg", "width": 128, "height": 96, "contentType": "image/jpeg", "bytes": 4000}],
+  "preferences": {"Item": {"userId": {"S": "u1"}, "interests": {"SS": ["dogs", "Frisbee", "mountains", "pets"]}, "minConfidence": {"N": "80"}}}
+}`
+
+func TestInsight(t *testing.T) {
+	var in Input
+	if err := json.Unmarshal([]byte(event), &in); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Generator{}.Handle(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Megapixels != 12 || got.Orientation != "landscape" || got.AspectRatio != "4:3" || got.People != 2 {
+		t.Errorf("shape: %+v", got)
+	}
+	wantLabels := []ScoredLabel{{"Dog", 97.6}, {"Beach", 93}, {"Person", 91}, {"Sand", 88.2}}
+	if !reflect.DeepEqual(got.Labels, wantLabels) {
+		t.Errorf("labels = %v, want %v (Frisbee is below the user's 80%%)", got.Labels, wantLabels)
+	}
+	if got.Caption != "Dog, Beach and Person" {
+		t.Errorf("caption = %q", got.Caption)
+	}
+	if !reflect.DeepEqual(got.Categories, []string{"Nature and Outdoors", "Animals and Pets", "Person Description"}) {
+		t.Errorf("categories = %v", got.Categories)
+	}
+	if !reflect.DeepEqual(got.MatchedInterests, []string{"dogs", "pets"}) || !got.Highlight {
+		t.Errorf("interests = %v", got.MatchedInterests)
+	}
+	if !reflect.DeepEqual(got.Tags, []string{"beach", "dog", "person", "sand"}) {
+		t.Errorf("tags = %v", got.Tags)
+	}
+	if !got.Moderation.Reviewed || got.Moderation.MaxConfidence != 12.3 || len(got.Thumbnails) != 1 {
+		t.Errorf("moderation %+v, thumbnails %v", got.Moderation, got.Thumbnails)
+	}
+}
+
+func TestNoPreferencesUsesDefaults(t *testing.T) {
+	in := Input{}
+	in.Image.Key, in.Image.UserID, in.Image.Width, in.Image.Height = "uploads/u/x.png", "u", 100, 100
+	in.Labels = []Label{{Name: "Frisbee", Confidence: 75}}
+	got, err := Generator{}.Handle(context.Background(), in)
+	if err != nil || len(got.Labels) != 1 || got.Highlight || got.Orientation != "square" || got.AspectRatio != "1:1" {
+		t.Errorf("got %+v, %v", got, err)
+	}
+	empty, _ := Generator{}.Handle(context.Background(), Input{Image: in.Image})
+	if empty.Caption != "A picture" || empty.Labels == nil || empty.MatchedInterests == nil {
+		t.Errorf("an unlabelled picture: %+v", empty)
+	}
+}
+
+func TestRejectsBadInput(t *testing.T) {
+	good := Input{}
+	good.Image.Key, good.Image.UserID, good.Image.Width, good.Image.Height = "k", "u", 1, 1
+	tests := map[string]func(*Input){
+		"no image":            func(in *Input) { in.Image.Key = "" },
+		"zero width":          func(in *Input) { in.Image.Width = 0 },
+		"confidence 150":      func(in *Input) { in.Labels = []Label{{Name: "x", Confidence: 150}} },
+		"empty label":         func(in *Input) { in.Labels = []Label{{Confidence: 50}} },
+		"too many labels":     func(in *Input) { in.Labels = make([]Label, 1001) },
+		"moderation over 100": func(in *Input) { in.Moderation = []ModerationLabel{{Name: "x", Confidence: 101}} },
+	}
+	for name, mutate := range tests {
+		in := good
+		mutate(&in)
+		var invalid *InvalidInsightInput
+		if _, err := (Generator{}).Handle(context.Background(), in); !errors.As(err, &invalid) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestHostileJSONNeverPanics(t *testing.T) {
+	for _, raw := range []string{`{}`, `{"preferences": {"Item": {"interests": {"SS": 5}, "minConfidence": {"N": "lots"}}}}`,
+		`{"preferences": {"Item": {"interests": {"L": [{"N": "1"}, {"S": "dog"}]}}}, "image": {"key": "k", "userId": "u", "width": 1, "height": 1}}`} {
+		var in Input
+		if err := json.Unmarshal([]byte(raw), &in); err != nil {
+			continue
+		}
+		_, _ = Generator{}.Handle(context.Background(), in)
+	}
+}
