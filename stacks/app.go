@@ -13,6 +13,7 @@ import (
 const (
 	OrderFulfillmentStackID = "SfnkitOrderFulfillment"
 	ETLStackID              = "SfnkitEtl"
+	ImageProcessingStackID  = "SfnkitImageProcessing"
 )
 
 // Config is what the app reads from context and the environment.
@@ -23,6 +24,10 @@ type Config struct {
 	// ETLGlueJob names an existing Glue job to run as the ETL transform
 	// ("etlGlueJob" context key). If nil, the Lambda transform runs.
 	ETLGlueJob *string
+	// ImageSageMakerEndpoint names a SageMaker endpoint for the image
+	// workflow's custom-model branch ("imageSageMakerEndpoint" context
+	// key). If empty, there is none.
+	ImageSageMakerEndpoint string
 }
 
 // ConfigFromContext reads the app's configuration from the "account" and
@@ -39,6 +44,7 @@ func ConfigFromContext(app awscdk.App) Config {
 	if job, ok := app.Node().TryGetContext(jsii.String("etlGlueJob")).(string); ok {
 		cfg.ETLGlueJob = &job
 	}
+	cfg.ImageSageMakerEndpoint = get("imageSageMakerEndpoint")
 	return cfg
 }
 
@@ -58,6 +64,7 @@ func (c Config) removalPolicy() awscdk.RemovalPolicy {
 type Stacks struct {
 	OrderFulfillment *OrderFulfillmentStack
 	ETL              *ETLStack
+	ImageProcessing  *ImageProcessingStack
 }
 
 // NewApp creates the CDK app. It turns off version reporting (the
@@ -79,6 +86,7 @@ func Build(app awscdk.App, cfg Config) Stacks {
 	s := Stacks{
 		OrderFulfillment: NewOrderFulfillmentStack(app, OrderFulfillmentStackID, cfg),
 		ETL:              NewETLStack(app, ETLStackID, cfg),
+		ImageProcessing:  NewImageProcessingStack(app, ImageProcessingStackID, cfg),
 	}
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	awscdk.Aspects_Of(app).Add(cdknag.NewServerlessChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)

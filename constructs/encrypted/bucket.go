@@ -25,6 +25,9 @@ type BucketProps struct {
 	// RemovalPolicy applies when the bucket leaves the stack. If empty,
 	// RETAIN.
 	RemovalPolicy awscdk.RemovalPolicy
+	// EventBridge sends the bucket's object events to EventBridge. If
+	// false, it does not.
+	EventBridge bool
 }
 
 // NewBucket creates a private bucket encrypted with the key, refusing
@@ -39,7 +42,7 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) awss3.
 		rule.Id = jsii.String("expire-and-abort-incomplete-uploads")
 		rule.Expiration = awscdk.Duration_Days(jsii.Number(props.Expiration.Hours() / 24))
 	}
-	return awss3.NewBucket(scope, jsii.String(id), &awss3.BucketProps{
+	b := awss3.NewBucket(scope, jsii.String(id), &awss3.BucketProps{
 		Encryption:             awss3.BucketEncryption_KMS,
 		EncryptionKey:          props.Key,
 		BucketKeyEnabled:       jsii.Bool(true),
@@ -51,6 +54,13 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) awss3.
 		LifecycleRules:         &[]*awss3.LifecycleRule{rule},
 		RemovalPolicy:          removalOrRetain(props.RemovalPolicy),
 	})
+	if props.EventBridge {
+		// CloudFormation turns this on natively; CDK's EventBridgeEnabled
+		// would deploy a custom-resource Lambda with an AWS managed policy.
+		b.Node().DefaultChild().(awss3.CfnBucket).AddPropertyOverride(
+			jsii.String("NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled"), true)
+	}
+	return b
 }
 
 // NewAccessLogBucket creates the bucket that receives other buckets' server

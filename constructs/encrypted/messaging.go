@@ -2,6 +2,7 @@ package encrypted
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
@@ -67,4 +68,18 @@ func NewDeadLetterQueue(scope constructs.Construct, id string, key awskms.IKey, 
 	nag.Suppress(dlq, "Serverless-SQSRedrivePolicy", reason)
 	nag.Suppress(dlq, "AwsSolutions-SQS3", reason)
 	return dlq
+}
+
+// NewEventsDeadLetterQueue is a dead-letter queue for an EventBridge
+// target: it also lets EventBridge of this account use the key to write to
+// the encrypted queue.
+func NewEventsDeadLetterQueue(scope constructs.Construct, id string, key awskms.IKey, source string) awssqs.Queue {
+	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("AllowEventBridgeDeadLetters"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("events.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey"),
+		Resources:  jsii.Strings("*"),
+		Conditions: &map[string]interface{}{"StringEquals": map[string]interface{}{"aws:SourceAccount": *awscdk.Stack_Of(scope).Account()}},
+	}), jsii.Bool(false))
+	return NewDeadLetterQueue(scope, id, key, source)
 }

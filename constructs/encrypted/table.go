@@ -12,13 +12,15 @@ import (
 type TableProps struct {
 	// PartitionKey is the name of the table's string partition key. Required.
 	PartitionKey string
+	// SortKey is the name of a string sort key. If empty, none.
+	SortKey string
 	// Key encrypts the table. Required.
 	Key awskms.IKey
 	// RemovalPolicy applies when the table leaves the stack. If empty, RETAIN.
 	RemovalPolicy awscdk.RemovalPolicy
 }
 
-// NewTable creates an on-demand DynamoDB table with a string partition key,
+// NewTable creates an on-demand DynamoDB table with string keys,
 // encrypted with the key, with point-in-time recovery and deletion protection
 // unless the removal policy is DESTROY.
 func NewTable(scope constructs.Construct, id string, props *TableProps) awsdynamodb.Table {
@@ -26,8 +28,13 @@ func NewTable(scope constructs.Construct, id string, props *TableProps) awsdynam
 	if removal == "" {
 		removal = awscdk.RemovalPolicy_RETAIN
 	}
+	var sortKey *awsdynamodb.Attribute
+	if props.SortKey != "" {
+		sortKey = &awsdynamodb.Attribute{Name: jsii.String(props.SortKey), Type: awsdynamodb.AttributeType_STRING}
+	}
 	return awsdynamodb.NewTable(scope, jsii.String(id), &awsdynamodb.TableProps{
 		PartitionKey:  &awsdynamodb.Attribute{Name: jsii.String(props.PartitionKey), Type: awsdynamodb.AttributeType_STRING},
+		SortKey:       sortKey,
 		BillingMode:   awsdynamodb.BillingMode_PAY_PER_REQUEST,
 		Encryption:    awsdynamodb.TableEncryption_CUSTOMER_MANAGED,
 		EncryptionKey: props.Key,

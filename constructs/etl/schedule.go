@@ -4,7 +4,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -16,15 +15,7 @@ import (
 // StartRun loads the day before. Starts EventBridge cannot deliver after
 // retries go to a dead-letter queue.
 func newSchedule(scope constructs.Construct, e *ETL, p Props) (awsevents.Rule, awssqs.Queue) {
-	dlq := encrypted.NewDeadLetterQueue(scope, "ScheduleDeadLetters", e.Key, "the daily ETL schedule")
-	// EventBridge writes to the encrypted dead-letter queue with the key.
-	e.Key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String("AllowEventBridgeDeadLetters"),
-		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("events.amazonaws.com"), nil)},
-		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey"),
-		Resources:  jsii.Strings("*"),
-		Conditions: &map[string]interface{}{"StringEquals": map[string]interface{}{"aws:SourceAccount": *awscdk.Stack_Of(scope).Account()}},
-	}), jsii.Bool(false))
+	dlq := encrypted.NewEventsDeadLetterQueue(scope, "ScheduleDeadLetters", e.Key, "the daily ETL schedule")
 	rule := awsevents.NewRule(scope, jsii.String("DailyRun"), &awsevents.RuleProps{
 		Description: jsii.String("Starts the ETL run for the previous day"),
 		Schedule:    awsevents.Schedule_Expression(jsii.String(p.Schedule)),

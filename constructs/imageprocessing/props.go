@@ -1,0 +1,126 @@
+package imageprocessing
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+
+	"github.com/sfnkit/sfnkit/lambdas/imagemeta"
+)
+
+// Defaults and limits of the image workflow.
+const (
+	DefaultModerationMinConfidence = 80.0
+	MaxThumbnailSize               = 4096
+	MaxThumbnailSizes              = 8
+	// MaxImageBytes is the largest object the Lambdas can hold with their
+	// memory; beyond it, MaxBytes is refused.
+	MaxImageBytes = 200 << 20
+	// MaxImagePixels bounds MaxPixels: a decoded image takes 4 bytes a pixel.
+	MaxImagePixels = 100_000_000
+)
+
+// DefaultThumbnailSizes are the bounding boxes of the thumbnails.
+var DefaultThumbnailSizes = []int{128, 512}
+
+// Props configures the image workflow. The zero value is a working, secure
+// configuration.
+type Props struct {
+	// ThumbnailSizes are the boxes (pixels per side) thumbnails fit in. If
+	// nil, DefaultThumbnailSizes. 1 to 8 distinct sizes of 1 to 4096.
+	ThumbnailSizes []int
+
+	// SageMakerEndpoint names an existing SageMaker endpoint to ask about
+	// every image, in parallel with Rekognition. If empty, none.
+	SageMakerEndpoint string
+
+	// ModerationMinConfidence is the confidence (percent) at which a
+	// moderation label quarantines an image. If zero, 80. At most 100.
+	ModerationMinConfidence float64
+
+	// MaxPixels refuses images with more pixels. If zero, 50 million.
+	MaxPixels int64
+
+	// MaxBytes refuses larger objects. If zero, 50 MiB.
+	MaxBytes int64
+
+	// Key encrypts everything the workflow stores. If nil, one is created.
+	Key awskms.IKey
+
+	// AlarmTopic receives the state machine's alarms. If nil, one is created.
+	AlarmTopic awssns.ITopic
+
+	// LogRetention is how long logs are kept. If empty, three months.
+	LogRetention awslogs.RetentionDays
+
+	// RemovalPolicy applies to the bucket, tables, key and log groups. If
+	// empty, RETAIN.
+	RemovalPolicy awscdk.RemovalPolicy
+}
+
+// sageMakerEndpointName is SageMaker's rule for endpoint names.
+var sageMakerEndpointName = regexp.MustCompile(`^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`)
+
+// Validate reports the first invalid prop, naming it, the value received
+// and the fix. It needs no synthesis.
+func (p *Props) Validate() error {
+	if p == nil {
+		return nil
+	}
+	if p.ThumbnailSizes != nil {
+		if len(p.ThumbnailSizes) == 0 || len(p.ThumbnailSizes) > MaxThumbnailSizes {
+			return fmt.Errorf("imageprocessing: Props.ThumbnailSizes is %v; give 1 to %d sizes, or nil for %v", p.ThumbnailSizes, MaxThumbnailSizes, DefaultThumbnailSizes)
+		}
+		seen := map[int]bool{}
+		for _, s := range p.ThumbnailSizes {
+			if s < 1 || s > MaxThumbnailSize {
+				return fmt.Errorf("imageprocessing: Props.ThumbnailSizes holds %d; each size must be 1 to %d pixels", s, MaxThumbnailSize)
+			}
+			if seen[s] {
+				return fmt.Errorf("imageprocessing: Props.ThumbnailSizes holds %d twice; list each size once", s)
+			}
+			seen[s] = true
+		}
+	}
+	if p.SageMakerEndpoint != "" && !sageMakerEndpointName.MatchString(p.SageMakerEndpoint) {
+		return fmt.Errorf("imageprocessing: Props.SageMakerEndpoint is %q; an endpoint name is 1-63 letters, digits and hyphens, starting and ending with a letter or digit", p.SageMakerEndpoint)
+	}
+	if c := p.ModerationMinConfidence; math.IsNaN(c) || c < 0 || c > 100 {
+		return fmt.Errorf("imageprocessing: Props.ModerationMinConfidence is %v; it is a percentage in [0, 100], or 0 for the default %v", c, DefaultModerationMinConfidence)
+	}
+	if p.MaxPixels < 0 || p.MaxPixels > MaxImagePixels {
+		return fmt.Errorf("imageprocessing: Props.MaxPixels is %d; it must be 1 to %d, or 0 for the default %d", p.MaxPixels, MaxImagePixels, imagemeta.DefaultLimits.MaxPixels)
+	}
+	if p.MaxBytes < 0 || p.MaxBytes > MaxImageBytes {
+		return fmt.Errorf("imageprocessing: Props.MaxBytes is %d; it must be 1 to %d, or 0 for the default %d", p.MaxBytes, MaxImageBytes, imagemeta.DefaultLimits.MaxBytes)
+	}
+	return nil
+}
+
+func (p *Props) withDefaults() Props {
+	var out Props
+	if p != nil {
+		out = *p
+	}
+	if out.ThumbnailSizes == nil {
+		out.ThumbnailSizes = DefaultThumbnailSizes
+	}
+	if out.ModerationMinConfidence == 0 {
+		out.ModerationMinConfidence = DefaultModerationMinConfidence
+	}
+	if out.MaxPixels == 0 {
+		out.MaxPixels = imagemeta.DefaultLimits.MaxPixels
+	}
+	if out.MaxBytes == 0 {
+		out.MaxBytes = imagemeta.DefaultLimits.MaxBytes
+	}
+	if out.RemovalPolicy == "" {
+		out.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
+	}
+	return out
+}

@@ -1,0 +1,226 @@
+// Package imageprocessing is the image state graph (an Express workflow):
+// extract the upload's metadata; analyze it in parallel (Rekognition labels
+// and moderation, thumbnails, an optional custom model); load the user's
+// preferences; quarantine unsafe or unsupported images; otherwise generate
+// insights, store them once per object version, and announce them.
+//
+// Delivery is at least once, so every step is idempotent: thumbnails and
+// quarantine copies go to fixed keys, and the results are written with a
+// conditional put, a repeat ending in AlreadyProcessed.
+package imageprocessing
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/sfnkit/sfnkit/workflows/retry"
+)
+
+// State names.
+const (
+	StateExtractMetadata   = "ExtractMetadata"
+	StateAnalyze           = "Analyze"
+	StateDetectLabels      = "DetectLabels"
+	StateDetectModeration  = "DetectModerationLabels"
+	StateMakeThumbnails    = "MakeThumbnails"
+	StateInvokeCustomModel = "InvokeCustomModel"
+	StateLoadPreferences   = "LoadPreferences"
+	StateModerate          = "Moderate"
+	StateFlagUnsafe        = "FlagUnsafe"
+	StateGenerateInsights  = "GenerateInsights"
+	StateStoreResults      = "StoreResults"
+	StateNotifyProcessed   = "NotifyProcessed"
+	StateQuarantineImage   = "QuarantineImage"
+	StateDeleteOriginal    = "DeleteOriginal"
+	StateNotifyQuarantined = "NotifyQuarantined"
+
+	StateImageProcessed   = "ImageProcessed"   // Succeed
+	StateAlreadyProcessed = "AlreadyProcessed" // Succeed: a repeated event
+	StateImageQuarantined = "ImageQuarantined" // Succeed
+	StateNothingToDo      = "NothingToDo"      // Succeed: the upload is gone
+	StateProcessingFailed = "ImageProcessingFailed"
+)
+
+// Error names.
+const (
+	ErrorUnsupportedImage  = "UnsupportedImage"
+	ErrorImageGone         = "ImageGone"
+	ErrorInvalidImageEvent = "InvalidImageEvent"
+	ErrorConditionFailed   = "DynamoDB.ConditionalCheckFailedException"
+	ErrorAll               = "States.ALL"
+	ErrorTaskFailed        = "States.TaskFailed"
+)
+
+// Rekognition's transient errors, as AWS SDK integrations name them.
+var RekognitionTransientErrors = []string{
+	"Rekognition.ThrottlingException",
+	"Rekognition.ProvisionedThroughputExceededException",
+	"Rekognition.InternalServerErrorException",
+}
+
+// Paths of the execution's data. The input is the S3 event; its object
+// key is at PathEventKey.
+const (
+	PathEventKey    = "$.detail.object.key"
+	PathEventBucket = "$.detail.bucket.name"
+	PathImage       = "$.image"       // ExtractMetadata's result
+	PathAnalysis    = "$.analysis"    // {labels, moderation, thumbnails, custom}
+	PathPreferences = "$.preferences" // GetItem's output, or the error that stopped it
+	PathInsights    = "$.insights"
+	PathQuarantine  = "$.quarantine" // why the image is quarantined
+	PathError       = "$.error"
+)
+
+// Tasks are the workflow's Task states, created by the caller.
+// InvokeCustomModel is optional.
+type Tasks struct {
+	ExtractMetadata   awsstepfunctions.TaskStateBase
+	DetectLabels      awsstepfunctions.TaskStateBase
+	DetectModeration  awsstepfunctions.TaskStateBase
+	MakeThumbnails    awsstepfunctions.TaskStateBase
+	InvokeCustomModel awsstepfunctions.TaskStateBase
+	LoadPreferences   awsstepfunctions.TaskStateBase
+	GenerateInsights  awsstepfunctions.TaskStateBase
+	StoreResults      awsstepfunctions.TaskStateBase
+	NotifyProcessed   awsstepfunctions.TaskStateBase
+	QuarantineImage   awsstepfunctions.TaskStateBase
+	DeleteOriginal    awsstepfunctions.TaskStateBase
+	NotifyQuarantined awsstepfunctions.TaskStateBase
+}
+
+// Props configures the workflow.
+type Props struct {
+	Tasks Tasks
+}
+
+// Validate reports a missing or misnamed task.
+func (p *Props) Validate() error {
+	if p == nil {
+		return fmt.Errorf("imageprocessing: Props is nil")
+	}
+	t := p.Tasks
+	for _, n := range []struct {
+		name string
+		task awsstepfunctions.TaskStateBase
+	}{
+		{StateExtractMetadata, t.ExtractMetadata}, {StateDetectLabels, t.DetectLabels}, {StateDetectModeration, t.DetectModeration},
+		{StateMakeThumbnails, t.MakeThumbnails}, {StateLoadPreferences, t.LoadPreferences}, {StateGenerateInsights, t.GenerateInsights},
+		{StateStoreResults, t.StoreResults}, {StateNotifyProcessed, t.NotifyProcessed}, {StateQuarantineImage, t.QuarantineImage},
+		{StateDeleteOriginal, t.DeleteOriginal}, {StateNotifyQuarantined, t.NotifyQuarantined},
+	} {
+		if n.task == nil {
+			return fmt.Errorf("imageprocessing: Props.Tasks.%s is nil", n.name)
+		}
+		if id := *n.task.Node().Id(); id != n.name {
+			return fmt.Errorf("imageprocessing: Props.Tasks.%s has construct id %q; give it the id %q", n.name, id, n.name)
+		}
+	}
+	if t.InvokeCustomModel != nil && *t.InvokeCustomModel.Node().Id() != StateInvokeCustomModel {
+		return fmt.Errorf("imageprocessing: Props.Tasks.InvokeCustomModel must have the id %q", StateInvokeCustomModel)
+	}
+	return nil
+}
+
+// Definition wires the tasks into the workflow and returns its first state.
+func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChainable {
+	if err := props.Validate(); err != nil {
+		panic(err)
+	}
+	t := props.Tasks
+	failed := awsstepfunctions.NewFail(scope, jsii.String(StateProcessingFailed), &awsstepfunctions.FailProps{
+		Error: jsii.String(StateProcessingFailed), CausePath: jsii.String(PathError + ".Cause"),
+	})
+
+	// Quarantine: copy to quarantine/, delete the upload, tell the user.
+	quarantined := awsstepfunctions.NewSucceed(scope, jsii.String(StateImageQuarantined), nil)
+	step(t.NotifyQuarantined, quarantined, failed, ErrorTaskFailed)
+	step(t.DeleteOriginal, t.NotifyQuarantined, failed, ErrorTaskFailed)
+	step(t.QuarantineImage, t.DeleteOriginal, failed, ErrorTaskFailed)
+
+	// Results: store once per object version, then announce.
+	step(t.NotifyProcessed, awsstepfunctions.NewSucceed(scope, jsii.String(StateImageProcessed), nil), failed, ErrorTaskFailed)
+	catch(t.StoreResults, awsstepfunctions.NewSucceed(scope, jsii.String(StateAlreadyProcessed), &awsstepfunctions.SucceedProps{
+		Comment: jsii.String("A repeated event: these results were stored and announced before"),
+	}), "$.storeError", ErrorConditionFailed)
+	t.StoreResults.AddRetry(retry.Standard("DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException", "DynamoDB.InternalServerErrorException"))
+	step(t.StoreResults, t.NotifyProcessed, failed)
+	step(t.GenerateInsights, t.StoreResults, failed)
+
+	flagUnsafe := awsstepfunctions.NewPass(scope, jsii.String(StateFlagUnsafe), &awsstepfunctions.PassProps{
+		Parameters: &map[string]interface{}{
+			"Error":    "UnsafeContent",
+			"Cause":    "Rekognition found content that needs moderation",
+			"labels.$": PathAnalysis + ".moderation",
+		},
+		ResultPath: jsii.String(PathQuarantine),
+	})
+	flagUnsafe.Next(t.QuarantineImage)
+	moderate := awsstepfunctions.NewChoice(scope, jsii.String(StateModerate), &awsstepfunctions.ChoiceProps{
+		Comment: jsii.String("Any moderation label at or above the configured confidence quarantines the image"),
+	}).
+		When(awsstepfunctions.Condition_IsPresent(jsii.String(PathAnalysis+".moderation[0]")), flagUnsafe, nil).
+		Otherwise(t.GenerateInsights)
+
+	// Preferences are optional: a user without them, or a failed read,
+	// gets the defaults (the error stands where the item would).
+	t.LoadPreferences.AddRetry(retry.Standard(ErrorTaskFailed))
+	catch(t.LoadPreferences, moderate, PathPreferences, ErrorAll)
+	t.LoadPreferences.Next(moderate)
+
+	analyze := awsstepfunctions.NewParallel(scope, jsii.String(StateAnalyze), &awsstepfunctions.ParallelProps{
+		Comment:        jsii.String("Labels, moderation, thumbnails (and the custom model) at once"),
+		ResultPath:     jsii.String(PathAnalysis),
+		ResultSelector: analysisSelector(t.InvokeCustomModel != nil),
+	})
+	t.DetectLabels.AddRetry(retry.Standard(RekognitionTransientErrors...))
+	t.DetectModeration.AddRetry(retry.Standard(RekognitionTransientErrors...))
+	branches := []awsstepfunctions.IChainable{t.DetectLabels, t.DetectModeration, t.MakeThumbnails}
+	if t.InvokeCustomModel != nil {
+		t.InvokeCustomModel.AddRetry(retry.Standard("SageMakerRuntime.ServiceUnavailableException", "SageMakerRuntime.InternalFailureException"))
+		branches = append(branches, t.InvokeCustomModel)
+	}
+	for _, b := range branches {
+		analyze.Branch(b)
+	}
+	analyze.AddCatch(t.QuarantineImage, &awsstepfunctions.CatchProps{Errors: jsii.Strings(ErrorUnsupportedImage), ResultPath: jsii.String(PathQuarantine)})
+	analyze.AddCatch(failed, &awsstepfunctions.CatchProps{Errors: jsii.Strings(ErrorAll), ResultPath: jsii.String(PathError)})
+	analyze.Next(t.LoadPreferences)
+
+	catch(t.ExtractMetadata, t.QuarantineImage, PathQuarantine, ErrorUnsupportedImage)
+	catch(t.ExtractMetadata, awsstepfunctions.NewSucceed(scope, jsii.String(StateNothingToDo), &awsstepfunctions.SucceedProps{
+		Comment: jsii.String("The upload was deleted (or quarantined by an earlier delivery of this event)"),
+	}), PathError, ErrorImageGone)
+	step(t.ExtractMetadata, analyze, failed)
+	return t.ExtractMetadata
+}
+
+// analysisSelector keeps what later steps read from the branches' results,
+// in branch order.
+func analysisSelector(custom bool) *map[string]interface{} {
+	s := map[string]interface{}{
+		"labels.$":     "$[0].Labels",
+		"moderation.$": "$[1].ModerationLabels",
+		"thumbnails.$": "$[2].thumbnails",
+	}
+	if custom {
+		s["custom.$"] = "$[3].prediction"
+	}
+	return &s
+}
+
+// step retries the given errors with the standard policy (if any), sends
+// every other failure to failed, and continues with next.
+func step(task awsstepfunctions.TaskStateBase, next, failed awsstepfunctions.IChainable, retried ...string) {
+	if len(retried) > 0 {
+		task.AddRetry(retry.Standard(retried...))
+	}
+	catch(task, failed, PathError, ErrorAll)
+	task.Next(next)
+}
+
+func catch(task awsstepfunctions.TaskStateBase, handler awsstepfunctions.IChainable, resultPath string, errors ...string) {
+	task.AddCatch(handler, &awsstepfunctions.CatchProps{Errors: jsii.Strings(errors...), ResultPath: jsii.String(resultPath)})
+}
