@@ -52,7 +52,7 @@ func newTasks(scope constructs.Construct, ip *ImageProcessing, p Props) workflow
 		DetectModeration: rekognition(workflow.StateDetectModeration, "detectModerationLabels",
 			map[string]interface{}{"MinConfidence": p.ModerationMinConfidence}, "ModerationLabels"),
 		MakeThumbnails: statemachine.NewLambdaTask(scope, workflow.StateMakeThumbnails, &statemachine.LambdaTaskProps{
-			Function: ip.Functions.MakeThumbnails, Payload: awsstepfunctions.TaskInput_FromJsonPathAt(jsii.String(workflow.PathImage)),
+			Function: ip.Functions.MakeThumbnails, InputPath: workflow.PathImage,
 		}),
 		LoadPreferences: awsstepfunctionstasks.NewDynamoGetItem(scope, jsii.String(workflow.StateLoadPreferences), &awsstepfunctionstasks.DynamoGetItemProps{
 			Table:       ip.Preferences,

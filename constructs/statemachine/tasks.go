@@ -22,8 +22,14 @@ const taskTimeoutMargin = 5 * time.Second
 type LambdaTaskProps struct {
 	// Function is the Go function to invoke. Required.
 	Function *gofunction.Function
-	// Payload is the event sent to the function. If nil, the state's input.
+	// Payload is the event sent to the function, an object built from the
+	// state's input (TaskInput_FromObject). If nil, the input (after
+	// InputPath) itself. Text and bare paths are refused: CDK renders them
+	// as invalid string Parameters for this integration.
 	Payload awsstepfunctions.TaskInput
+	// InputPath selects the part of the state's input the task sees. If
+	// empty, all of it.
+	InputPath string
 	// ResultPath is where the function's result goes in the state's output.
 	// If empty, "$": the result replaces the input.
 	ResultPath string
@@ -68,13 +74,21 @@ func NewLambdaTask(scope constructs.Construct, id string, props *LambdaTaskProps
 	if resultPath == "" {
 		resultPath = "$"
 	}
-	var comment *string
+	var comment, inputPath *string
 	if props.Comment != "" {
 		comment = jsii.String(props.Comment)
+	}
+	if props.InputPath != "" {
+		inputPath = jsii.String(props.InputPath)
+	}
+	if props.Payload != nil && props.Payload.Type() != awsstepfunctions.InputType_OBJECT {
+		panic(fmt.Errorf("statemachine: LambdaTaskProps.Payload of task %q is text or a bare JSON path, which CDK renders as invalid string Parameters here; "+
+			"build it with TaskInput_FromObject, or set InputPath and leave Payload nil", id))
 	}
 	task := awsstepfunctionstasks.NewLambdaInvoke(scope, jsii.String(id), &awsstepfunctionstasks.LambdaInvokeProps{
 		LambdaFunction:           props.Function.Function,
 		Payload:                  props.Payload,
+		InputPath:                inputPath,
 		PayloadResponseOnly:      jsii.Bool(true),
 		RetryOnServiceExceptions: jsii.Bool(false), // replaced by the standard retry below
 		ResultPath:               jsii.String(resultPath),

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/sfnkit/sfnkit/constructs/gofunction"
@@ -54,6 +55,10 @@ func TestInvalidPropsStopSynthWithTheirNameValueAndFix(t *testing.T) {
 			fn := gofunction.New(s, "Fn", &gofunction.Props{Entry: "./lambdas/cmd/ship-order", Timeout: 30 * time.Second})
 			statemachine.NewLambdaTask(s, "Ship", &statemachine.LambdaTaskProps{Function: fn, Timeout: 10 * time.Second})
 		}, []string{`LambdaTaskProps.Timeout of task "Ship" is 10s`, "set at least 30s"}},
+		{"task payload that CDK would render as string Parameters", func(s awscdk.Stack) {
+			fn := gofunction.New(s, "Fn", &gofunction.Props{Entry: "./lambdas/cmd/ship-order"})
+			statemachine.NewLambdaTask(s, "Ship", &statemachine.LambdaTaskProps{Function: fn, Payload: awsstepfunctions.TaskInput_FromJsonPathAt(jsii.String("$.order"))})
+		}, []string{`LambdaTaskProps.Payload of task "Ship"`, "set InputPath"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
