@@ -1,0 +1,217 @@
+package asl
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// comparisons are the JSONPath Choice operators with the type they compare.
+var comparisons = map[string]string{
+	"StringEquals": "string", "StringLessThan": "string", "StringGreaterThan": "string",
+	"StringLessThanEquals": "string", "StringGreaterThanEquals": "string", "StringMatches": "string",
+	"NumericEquals": "number", "NumericLessThan": "number", "NumericGreaterThan": "number",
+	"NumericLessThanEquals": "number", "NumericGreaterThanEquals": "number",
+	"BooleanEquals":   "boolean",
+	"TimestampEquals": "timestamp", "TimestampLessThan": "timestamp", "TimestampGreaterThan": "timestamp",
+	"TimestampLessThanEquals": "timestamp", "TimestampGreaterThanEquals": "timestamp",
+	"IsNull": "test", "IsPresent": "test", "IsNumeric": "test", "IsString": "test", "IsBoolean": "test", "IsTimestamp": "test",
+}
+
+// ruleOperator finds the one comparison operator of a rule (with a
+// trailing "Path" for the path form).
+func ruleOperator(rule choiceRule) (op string, path bool, err error) {
+	var found []string
+	for k := range rule {
+		if _, ok := comparisons[k]; ok {
+			found = append(found, k)
+		} else if base, ok := strings.CutSuffix(k, "Path"); ok && comparisons[base] != "" && comparisons[base] != "test" && base != "StringMatches" {
+			found = append(found, k)
+		}
+	}
+	if len(found) != 1 {
+		return "", false, fmt.Errorf("a rule needs exactly one comparison operator, found %v", found)
+	}
+	op = found[0]
+	if _, ok := comparisons[op]; ok {
+		return op, false, nil
+	}
+	return strings.TrimSuffix(op, "Path"), true, nil
+}
+
+// evalRule evaluates a Choice rule: And, Or, Not, a comparison, or (in
+// JSONata) a Condition.
+func (rt *runtime) evalRule(st *State, rule choiceRule, sc *scope) (bool, error) {
+	if cond, ok := rule["Condition"]; ok {
+		v, err := evalJSONataValue("Condition", cond, sc, rt)
+		if err != nil {
+			return false, err
+		}
+		b, ok := v.(bool)
+		if !ok {
+			return false, failf(ErrQueryEvaluationError, "the Condition of a rule of state %q gave %s, not a boolean", st.Name, toJSON(v))
+		}
+		return b, nil
+	}
+	if and, ok := rule["And"].([]any); ok {
+		for _, r := range and {
+			m, _ := r.(map[string]any)
+			ok, err := rt.evalRule(st, m, sc)
+			if err != nil || !ok {
+				return false, err
+			}
+		}
+		return true, nil
+	}
+	if or, ok := rule["Or"].([]any); ok {
+		for _, r := range or {
+			m, _ := r.(map[string]any)
+			ok, err := rt.evalRule(st, m, sc)
+			if err != nil || ok {
+				return ok, err
+			}
+		}
+		return false, nil
+	}
+	if not, ok := rule["Not"].(map[string]any); ok {
+		ok, err := rt.evalRule(st, not, sc)
+		return !ok && err == nil, err
+	}
+	variable, _ := rule["Variable"].(string)
+	op, isPath, err := ruleOperator(rule)
+	if err != nil {
+		return false, failf(ErrRuntime, "state %q: %v", st.Name, err)
+	}
+	value, present, err := sc.get(variable)
+	if err != nil {
+		return false, failf(ErrRuntime, "state %q: %v", st.Name, err)
+	}
+	if op == "IsPresent" {
+		want, _ := rule[op].(bool)
+		return present == want, nil
+	}
+	if !present {
+		return false, failf(ErrRuntime, "Invalid path '%s': the choice state's condition path references an invalid value.", variable)
+	}
+	operand := rule[op]
+	if isPath {
+		operand = rule[op+"Path"]
+		p, _ := operand.(string)
+		v, ok, err := sc.get(p)
+		if err != nil || !ok {
+			return false, failf(ErrRuntime, "Invalid path '%s': the choice state's condition path references an invalid value.", p)
+		}
+		operand = v
+	}
+	return compare(op, value, operand), nil
+}
+
+// compare applies a comparison. Values of another type than the operator
+// compares never match: Step Functions evaluates such a rule to false
+// rather than failing.
+func compare(op string, value, operand any) bool {
+	switch op {
+	case "IsNull":
+		want, _ := operand.(bool)
+		return (value == nil) == want
+	case "IsNumeric":
+		_, ok := value.(float64)
+		return ok == operand.(bool)
+	case "IsString":
+		_, ok := value.(string)
+		return ok == operand.(bool)
+	case "IsBoolean":
+		_, ok := value.(bool)
+		return ok == operand.(bool)
+	case "IsTimestamp":
+		_, ok := timestampOf(value)
+		return ok == operand.(bool)
+	case "StringMatches":
+		s, ok1 := value.(string)
+		pattern, ok2 := operand.(string)
+		return ok1 && ok2 && wildcardMatch(pattern, s)
+	case "BooleanEquals":
+		a, ok1 := value.(bool)
+		b, ok2 := operand.(bool)
+		return ok1 && ok2 && a == b
+	}
+	var cmp int
+	switch comparisons[op] {
+	case "string":
+		a, ok1 := value.(string)
+		b, ok2 := operand.(string)
+		if !ok1 || !ok2 {
+			return false
+		}
+		cmp = strings.Compare(a, b)
+	case "number":
+		a, ok1 := value.(float64)
+		b, ok2 := operand.(float64)
+		if !ok1 || !ok2 {
+			return false
+		}
+		cmp = compareFloat(a, b)
+	case "timestamp":
+		a, ok1 := timestampOf(value)
+		b, ok2 := timestampOf(operand)
+		if !ok1 || !ok2 {
+			return false
+		}
+		cmp = a.Compare(b)
+	default:
+		return false
+	}
+	switch {
+	case strings.HasSuffix(op, "LessThanEquals"):
+		return cmp <= 0
+	case strings.HasSuffix(op, "GreaterThanEquals"):
+		return cmp >= 0
+	case strings.HasSuffix(op, "LessThan"):
+		return cmp < 0
+	case strings.HasSuffix(op, "GreaterThan"):
+		return cmp > 0
+	}
+	return cmp == 0
+}
+
+func compareFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func timestampOf(v any) (time.Time, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	return t, err == nil
+}
+
+// wildcardMatch matches StringMatches patterns: * is any run of
+// characters, \* a literal star and \\ a backslash.
+func wildcardMatch(pattern, s string) bool {
+	var re strings.Builder
+	re.WriteString("^")
+	for i := 0; i < len(pattern); i++ {
+		c := pattern[i]
+		switch {
+		case c == '\\' && i+1 < len(pattern):
+			i++
+			re.WriteString(regexp.QuoteMeta(string(pattern[i])))
+		case c == '*':
+			re.WriteString("(?s:.*)")
+		default:
+			re.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	re.WriteString("$")
+	ok, err := regexp.MatchString(re.String(), s)
+	return err == nil && ok
+}

@@ -1,0 +1,281 @@
+package asl
+
+import (
+	"container/heap"
+	"context"
+	"sync"
+	"time"
+)
+
+// Clock is the engine's source of time. Wait states, retry backoff, task
+// timeouts, heartbeats and the execution timeout all go through it.
+type Clock interface {
+	Now() time.Time
+	// Sleep pauses the calling work for d.
+	Sleep(ctx context.Context, d time.Duration) error
+	// NewSignal makes a one-shot event that work can wait on.
+	NewSignal() Signal
+	// Go runs f as a new unit of work.
+	Go(f func())
+	// Hold and Release bracket a stretch in which someone outside the
+	// engine (a test, an API caller) is about to act: a virtual clock does
+	// not jump forward while it is held.
+	Hold()
+	Release()
+}
+
+// Signal is a one-shot event.
+type Signal interface {
+	// Fire sets the event; waiting work resumes. Later calls do nothing.
+	Fire()
+	// Wait blocks until the event is set, the timeout passes (if positive)
+	// or ctx ends; timedOut tells the second case.
+	Wait(ctx context.Context, timeout time.Duration) (timedOut bool, err error)
+}
+
+// RealClock is wall-clock time.
+type RealClock struct{}
+
+var _ Clock = RealClock{}
+
+// Now implements Clock.
+func (RealClock) Now() time.Time { return time.Now().UTC() }
+
+// Sleep implements Clock.
+func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// NewSignal implements Clock.
+func (RealClock) NewSignal() Signal { return &realSignal{ch: make(chan struct{})} }
+
+// Go implements Clock.
+func (RealClock) Go(f func()) { go f() }
+
+// Hold implements Clock; wall time cannot be held.
+func (RealClock) Hold() {}
+
+// Release implements Clock.
+func (RealClock) Release() {}
+
+type realSignal struct {
+	once sync.Once
+	ch   chan struct{}
+}
+
+func (s *realSignal) Fire() { s.once.Do(func() { close(s.ch) }) }
+
+func (s *realSignal) Wait(ctx context.Context, timeout time.Duration) (bool, error) {
+	var timer <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		timer = t.C
+	}
+	select {
+	case <-s.ch:
+		return false, nil
+	case <-timer:
+		return true, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+}
+
+// VirtualClock is simulated time for tests and offline runs: it stands still
+// while any work runs, and when every unit of work is waiting it jumps to
+// the earliest pending wake-up. A 24-hour Wait takes no real time, parallel
+// branches still wake in the order their durations give, and a task waiting
+// for a token times out only when nothing else can happen — or when the
+// clock is advanced while held.
+type VirtualClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	busy   int
+	timers timerHeap
+	seq    int
+}
+
+var _ Clock = (*VirtualClock)(nil)
+
+// NewVirtualClock starts virtual time at start.
+func NewVirtualClock(start time.Time) *VirtualClock {
+	return &VirtualClock{now: start.UTC()}
+}
+
+// Now implements Clock.
+func (v *VirtualClock) Now() time.Time {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.now
+}
+
+// Sleep implements Clock.
+func (v *VirtualClock) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	_, err := v.NewSignal().Wait(ctx, d)
+	return err
+}
+
+// NewSignal implements Clock.
+func (v *VirtualClock) NewSignal() Signal { return &virtualSignal{clock: v, ch: make(chan struct{})} }
+
+// Go implements Clock: f counts as running work until it returns.
+func (v *VirtualClock) Go(f func()) {
+	v.mu.Lock()
+	v.busy++
+	v.mu.Unlock()
+	go func() {
+		defer v.Release()
+		f()
+	}()
+}
+
+// Hold implements Clock.
+func (v *VirtualClock) Hold() {
+	v.mu.Lock()
+	v.busy++
+	v.mu.Unlock()
+}
+
+// Release implements Clock.
+func (v *VirtualClock) Release() {
+	v.mu.Lock()
+	v.busy--
+	v.advanceLocked()
+	v.mu.Unlock()
+}
+
+// Advance moves time forward by d, waking (one at a time, as work goes
+// idle) everything due by then. Call it while holding the clock to make a
+// token wait time out.
+func (v *VirtualClock) Advance(d time.Duration) {
+	v.mu.Lock()
+	target := v.now.Add(d)
+	for v.timers.Len() > 0 && !v.timers[0].at.After(target) {
+		t := heap.Pop(&v.timers).(*vtimer)
+		if t.sig.woken {
+			continue
+		}
+		v.now = maxTime(v.now, t.at)
+		t.sig.wakeLocked(true)
+	}
+	v.now = maxTime(v.now, target)
+	v.mu.Unlock()
+}
+
+// advanceLocked jumps to the earliest wake-up when no work runs.
+func (v *VirtualClock) advanceLocked() {
+	for v.busy <= 0 && v.timers.Len() > 0 {
+		t := heap.Pop(&v.timers).(*vtimer)
+		if t.sig.woken {
+			continue
+		}
+		v.now = maxTime(v.now, t.at)
+		t.sig.wakeLocked(true)
+	}
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+type virtualSignal struct {
+	clock   *VirtualClock
+	ch      chan struct{}
+	fired   bool // Fire was called
+	waiting bool
+	woken   bool // the waiter has been counted busy again
+	byTimer bool
+}
+
+// wakeLocked resumes the waiter, counting it as running work.
+func (s *virtualSignal) wakeLocked(byTimer bool) {
+	if s.woken {
+		return
+	}
+	s.woken, s.byTimer = true, byTimer
+	s.clock.busy++
+	close(s.ch)
+}
+
+func (s *virtualSignal) Fire() {
+	v := s.clock
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if s.fired {
+		return
+	}
+	s.fired = true
+	if s.waiting {
+		s.wakeLocked(false)
+	}
+}
+
+func (s *virtualSignal) Wait(ctx context.Context, timeout time.Duration) (bool, error) {
+	v := s.clock
+	v.mu.Lock()
+	if s.fired {
+		v.mu.Unlock()
+		return false, nil
+	}
+	s.waiting = true
+	if timeout > 0 {
+		v.seq++
+		heap.Push(&v.timers, &vtimer{at: v.now.Add(timeout), seq: v.seq, sig: s})
+	}
+	v.busy--
+	v.advanceLocked()
+	v.mu.Unlock()
+
+	select {
+	case <-s.ch:
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		return s.byTimer, nil
+	case <-ctx.Done():
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		if !s.woken {
+			s.woken = true
+			v.busy++
+		}
+		return false, ctx.Err()
+	}
+}
+
+type vtimer struct {
+	at  time.Time
+	seq int
+	sig *virtualSignal
+}
+
+type timerHeap []*vtimer
+
+func (h timerHeap) Len() int { return len(h) }
+func (h timerHeap) Less(i, j int) bool {
+	if h[i].at.Equal(h[j].at) {
+		return h[i].seq < h[j].seq
+	}
+	return h[i].at.Before(h[j].at)
+}
+func (h timerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *timerHeap) Push(x any)   { *h = append(*h, x.(*vtimer)) }
+func (h *timerHeap) Pop() any {
+	old := *h
+	t := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return t
+}

@@ -1,0 +1,303 @@
+package asl
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/rand"
+	"sync"
+	"time"
+)
+
+// Options configure an Engine.
+type Options struct {
+	// Clock is the source of time. If nil, a VirtualClock starting at the
+	// real current time.
+	Clock Clock
+	// Tasks resolves Task states to handlers. If nil, every Task fails.
+	Tasks Resolver
+	// Items reads the items of a Distributed Map's ItemReader.
+	Items ItemSource
+	// Results stores a Distributed Map's results for its ResultWriter.
+	Results ResultSink
+	// Seed makes jitter, States.UUID and States.MathRandom repeatable. If
+	// zero, 1.
+	Seed int64
+	// StateMachineArn and RoleArn appear in the context object and history.
+	// If empty, placeholders in account 123456789012.
+	StateMachineArn, RoleArn string
+}
+
+// Status is an execution's status.
+type Status string
+
+// Execution statuses, as DescribeExecution reports them.
+const (
+	StatusRunning   Status = "RUNNING"
+	StatusSucceeded Status = "SUCCEEDED"
+	StatusFailed    Status = "FAILED"
+	StatusTimedOut  Status = "TIMED_OUT"
+	StatusAborted   Status = "ABORTED"
+)
+
+// Result is how an execution ended.
+type Result struct {
+	Status Status
+	Output any
+	// Error and Cause are set unless the execution succeeded.
+	Error, Cause string
+}
+
+// Engine runs executions of state machines. It is safe for concurrent use.
+type Engine struct {
+	opts   Options
+	clock  Clock
+	mu     sync.Mutex
+	tokens map[string]*tokenWait
+	seq    int
+}
+
+// NewEngine makes an engine.
+func NewEngine(opts Options) *Engine {
+	clock := opts.Clock
+	if clock == nil {
+		clock = NewVirtualClock(time.Now())
+	}
+	if opts.Seed == 0 {
+		opts.Seed = 1
+	}
+	if opts.StateMachineArn == "" {
+		opts.StateMachineArn = "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine"
+	}
+	if opts.RoleArn == "" {
+		opts.RoleArn = "arn:aws:iam::123456789012:role/StateMachineRole"
+	}
+	return &Engine{opts: opts, clock: clock, tokens: map[string]*tokenWait{}}
+}
+
+// Clock is the engine's clock.
+func (e *Engine) Clock() Clock { return e.clock }
+
+// Execution is one run of a state machine.
+type Execution struct {
+	Arn, Name string
+	StartTime time.Time
+	Input     any
+
+	rt     *runtime
+	cancel context.CancelCauseFunc
+	done   chan struct{}
+
+	mu     sync.Mutex
+	result Result
+	stop   time.Time
+}
+
+// Start begins an execution of sm with input (JSON); name, if empty, is
+// generated. The execution runs on the engine's clock until it ends;
+// Wait returns its result.
+func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name string) (*Execution, error) {
+	if len(input) > MaxPayloadBytes {
+		return nil, fmt.Errorf("the input is %d bytes; Step Functions accepts at most %d", len(input), MaxPayloadBytes)
+	}
+	if len(input) == 0 {
+		input = []byte("{}")
+	}
+	in, err := decodeJSON(input)
+	if err != nil {
+		return nil, fmt.Errorf("the input is not JSON: %v", err)
+	}
+	e.mu.Lock()
+	e.seq++
+	seq := e.seq
+	e.mu.Unlock()
+	rng := rand.New(rand.NewSource(e.opts.Seed + int64(seq)))
+	if name == "" {
+		name = uuidFrom(rng)
+	}
+	smName := lastSegment(e.opts.StateMachineArn)
+	x := &Execution{
+		Arn:       executionArn(e.opts.StateMachineArn, smName, name),
+		Name:      name,
+		StartTime: e.clock.Now(),
+		Input:     in,
+		done:      make(chan struct{}),
+		result:    Result{Status: StatusRunning},
+	}
+	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	x.cancel = cancel
+	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock}}
+	x.rt.hist.add(0, Event{Type: "ExecutionStarted", ExecutionStartedEventDetails: &ExecutionStartedDetails{Input: toJSON(in), RoleArn: e.opts.RoleArn}})
+
+	finished := e.clock.NewSignal()
+	if sm.TimeoutSeconds > 0 {
+		e.clock.Go(func() {
+			timedOut, _ := finished.Wait(runCtx, time.Duration(sm.TimeoutSeconds)*time.Second)
+			if timedOut {
+				cancel(errExecutionTimeout)
+			}
+		})
+	}
+	e.clock.Go(func() {
+		var last int64 = 1
+		out, fail := x.rt.runMachine(runCtx, sm, in, nil, nil, &last)
+		finished.Fire()
+		x.finish(out, fail, context.Cause(runCtx), last)
+		cancel(nil)
+	})
+	return x, nil
+}
+
+var (
+	errExecutionTimeout = errors.New("the execution timed out")
+	errAborted          = errors.New("the execution was stopped")
+)
+
+func (x *Execution) finish(out any, fail *Failure, cause error, last int64) {
+	h := x.rt.hist
+	res := Result{Status: StatusSucceeded, Output: out}
+	switch {
+	case errors.Is(cause, errExecutionTimeout):
+		res = Result{Status: StatusTimedOut, Error: ErrTimeout, Cause: "The execution exceeded its TimeoutSeconds"}
+		h.add(last, Event{Type: "ExecutionTimedOut", ExecutionTimedOutEventDetails: &FailureDetails{Error: res.Error, Cause: res.Cause}})
+	case errors.Is(cause, errAborted):
+		x.mu.Lock()
+		res = x.result // Stop recorded the error and cause
+		x.mu.Unlock()
+		res.Status = StatusAborted
+		h.add(last, Event{Type: "ExecutionAborted", ExecutionAbortedEventDetails: &FailureDetails{Error: res.Error, Cause: res.Cause}})
+	case fail != nil:
+		res = Result{Status: StatusFailed, Error: fail.Name, Cause: fail.Cause}
+		h.add(last, Event{Type: "ExecutionFailed", ExecutionFailedEventDetails: &FailureDetails{Error: fail.Name, Cause: fail.Cause}})
+	default:
+		h.add(last, Event{Type: "ExecutionSucceeded", ExecutionSucceededEventDetails: &OutputDetails{Output: toJSON(out)}})
+	}
+	x.mu.Lock()
+	x.result, x.stop = res, x.rt.clock.Now()
+	x.mu.Unlock()
+	close(x.done)
+}
+
+// Wait blocks until the execution ends (or ctx does) and returns its result.
+func (x *Execution) Wait(ctx context.Context) (Result, error) {
+	select {
+	case <-x.done:
+		return x.Result(), nil
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	}
+}
+
+// Done is closed when the execution ends.
+func (x *Execution) Done() <-chan struct{} { return x.done }
+
+// Result is the execution's result so far (Status RUNNING until it ends).
+func (x *Execution) Result() Result {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.result
+}
+
+// StopDate is when the execution ended, or zero.
+func (x *Execution) StopDate() time.Time {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.stop
+}
+
+// Stop aborts a running execution with an optional error and cause.
+func (x *Execution) Stop(errName, cause string) {
+	x.mu.Lock()
+	if x.result.Status == StatusRunning {
+		x.result.Error, x.result.Cause = errName, cause
+	}
+	x.mu.Unlock()
+	x.cancel(errAborted)
+}
+
+// History returns the execution's events so far.
+func (x *Execution) History() []Event { return x.rt.hist.snapshot() }
+
+// Children returns the child executions of the execution's Distributed Map
+// runs, in start order.
+func (x *Execution) Children() []ChildExecution { return x.rt.childrenSnapshot() }
+
+// Run starts an execution and waits for its end.
+func (e *Engine) Run(ctx context.Context, sm *StateMachine, input []byte) (Result, []Event, error) {
+	x, err := e.Start(ctx, sm, input, "")
+	if err != nil {
+		return Result{}, nil, err
+	}
+	res, err := x.Wait(ctx)
+	return res, x.History(), err
+}
+
+// runtime is the engine's state for one execution.
+type runtime struct {
+	engine *Engine
+	exec   *Execution
+	clock  Clock
+	hist   *history
+
+	rngMu sync.Mutex
+	rng   *rand.Rand
+
+	childMu  sync.Mutex
+	children []ChildExecution
+	pending  []*tokenWait  // tasks waiting for their tokens
+	changed  chan struct{} // closed when pending changes
+}
+
+func (rt *runtime) randFloat() float64 {
+	rt.rngMu.Lock()
+	defer rt.rngMu.Unlock()
+	return rt.rng.Float64()
+}
+
+func (rt *runtime) randIntn(n int) int {
+	rt.rngMu.Lock()
+	defer rt.rngMu.Unlock()
+	return rt.rng.Intn(n)
+}
+
+func (rt *runtime) uuid() string {
+	rt.rngMu.Lock()
+	defer rt.rngMu.Unlock()
+	return uuidFrom(rt.rng)
+}
+
+// uuidFrom makes a version-4 UUID from the engine's seeded randomness, so
+// runs repeat exactly.
+func uuidFrom(r *rand.Rand) string {
+	var b [16]byte
+	r.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	s := hex.EncodeToString(b[:])
+	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
+}
+
+func lastSegment(arn string) string {
+	for i := len(arn) - 1; i >= 0; i-- {
+		if arn[i] == ':' {
+			return arn[i+1:]
+		}
+	}
+	return arn
+}
+
+// executionArn derives an execution ARN from its state machine's.
+func executionArn(smArn, smName, name string) string {
+	prefix := smArn[:len(smArn)-len(smName)]
+	return replaceOnce(prefix, ":stateMachine:", ":execution:") + smName + ":" + name
+}
+
+func replaceOnce(s, old, new string) string {
+	for i := 0; i+len(old) <= len(s); i++ {
+		if s[i:i+len(old)] == old {
+			return s[:i] + new + s[i+len(old):]
+		}
+	}
+	return s
+}

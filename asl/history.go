@@ -1,0 +1,169 @@
+package asl
+
+import (
+	"sync"
+	"time"
+)
+
+// Event is one entry of an execution's history, shaped like an element of
+// GetExecutionHistory's "events": exactly one details field is set, named
+// after the event type.
+type Event struct {
+	ID              int64     `json:"id"`
+	PreviousEventID int64     `json:"previousEventId"`
+	Timestamp       time.Time `json:"timestamp"`
+	Type            string    `json:"type"`
+
+	ExecutionStartedEventDetails   *ExecutionStartedDetails `json:"executionStartedEventDetails,omitempty"`
+	ExecutionSucceededEventDetails *OutputDetails           `json:"executionSucceededEventDetails,omitempty"`
+	ExecutionFailedEventDetails    *FailureDetails          `json:"executionFailedEventDetails,omitempty"`
+	ExecutionTimedOutEventDetails  *FailureDetails          `json:"executionTimedOutEventDetails,omitempty"`
+	ExecutionAbortedEventDetails   *FailureDetails          `json:"executionAbortedEventDetails,omitempty"`
+
+	StateEnteredEventDetails *StateEnteredDetails `json:"stateEnteredEventDetails,omitempty"`
+	StateExitedEventDetails  *StateExitedDetails  `json:"stateExitedEventDetails,omitempty"`
+
+	TaskScheduledEventDetails *TaskScheduledDetails `json:"taskScheduledEventDetails,omitempty"`
+	TaskStartedEventDetails   *TaskDetails          `json:"taskStartedEventDetails,omitempty"`
+	TaskSubmittedEventDetails *TaskOutputDetails    `json:"taskSubmittedEventDetails,omitempty"`
+	TaskSucceededEventDetails *TaskOutputDetails    `json:"taskSucceededEventDetails,omitempty"`
+	TaskFailedEventDetails    *TaskFailureDetails   `json:"taskFailedEventDetails,omitempty"`
+	TaskTimedOutEventDetails  *TaskFailureDetails   `json:"taskTimedOutEventDetails,omitempty"`
+
+	LambdaFunctionScheduledEventDetails *LambdaScheduledDetails `json:"lambdaFunctionScheduledEventDetails,omitempty"`
+	LambdaFunctionSucceededEventDetails *OutputDetails          `json:"lambdaFunctionSucceededEventDetails,omitempty"`
+	LambdaFunctionFailedEventDetails    *FailureDetails         `json:"lambdaFunctionFailedEventDetails,omitempty"`
+	LambdaFunctionTimedOutEventDetails  *FailureDetails         `json:"lambdaFunctionTimedOutEventDetails,omitempty"`
+
+	MapStateStartedEventDetails       *MapStartedDetails    `json:"mapStateStartedEventDetails,omitempty"`
+	MapIterationStartedEventDetails   *MapIterationDetails  `json:"mapIterationStartedEventDetails,omitempty"`
+	MapIterationSucceededEventDetails *MapIterationDetails  `json:"mapIterationSucceededEventDetails,omitempty"`
+	MapIterationFailedEventDetails    *MapIterationDetails  `json:"mapIterationFailedEventDetails,omitempty"`
+	MapIterationAbortedEventDetails   *MapIterationDetails  `json:"mapIterationAbortedEventDetails,omitempty"`
+	MapRunStartedEventDetails         *MapRunStartedDetails `json:"mapRunStartedEventDetails,omitempty"`
+	MapRunFailedEventDetails          *FailureDetails       `json:"mapRunFailedEventDetails,omitempty"`
+}
+
+// PayloadDetails says whether a payload was truncated (never, here).
+type PayloadDetails struct {
+	Truncated bool `json:"truncated"`
+}
+
+// ExecutionStartedDetails are an ExecutionStarted event's details.
+type ExecutionStartedDetails struct {
+	Input        string         `json:"input"`
+	InputDetails PayloadDetails `json:"inputDetails"`
+	RoleArn      string         `json:"roleArn"`
+}
+
+// OutputDetails carry an output.
+type OutputDetails struct {
+	Output        string         `json:"output"`
+	OutputDetails PayloadDetails `json:"outputDetails"`
+}
+
+// FailureDetails carry an error and its cause.
+type FailureDetails struct {
+	Error string `json:"error,omitempty"`
+	Cause string `json:"cause,omitempty"`
+}
+
+// StateEnteredDetails are a *StateEntered event's details.
+type StateEnteredDetails struct {
+	Name         string         `json:"name"`
+	Input        string         `json:"input"`
+	InputDetails PayloadDetails `json:"inputDetails"`
+}
+
+// StateExitedDetails are a *StateExited event's details.
+type StateExitedDetails struct {
+	Name          string         `json:"name"`
+	Output        string         `json:"output"`
+	OutputDetails PayloadDetails `json:"outputDetails"`
+}
+
+// TaskScheduledDetails are a TaskScheduled event's details.
+type TaskScheduledDetails struct {
+	ResourceType       string `json:"resourceType"`
+	Resource           string `json:"resource"`
+	Region             string `json:"region"`
+	Parameters         string `json:"parameters"`
+	TimeoutInSeconds   int64  `json:"timeoutInSeconds,omitempty"`
+	HeartbeatInSeconds int64  `json:"heartbeatInSeconds,omitempty"`
+}
+
+// TaskDetails name a task's resource.
+type TaskDetails struct {
+	ResourceType string `json:"resourceType"`
+	Resource     string `json:"resource"`
+}
+
+// TaskOutputDetails are a task's output.
+type TaskOutputDetails struct {
+	ResourceType  string         `json:"resourceType"`
+	Resource      string         `json:"resource"`
+	Output        string         `json:"output"`
+	OutputDetails PayloadDetails `json:"outputDetails"`
+}
+
+// TaskFailureDetails are a task's failure.
+type TaskFailureDetails struct {
+	ResourceType string `json:"resourceType"`
+	Resource     string `json:"resource"`
+	Error        string `json:"error,omitempty"`
+	Cause        string `json:"cause,omitempty"`
+}
+
+// LambdaScheduledDetails are a LambdaFunctionScheduled event's details.
+type LambdaScheduledDetails struct {
+	Resource         string         `json:"resource"`
+	Input            string         `json:"input"`
+	InputDetails     PayloadDetails `json:"inputDetails"`
+	TimeoutInSeconds int64          `json:"timeoutInSeconds,omitempty"`
+}
+
+// MapStartedDetails are a MapStateStarted event's details.
+type MapStartedDetails struct {
+	Length int `json:"length"`
+}
+
+// MapIterationDetails name a Map iteration.
+type MapIterationDetails struct {
+	Name  string `json:"name"`
+	Index int    `json:"index"`
+}
+
+// MapRunStartedDetails are a MapRunStarted event's details.
+type MapRunStartedDetails struct {
+	MapRunArn string `json:"mapRunArn"`
+}
+
+// history collects events; branches and iterations append concurrently.
+type history struct {
+	mu     sync.Mutex
+	events []Event
+	clock  Clock
+}
+
+// add records an event after parent (0: the previous one) and returns its id.
+func (h *history) add(parent int64, e Event) int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	e.ID = int64(len(h.events) + 1)
+	if parent == 0 {
+		parent = e.ID - 1
+	}
+	e.PreviousEventID = parent
+	e.Timestamp = h.clock.Now()
+	h.events = append(h.events, e)
+	return e.ID
+}
+
+func (h *history) snapshot() []Event {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]Event(nil), h.events...)
+}
+
+// payloadLen measures a JSON payload for the size limit.
+func payloadLen(v any) int { return len(toJSON(v)) }

@@ -1,0 +1,256 @@
+package asl
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	// ojg evaluates the JSONPath the States Language allows (filters, wild
+	// cards, slices, descent) on plain Go JSON values; it is maintained and
+	// fast, and lets us inspect a parsed path to enforce reference paths.
+	"github.com/ohler55/ojg/jp"
+)
+
+// scope is what paths and expressions are evaluated against.
+type scope struct {
+	input   any            // $
+	context any            // $$
+	vars    *variables     // $name
+	states  map[string]any // $states, for JSONata
+}
+
+var varRef = regexp.MustCompile(`^\$([A-Za-z_][A-Za-z0-9_]*)(.*)$`)
+
+// splitPath tells what a path starts from: "$$" the context object, "$name"
+// a variable, or "$" the input; rest is a "$"-rooted path into it.
+func splitPath(path string) (root, variable, rest string, err error) {
+	switch {
+	case strings.HasPrefix(path, "$$"):
+		return "context", "", "$" + path[2:], nil
+	case varRef.MatchString(path):
+		m := varRef.FindStringSubmatch(path)
+		return "variable", m[1], "$" + m[2], nil
+	case strings.HasPrefix(path, "$"):
+		return "input", "", path, nil
+	}
+	return "", "", "", fmt.Errorf("%q does not start with $", path)
+}
+
+// compilePath parses a JSONPath, reporting syntax errors.
+func compilePath(path string) (jp.Expr, error) {
+	_, _, rest, err := splitPath(path)
+	if err != nil {
+		return nil, err
+	}
+	x, err := jp.ParseString(rest)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a valid JSONPath: %v", path, err)
+	}
+	return x, nil
+}
+
+// definite reports whether a parsed path names at most one value: only
+// field names and indexes, no wildcards, slices, unions, filters or descent.
+func definite(x jp.Expr) bool {
+	for _, f := range x {
+		switch f.(type) {
+		case jp.Root, jp.At, jp.Child, jp.Nth, jp.Bracket:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// checkReferencePath reports whether path is a Reference Path, which
+// ResultPath and Choice variables must be.
+func checkReferencePath(path string) error {
+	x, err := compilePath(path)
+	if err != nil {
+		return err
+	}
+	if !definite(x) {
+		return fmt.Errorf("%q must be a reference path: fields and indexes only, no wildcards, slices or filters", path)
+	}
+	return nil
+}
+
+// get evaluates a path. A definite path yields its value; an indefinite one
+// the array of its matches. ok is false when a definite path matches
+// nothing.
+func (s *scope) get(path string) (value any, ok bool, err error) {
+	root, variable, rest, err := splitPath(path)
+	if err != nil {
+		return nil, false, err
+	}
+	var data any
+	switch root {
+	case "context":
+		data = s.context
+	case "variable":
+		v, found := s.vars.get(variable)
+		if !found {
+			return nil, false, fmt.Errorf("variable $%s is not defined", variable)
+		}
+		data = v
+	default:
+		data = s.input
+	}
+	x, err := jp.ParseString(rest)
+	if err != nil {
+		return nil, false, fmt.Errorf("%q is not a valid JSONPath: %v", path, err)
+	}
+	if len(x) == 1 {
+		return data, true, nil // "$"
+	}
+	found := x.Get(data)
+	if definite(x) {
+		if len(found) == 0 {
+			return nil, false, nil
+		}
+		return found[0], true, nil
+	}
+	if found == nil {
+		found = []any{}
+	}
+	return found, true, nil
+}
+
+// mustGet evaluates a path that must match: one that does not raises
+// States.Runtime, as Step Functions does, naming the path and the data.
+func (s *scope) mustGet(field, path string) (any, error) {
+	v, ok, err := s.get(path)
+	if err != nil {
+		return nil, failf(ErrRuntime, "%s: %v", field, err)
+	}
+	if !ok {
+		return nil, failf(ErrRuntime, "%s: the JSONPath '%s' could not be found in the input '%s'", field, path, truncateJSON(s.dataFor(path), 256))
+	}
+	return v, nil
+}
+
+func (s *scope) dataFor(path string) any {
+	switch {
+	case strings.HasPrefix(path, "$$"):
+		return s.context
+	case varRef.MatchString(path):
+		v, _ := s.vars.get(varRef.FindStringSubmatch(path)[1])
+		return v
+	}
+	return s.input
+}
+
+// setPath returns data with value placed at the reference path ref,
+// creating objects for missing fields. data is not modified.
+func setPath(data any, ref string, value any) (any, error) {
+	x, err := compilePath(ref)
+	if err != nil || !definite(x) {
+		return nil, failf(ErrResultPathMatchFailure, "ResultPath %q is not a reference path", ref)
+	}
+	var steps []jp.Frag
+	for _, f := range x {
+		switch f.(type) {
+		case jp.Child, jp.Nth:
+			steps = append(steps, f)
+		}
+	}
+	if len(steps) == 0 {
+		return value, nil
+	}
+	return setSteps(clone(data), steps, value, ref)
+}
+
+func setSteps(node any, steps []jp.Frag, value any, ref string) (any, error) {
+	if len(steps) == 0 {
+		return value, nil
+	}
+	switch f := steps[0].(type) {
+	case jp.Child:
+		obj, ok := node.(map[string]any)
+		if node == nil {
+			obj, ok = map[string]any{}, true
+		}
+		if !ok {
+			return nil, failf(ErrResultPathMatchFailure, "unable to apply ResultPath %q: the input at '%s' is not an object", ref, string(f))
+		}
+		child, err := setSteps(obj[string(f)], steps[1:], value, ref)
+		if err != nil {
+			return nil, err
+		}
+		obj[string(f)] = child
+		return obj, nil
+	case jp.Nth:
+		arr, ok := node.([]any)
+		i := int(f)
+		if i < 0 && ok {
+			i += len(arr)
+		}
+		if !ok || i < 0 || i >= len(arr) {
+			return nil, failf(ErrResultPathMatchFailure, "unable to apply ResultPath %q: no element [%d] in the input", ref, int(f))
+		}
+		child, err := setSteps(arr[i], steps[1:], value, ref)
+		if err != nil {
+			return nil, err
+		}
+		arr[i] = child
+		return arr, nil
+	}
+	return nil, failf(ErrResultPathMatchFailure, "unable to apply ResultPath %q", ref)
+}
+
+// clone deep-copies a JSON value, so states never share mutable data.
+func clone(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = clone(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = clone(e)
+		}
+		return out
+	}
+	return v
+}
+
+// toJSON renders a value as Step Functions shows it in history and output.
+func toJSON(v any) string {
+	b, err := marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%v", v)
+	}
+	return string(b)
+}
+
+// marshal encodes without HTML escaping, as Step Functions does.
+func marshal(v any) ([]byte, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return []byte(strings.TrimSuffix(b.String(), "\n")), nil
+}
+
+func truncateJSON(v any, max int) string {
+	s := toJSON(v)
+	if len(s) > max {
+		return s[:max] + "…"
+	}
+	return s
+}
+
+// decodeJSON reads JSON into plain Go values (float64 numbers).
+func decodeJSON(data []byte) (any, error) {
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}

@@ -1,0 +1,114 @@
+package asl
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// evalTemplate evaluates a JSONPath payload template (Parameters,
+// ResultSelector, ItemSelector, BatchInput): a key ending in ".$" takes the
+// value of its path or intrinsic function, under the key without ".$".
+func evalTemplate(field string, raw json.RawMessage, s *scope, rt *runtime) (any, error) {
+	tmpl, err := decodeJSON(raw)
+	if err != nil {
+		return nil, failf(ErrRuntime, "%s is not JSON: %v", field, err)
+	}
+	return evalTemplateValue(field, tmpl, s, rt)
+}
+
+func evalTemplateValue(field string, v any, s *scope, rt *runtime) (any, error) {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if name, ok := strings.CutSuffix(k, ".$"); ok {
+				expr, isString := e.(string)
+				if !isString {
+					return nil, failf(ErrRuntime, "%s.%s must be a path or an intrinsic function", field, k)
+				}
+				val, err := evalExpression(field+"."+k, expr, s, rt)
+				if err != nil {
+					return nil, err
+				}
+				out[name] = val
+				continue
+			}
+			val, err := evalTemplateValue(field+"."+k, e, s, rt)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = val
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			val, err := evalTemplateValue(fmt.Sprintf("%s[%d]", field, i), e, s, rt)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = val
+		}
+		return out, nil
+	}
+	return v, nil
+}
+
+// evalExpression evaluates the value of a ".$" key: an intrinsic function
+// or a path (which must match).
+func evalExpression(field, expr string, s *scope, rt *runtime) (any, error) {
+	if isIntrinsic(expr) {
+		call, err := parseIntrinsic(expr)
+		if err != nil {
+			return nil, failf(ErrIntrinsicFailure, "%s: %v", field, err)
+		}
+		return call.eval(s, rt)
+	}
+	v, err := s.mustGet(field, expr)
+	if err != nil {
+		return nil, err
+	}
+	return clone(v), nil
+}
+
+// checkTemplate reports the invalid paths and intrinsic calls of a
+// template, for validation.
+func checkTemplate(raw json.RawMessage) []string {
+	v, err := decodeJSON(raw)
+	if err != nil {
+		return []string{"is not JSON: " + err.Error()}
+	}
+	var problems []string
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if strings.HasSuffix(k, ".$") {
+					expr, ok := e.(string)
+					switch {
+					case !ok:
+						problems = append(problems, fmt.Sprintf("%s%s must be a path or an intrinsic function", path, k))
+					case isIntrinsic(expr):
+						if _, err := parseIntrinsic(expr); err != nil {
+							problems = append(problems, fmt.Sprintf("%s%s: %v", path, k, err))
+						}
+					default:
+						if _, err := compilePath(expr); err != nil {
+							problems = append(problems, fmt.Sprintf("%s%s: %v", path, k, err))
+						}
+					}
+					continue
+				}
+				walk(path+k+".", e)
+			}
+		case []any:
+			for i, e := range x {
+				walk(fmt.Sprintf("%s[%d].", strings.TrimSuffix(path, "."), i), e)
+			}
+		}
+	}
+	walk("", v)
+	return problems
+}

@@ -1,0 +1,289 @@
+package asl
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"time"
+)
+
+// DefaultTaskTimeout is a Task's timeout when it sets none, as in AWS.
+const DefaultTaskTimeout = 99999999 * time.Second
+
+// task runs one attempt of a Task state.
+func (rt *runtime) task(ctx context.Context, st *State, input any, f *frame, entered time.Time, retry int) (any, *Failure) {
+	_, _, pattern := parseResource(st.Resource)
+	var tw *tokenWait
+	token := ""
+	if pattern == "waitForTaskToken" {
+		tw = rt.engine.newToken(rt, st.Name)
+		token = tw.token
+		defer rt.engine.closeToken(tw)
+	}
+
+	// The task's input.
+	var sc *scope
+	var taskInput, effective any
+	if st.QueryLanguage == JSONata {
+		sc = rt.jsonataScope(st, input, f, entered, retry, token)
+		taskInput = input
+		if st.Arguments != nil {
+			v, err := evalJSONataTemplate("Arguments", st.Arguments, sc, rt)
+			if err != nil {
+				return nil, asFailure(err)
+			}
+			taskInput = v
+		}
+	} else {
+		sc = rt.jsonPathScope(st, input, f, entered, retry, token)
+		var fail *Failure
+		if effective, fail = inputPath(st, sc); fail != nil {
+			return nil, fail
+		}
+		sc.input = effective
+		taskInput = effective
+		if st.Parameters != nil {
+			v, err := evalTemplate("Parameters", st.Parameters, sc, rt)
+			if err != nil {
+				return nil, asFailure(err)
+			}
+			taskInput = v
+		}
+	}
+	timeout, fail := rt.seconds(st, "TimeoutSeconds", st.TimeoutSeconds, st.TimeoutSecondsPath, sc, DefaultTaskTimeout)
+	if fail != nil {
+		return nil, fail
+	}
+	heartbeat, fail := rt.seconds(st, "HeartbeatSeconds", st.HeartbeatSeconds, st.HeartbeatSecondsPath, sc, 0)
+	if fail != nil {
+		return nil, fail
+	}
+
+	service, action, _ := parseResource(st.Resource)
+	ev := taskEvents{rt: rt, f: f, st: st, lambda: service == "lambda" && action == "function", service: service}
+	ev.scheduled(taskInput, timeout, heartbeat)
+
+	handler, ok := rt.engine.resolve(st.Name, st.Resource, taskInput)
+	if !ok && tw == nil {
+		return nil, ev.failed(failf(ErrRuntime, "no handler for Task state %q (resource %s): register one, or give a mock", st.Name, st.Resource))
+	}
+	ev.started()
+	req := TaskRequest{StateName: st.Name, Resource: st.Resource, Input: clone(taskInput), TaskToken: token, ExecutionArn: rt.exec.Arn, Attempt: retry}
+
+	var result any
+	if ok {
+		var timedOut bool
+		result, fail, timedOut = rt.invoke(ctx, handler, req, timeout)
+		switch {
+		case timedOut:
+			return nil, ev.timedOut(failf(ErrTimeout, "the task did not finish within %v", timeout))
+		case fail != nil:
+			return nil, ev.failed(fail)
+		}
+	}
+	if tw != nil {
+		tw.mu.Lock()
+		tw.input = clone(taskInput)
+		tw.mu.Unlock()
+		ev.submitted(result)
+		result, fail = rt.awaitToken(ctx, tw, timeout, heartbeat)
+		if fail != nil {
+			if fail.Name == ErrTimeout || fail.Name == ErrHeartbeatTimeout {
+				return nil, ev.timedOut(fail)
+			}
+			return nil, ev.failed(fail)
+		}
+	}
+	ev.succeeded(result)
+	return rt.taskOutput(st, input, result, sc, f)
+}
+
+// taskOutput applies ResultSelector, Assign, ResultPath and OutputPath
+// (JSONPath), or Assign and Output (JSONata), to a task's result.
+func (rt *runtime) taskOutput(st *State, input, result any, sc *scope, f *frame) (any, *Failure) {
+	if st.QueryLanguage == JSONata {
+		sc.states["result"] = result
+		if fail := rt.assign(st, st.Assign, sc, f); fail != nil {
+			return nil, fail
+		}
+		return rt.jsonataOutput(st, sc, result)
+	}
+	if st.ResultSelector != nil {
+		s := *sc
+		s.input = result
+		v, err := evalTemplate("ResultSelector", st.ResultSelector, &s, rt)
+		if err != nil {
+			return nil, asFailure(err)
+		}
+		result = v
+	}
+	s := *sc
+	s.input = result
+	if fail := rt.assign(st, st.Assign, &s, f); fail != nil {
+		return nil, fail
+	}
+	out, fail := resultPath(st.ResultPath, input, result)
+	if fail != nil {
+		return nil, fail
+	}
+	s.input = input
+	return outputPath(st, out, &s)
+}
+
+// seconds reads TimeoutSeconds or HeartbeatSeconds (a number, a JSONata
+// expression, or the *Path form); def when absent.
+func (rt *runtime) seconds(st *State, name string, raw json.RawMessage, path string, sc *scope, def time.Duration) (time.Duration, *Failure) {
+	var v any
+	var err error
+	switch {
+	case raw != nil && st.QueryLanguage == JSONata:
+		v, err = evalJSONataTemplate(name, raw, sc, rt)
+	case raw != nil:
+		v, err = decodeJSON(raw)
+	case path != "":
+		v, err = sc.mustGet(name+"Path", path)
+	default:
+		return def, nil
+	}
+	if err != nil {
+		return 0, asFailure(err)
+	}
+	n, ok := v.(float64)
+	if !ok || n < 1 || n != math.Trunc(n) || n > 99999999 {
+		return 0, failf(ErrRuntime, "%s of state %q must be a whole number of seconds from 1 to 99999999, not %s", name, st.Name, toJSON(v))
+	}
+	return time.Duration(n) * time.Second, nil
+}
+
+// invoke runs a handler as its own unit of work, racing it against the
+// task's timeout on the engine's clock.
+func (rt *runtime) invoke(ctx context.Context, h TaskHandler, req TaskRequest, timeout time.Duration) (any, *Failure, bool) {
+	callCtx, cancel := context.WithCancel(withClock(ctx, rt.clock))
+	defer cancel()
+	done := rt.clock.NewSignal()
+	var (
+		result any
+		err    error
+	)
+	rt.clock.Go(func() {
+		defer done.Fire()
+		defer func() {
+			if r := recover(); r != nil {
+				err = failf(ErrTaskFailed, "the task handler panicked: %v", r)
+			}
+		}()
+		result, err = h.Invoke(callCtx, req)
+	})
+	timedOut, werr := done.Wait(ctx, timeout)
+	switch {
+	case werr != nil:
+		return nil, cancelled(ctx), false
+	case timedOut:
+		return nil, nil, true
+	case err != nil:
+		if f, ok := err.(*Failure); ok {
+			return nil, f, false
+		}
+		return nil, &Failure{Name: ErrTaskFailed, Cause: err.Error()}, false
+	}
+	// Results pass through JSON, as they do between AWS services.
+	b, merr := marshal(result)
+	if merr != nil {
+		return nil, failf(ErrTaskFailed, "the task's result is not JSON: %v", merr), false
+	}
+	v, _ := decodeJSON(b)
+	return v, nil, false
+}
+
+type clockKey struct{}
+
+func withClock(ctx context.Context, c Clock) context.Context {
+	return context.WithValue(ctx, clockKey{}, c)
+}
+
+// ClockFrom returns the engine's clock inside a task handler, so a fake
+// service can take (virtual) time: asl.ClockFrom(ctx).Sleep(ctx, d).
+func ClockFrom(ctx context.Context) Clock {
+	if c, ok := ctx.Value(clockKey{}).(Clock); ok {
+		return c
+	}
+	return RealClock{}
+}
+
+// resolve finds a Task's handler, if the engine has a resolver.
+func (e *Engine) resolve(stateName, resource string, input any) (TaskHandler, bool) {
+	if e.opts.Tasks == nil {
+		return nil, false
+	}
+	return e.opts.Tasks.Resolve(stateName, resource, input)
+}
+
+// taskEvents records a task's history events, in the Lambda form for a
+// function ARN resource and the Task form otherwise.
+type taskEvents struct {
+	rt      *runtime
+	f       *frame
+	st      *State
+	lambda  bool
+	service string
+}
+
+func (e taskEvents) resourceType() string { return e.service }
+
+func (e taskEvents) resource() string {
+	_, action, pattern := parseResource(e.st.Resource)
+	if pattern != "" {
+		return action + "." + pattern
+	}
+	return action
+}
+
+func (e taskEvents) scheduled(input any, timeout, heartbeat time.Duration) {
+	secs := int64(timeout / time.Second)
+	if e.lambda {
+		e.rt.event(e.f, Event{Type: "LambdaFunctionScheduled", LambdaFunctionScheduledEventDetails: &LambdaScheduledDetails{Resource: e.st.Resource, Input: toJSON(input), TimeoutInSeconds: secs}})
+		return
+	}
+	e.rt.event(e.f, Event{Type: "TaskScheduled", TaskScheduledEventDetails: &TaskScheduledDetails{
+		ResourceType: e.resourceType(), Resource: e.resource(), Region: "us-east-1", Parameters: toJSON(input),
+		TimeoutInSeconds: secs, HeartbeatInSeconds: int64(heartbeat / time.Second),
+	}})
+}
+
+func (e taskEvents) started() {
+	if e.lambda {
+		e.rt.event(e.f, Event{Type: "LambdaFunctionStarted"})
+		return
+	}
+	e.rt.event(e.f, Event{Type: "TaskStarted", TaskStartedEventDetails: &TaskDetails{ResourceType: e.resourceType(), Resource: e.resource()}})
+}
+
+func (e taskEvents) submitted(output any) {
+	e.rt.event(e.f, Event{Type: "TaskSubmitted", TaskSubmittedEventDetails: &TaskOutputDetails{ResourceType: e.resourceType(), Resource: e.resource(), Output: toJSON(output)}})
+}
+
+func (e taskEvents) succeeded(output any) {
+	if e.lambda {
+		e.rt.event(e.f, Event{Type: "LambdaFunctionSucceeded", LambdaFunctionSucceededEventDetails: &OutputDetails{Output: toJSON(output)}})
+		return
+	}
+	e.rt.event(e.f, Event{Type: "TaskSucceeded", TaskSucceededEventDetails: &TaskOutputDetails{ResourceType: e.resourceType(), Resource: e.resource(), Output: toJSON(output)}})
+}
+
+func (e taskEvents) failed(f *Failure) *Failure {
+	if e.lambda {
+		e.rt.event(e.f, Event{Type: "LambdaFunctionFailed", LambdaFunctionFailedEventDetails: &FailureDetails{Error: f.Name, Cause: f.Cause}})
+		return f
+	}
+	e.rt.event(e.f, Event{Type: "TaskFailed", TaskFailedEventDetails: &TaskFailureDetails{ResourceType: e.resourceType(), Resource: e.resource(), Error: f.Name, Cause: f.Cause}})
+	return f
+}
+
+func (e taskEvents) timedOut(f *Failure) *Failure {
+	if e.lambda {
+		e.rt.event(e.f, Event{Type: "LambdaFunctionTimedOut", LambdaFunctionTimedOutEventDetails: &FailureDetails{Error: f.Name, Cause: f.Cause}})
+		return f
+	}
+	e.rt.event(e.f, Event{Type: "TaskTimedOut", TaskTimedOutEventDetails: &TaskFailureDetails{ResourceType: e.resourceType(), Resource: e.resource(), Error: f.Name, Cause: f.Cause}})
+	return f
+}

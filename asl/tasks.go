@@ -1,0 +1,230 @@
+package asl
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+// TaskRequest is what a Task state asks of its resource.
+type TaskRequest struct {
+	// StateName is the Task state's name.
+	StateName string
+	// Resource is the state's Resource ARN.
+	Resource string
+	// Input is the effective input: Parameters (JSONPath) or Arguments
+	// (JSONata) evaluated, or the state's input without them.
+	Input any
+	// TaskToken is set for .waitForTaskToken integrations; the task's
+	// answer comes from Engine.SendTaskSuccess or SendTaskFailure.
+	TaskToken string
+	// ExecutionArn identifies the execution.
+	ExecutionArn string
+	// Attempt counts retries of this state (0 on the first try).
+	Attempt int
+}
+
+// Integration returns the service and action of an optimized or AWS SDK
+// integration ("sqs", "sendMessage"), and the pattern suffix ("sync",
+// "waitForTaskToken" or ""). For a Lambda function ARN it returns
+// ("lambda", "function", "").
+func (r TaskRequest) Integration() (service, action, pattern string) {
+	return parseResource(r.Resource)
+}
+
+func parseResource(resource string) (service, action, pattern string) {
+	if strings.Contains(resource, ":lambda:") && strings.Contains(resource, ":function:") {
+		return "lambda", "function", ""
+	}
+	i := strings.Index(resource, ":states:::")
+	if i < 0 {
+		return "", "", ""
+	}
+	rest := resource[i+len(":states:::"):]
+	if sdk, ok := strings.CutPrefix(rest, "aws-sdk:"); ok {
+		rest = sdk
+	}
+	service, action, _ = strings.Cut(rest, ":")
+	if a, p, ok := strings.Cut(action, "."); ok {
+		action, pattern = a, p
+	}
+	return service, action, pattern
+}
+
+// TaskHandler performs a Task. It returns the task's result, or an error:
+// a *Failure fails the task with its name and cause; any other error fails
+// it with States.TaskFailed.
+type TaskHandler interface {
+	Invoke(ctx context.Context, req TaskRequest) (any, error)
+}
+
+// TaskFunc adapts a function to TaskHandler.
+type TaskFunc func(ctx context.Context, req TaskRequest) (any, error)
+
+// Invoke implements TaskHandler.
+func (f TaskFunc) Invoke(ctx context.Context, req TaskRequest) (any, error) { return f(ctx, req) }
+
+// Resolver finds the handler of a Task state.
+type Resolver interface {
+	Resolve(stateName, resource string, input any) (TaskHandler, bool)
+}
+
+// Registry resolves tasks by state name first, then by resource ARN, then
+// by Lambda function (the FunctionName of lambda:invoke, or a function ARN).
+// The zero value is empty and ready; it is safe for concurrent use.
+type Registry struct {
+	mu         sync.RWMutex
+	byState    map[string]TaskHandler
+	byResource map[string]TaskHandler
+	functions  map[string]TaskHandler
+	fallback   Resolver
+}
+
+var _ Resolver = (*Registry)(nil)
+
+// HandleState serves the Task state with this name.
+func (r *Registry) HandleState(name string, h TaskHandler) *Registry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.byState == nil {
+		r.byState = map[string]TaskHandler{}
+	}
+	r.byState[name] = h
+	return r
+}
+
+// HandleResource serves every Task with this Resource ARN.
+func (r *Registry) HandleResource(resource string, h TaskHandler) *Registry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.byResource == nil {
+		r.byResource = map[string]TaskHandler{}
+	}
+	r.byResource[resource] = h
+	return r
+}
+
+// HandleFunction serves the Lambda function with this name or ARN, called
+// directly (Resource is its ARN) or through lambda:invoke (FunctionName).
+func (r *Registry) HandleFunction(nameOrArn string, h TaskHandler) *Registry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.functions == nil {
+		r.functions = map[string]TaskHandler{}
+	}
+	r.functions[functionName(nameOrArn)] = h
+	return r
+}
+
+// Fallback consults another resolver for what this one lacks.
+func (r *Registry) Fallback(next Resolver) *Registry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.fallback = next
+	return r
+}
+
+// Resolve implements Resolver.
+func (r *Registry) Resolve(stateName, resource string, input any) (TaskHandler, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if h, ok := r.byState[stateName]; ok {
+		return h, true
+	}
+	if h, ok := r.byResource[resource]; ok {
+		return h, true
+	}
+	if fn := lambdaTarget(resource, input); fn != "" {
+		if h, ok := r.functions[functionName(fn)]; ok {
+			return h, true
+		}
+	}
+	if r.fallback != nil {
+		return r.fallback.Resolve(stateName, resource, input)
+	}
+	return nil, false
+}
+
+// lambdaTarget is the function a Task invokes, or "".
+func lambdaTarget(resource string, input any) string {
+	service, action, _ := parseResource(resource)
+	switch {
+	case service == "lambda" && action == "function":
+		return resource
+	case service == "lambda" && action == "invoke":
+		if m, ok := input.(map[string]any); ok {
+			fn, _ := m["FunctionName"].(string)
+			return fn
+		}
+	}
+	return ""
+}
+
+// functionName reduces a function ARN (with or without a qualifier) to its
+// name.
+func functionName(nameOrArn string) string {
+	if i := strings.Index(nameOrArn, ":function:"); i >= 0 {
+		name := nameOrArn[i+len(":function:"):]
+		name, _, _ = strings.Cut(name, ":")
+		return name
+	}
+	return nameOrArn
+}
+
+// LambdaFunction adapts a Go Lambda handler function (any signature
+// lambda.Start accepts) into a TaskHandler, so the engine runs a project's
+// real handler in-process with the JSON Lambda would deliver. Like the Lambda
+// runtime, it reports a returned error under its Go type name, with a cause
+// of {"errorMessage", "errorType"}; a panic is reported the same way.
+func LambdaFunction(handler any) TaskHandler {
+	h := lambda.NewHandler(handler)
+	return TaskFunc(func(ctx context.Context, req TaskRequest) (out any, err error) {
+		payload := req.Input
+		_, action, _ := parseResource(req.Resource)
+		if action == "invoke" { // lambda:invoke: the function gets Payload
+			if m, ok := req.Input.(map[string]any); ok {
+				payload = m["Payload"]
+			}
+		}
+		in, err := marshal(payload)
+		if err != nil {
+			return nil, err
+		}
+		defer func() {
+			if r := recover(); r != nil {
+				err = lambdaError(fmt.Errorf("%v", r), reflect.TypeOf(r))
+			}
+		}()
+		raw, err := h.Invoke(ctx, in)
+		if err != nil {
+			return nil, lambdaError(err, reflect.TypeOf(err))
+		}
+		result, err := decodeJSON(raw)
+		if err != nil {
+			return nil, fmt.Errorf("the function returned invalid JSON: %v", err)
+		}
+		if action == "invoke" {
+			return map[string]any{"ExecutedVersion": "$LATEST", "Payload": result, "StatusCode": 200.0}, nil
+		}
+		return result, nil
+	})
+}
+
+// lambdaError names an error as the Lambda Go runtime does: the type name,
+// without package or pointer.
+func lambdaError(err error, t reflect.Type) *Failure {
+	name := "errorString"
+	if t != nil {
+		if t.Kind() == reflect.Ptr {
+			t = t.Elem()
+		}
+		name = t.Name()
+	}
+	cause, _ := json.Marshal(map[string]string{"errorMessage": err.Error(), "errorType": name})
+	return &Failure{Name: name, Cause: string(cause)}
+}
