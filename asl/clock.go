@@ -101,6 +101,9 @@ type VirtualClock struct {
 	busy   int
 	timers timerHeap
 	seq    int
+	// waiting holds every waiting signal with its context: a waiter whose
+	// context ended must run before time moves on.
+	waiting map[*virtualSignal]context.Context
 }
 
 var _ Clock = (*VirtualClock)(nil)
@@ -173,8 +176,16 @@ func (v *VirtualClock) Advance(d time.Duration) {
 	v.mu.Unlock()
 }
 
-// advanceLocked jumps to the earliest wake-up when no work runs.
+// advanceLocked jumps to the earliest wake-up when no work runs. Waiters
+// whose context was cancelled are woken first, at the current time.
 func (v *VirtualClock) advanceLocked() {
+	if v.busy <= 0 {
+		for s, ctx := range v.waiting {
+			if ctx.Err() != nil && !s.woken {
+				s.wakeLocked(false)
+			}
+		}
+	}
 	for v.busy <= 0 && v.timers.Len() > 0 {
 		t := heap.Pop(&v.timers).(*vtimer)
 		if t.sig.woken {
@@ -232,6 +243,15 @@ func (s *virtualSignal) Wait(ctx context.Context, timeout time.Duration) (bool, 
 		return false, nil
 	}
 	s.waiting = true
+	if v.waiting == nil {
+		v.waiting = map[*virtualSignal]context.Context{}
+	}
+	v.waiting[s] = ctx
+	defer func() {
+		v.mu.Lock()
+		delete(v.waiting, s)
+		v.mu.Unlock()
+	}()
 	if timeout > 0 {
 		v.seq++
 		heap.Push(&v.timers, &vtimer{at: v.now.Add(timeout), seq: v.seq, sig: s})
@@ -243,15 +263,19 @@ func (s *virtualSignal) Wait(ctx context.Context, timeout time.Duration) (bool, 
 	select {
 	case <-s.ch:
 		v.mu.Lock()
-		defer v.mu.Unlock()
-		return s.byTimer, nil
+		byTimer := s.byTimer
+		v.mu.Unlock()
+		if !byTimer && ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		return byTimer, nil
 	case <-ctx.Done():
 		v.mu.Lock()
-		defer v.mu.Unlock()
 		if !s.woken {
 			s.woken = true
 			v.busy++
 		}
+		v.mu.Unlock()
 		return false, ctx.Err()
 	}
 }

@@ -159,6 +159,16 @@ func (h *history) add(parent int64, e Event) int64 {
 	return e.ID
 }
 
+// MaxHistoryEvents is how many events one execution may have; Step
+// Functions fails an execution that would exceed it.
+const MaxHistoryEvents = 25000
+
+func (h *history) len() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.events)
+}
+
 func (h *history) snapshot() []Event {
 	h.mu.Lock()
 	defer h.mu.Unlock()

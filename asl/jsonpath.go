@@ -43,11 +43,74 @@ func compilePath(path string) (jp.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	x, err := jp.ParseString(rest)
+	x, err := jp.ParseString(normalizePath(rest))
 	if err != nil {
 		return nil, fmt.Errorf("%q is not a valid JSONPath: %v", path, err)
 	}
 	return x, nil
+}
+
+// normalizePath rewrites dot-notation names that ojg's parser refuses but
+// Step Functions' JSONPath accepts (such as $.error-info) into bracket
+// notation ($['error-info']).
+func normalizePath(path string) string {
+	var b strings.Builder
+	for i := 0; i < len(path); {
+		c := path[i]
+		switch {
+		case c == '[':
+			j := i + 1
+			quote := byte(0)
+			for ; j < len(path); j++ {
+				if quote != 0 {
+					if path[j] == quote {
+						quote = 0
+					}
+					continue
+				}
+				if path[j] == '\'' || path[j] == '"' {
+					quote = path[j]
+				} else if path[j] == ']' {
+					break
+				}
+			}
+			end := min(j+1, len(path))
+			b.WriteString(path[i:end])
+			i = end
+		case c == '.':
+			dots := 1
+			if i+1 < len(path) && path[i+1] == '.' {
+				dots = 2
+			}
+			j := i + dots
+			for j < len(path) && path[j] != '.' && path[j] != '[' {
+				j++
+			}
+			name := path[i+dots : j]
+			if name == "" || name == "*" || simpleName(name) {
+				b.WriteString(path[i:j])
+			} else {
+				if dots == 2 {
+					b.WriteString("..")
+				}
+				b.WriteString("['" + strings.ReplaceAll(name, "'", "\\'") + "']")
+			}
+			i = j
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String()
+}
+
+func simpleName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isIdent(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // definite reports whether a parsed path names at most one value: only
@@ -97,7 +160,7 @@ func (s *scope) get(path string) (value any, ok bool, err error) {
 	default:
 		data = s.input
 	}
-	x, err := jp.ParseString(rest)
+	x, err := jp.ParseString(normalizePath(rest))
 	if err != nil {
 		return nil, false, fmt.Errorf("%q is not a valid JSONPath: %v", path, err)
 	}

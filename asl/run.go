@@ -38,6 +38,9 @@ func (rt *runtime) runMachine(ctx context.Context, sm *StateMachine, input any, 
 		if err := ctx.Err(); err != nil {
 			return nil, cancelled(ctx)
 		}
+		if n := rt.hist.len(); n >= MaxHistoryEvents {
+			return nil, failf(ErrRuntime, "the execution history reached %d events, Step Functions' limit for one execution", n)
+		}
 		st := sm.States[name]
 		out, next, fail := rt.runState(ctx, st, input, f)
 		if fail != nil {
@@ -115,9 +118,6 @@ func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame)
 		return nil, "", failf(ErrDataLimitExceeded, "the output of state %q is %d bytes; at most %d are allowed", st.Name, n, MaxPayloadBytes)
 	}
 	rt.event(f, Event{Type: st.Type + "StateExited", StateExitedEventDetails: &StateExitedDetails{Name: st.Name, Output: toJSON(output)}})
-	if st.End {
-		next = ""
-	}
 	return output, next, nil
 }
 

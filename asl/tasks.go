@@ -228,3 +228,11 @@ func lambdaError(err error, t reflect.Type) *Failure {
 	cause, _ := json.Marshal(map[string]string{"errorMessage": err.Error(), "errorType": name})
 	return &Failure{Name: name, Cause: string(cause)}
 }
+
+// ResolverFunc adapts a function to Resolver.
+type ResolverFunc func(stateName, resource string, input any) (TaskHandler, bool)
+
+// Resolve implements Resolver.
+func (f ResolverFunc) Resolve(stateName, resource string, input any) (TaskHandler, bool) {
+	return f(stateName, resource, input)
+}

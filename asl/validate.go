@@ -173,7 +173,7 @@ func (v *validator) languageFields(st *State) {
 	}
 	for _, f := range forbidden {
 		if present[f] {
-			v.add(st.Name, f, "is not a %s field; this state uses %s", otherLanguage(st.QueryLanguage), st.QueryLanguage)
+			v.add(st.Name, f, "is a %s field; this state uses %s", otherLanguage(st.QueryLanguage), st.QueryLanguage)
 		}
 	}
 }
