@@ -14,6 +14,7 @@ import (
 	"github.com/sfnkit/sfnkit/lambdas/etlrun"
 	"github.com/sfnkit/sfnkit/lambdas/transform"
 	workflow "github.com/sfnkit/sfnkit/workflows/etl"
+	"github.com/sfnkit/sfnkit/workflows/etl/contract"
 )
 
 // The run ledger's statuses written by the state machine.
@@ -29,24 +30,24 @@ func path(p string) *string { return awsstepfunctions.JsonPath_StringAt(jsii.Str
 
 func newTasks(scope constructs.Construct, e *ETL, p Props) workflow.Tasks {
 	t := workflow.Tasks{
-		StartRun: statemachine.NewLambdaTask(scope, workflow.StateStartRun, &statemachine.LambdaTaskProps{
+		StartRun: statemachine.NewLambdaTask(scope, contract.StateStartRun, &statemachine.LambdaTaskProps{
 			Function: e.Functions.StartRun,
 			Payload: awsstepfunctions.TaskInput_FromObject(&map[string]interface{}{
 				"request":     awsstepfunctions.JsonPath_ObjectAt(jsii.String("$")),
 				"executionId": awsstepfunctions.JsonPath_ExecutionId(),
 			}),
-			ResultPath: workflow.PathRun,
+			ResultPath: contract.PathRun,
 		}),
 		LoadPartition: loadPartition(scope, e),
-		FinishRun: ledgerUpdate(scope, workflow.StateFinishRun, e, LedgerSucceeded,
+		FinishRun: ledgerUpdate(scope, contract.StateFinishRun, e, LedgerSucceeded,
 			", rowsIn = :rowsIn, rowsCurated = :rowsCurated, rowsQuarantined = :rowsQuarantined",
 			map[string]awsstepfunctionstasks.DynamoAttributeValue{
-				":rowsIn":          number(workflow.PathQuality + ".rowsIn"),
-				":rowsCurated":     number(workflow.PathQuality + ".rowsCurated"),
-				":rowsQuarantined": number(workflow.PathQuality + ".rowsQuarantined"),
+				":rowsIn":          number(contract.PathQuality + ".rowsIn"),
+				":rowsCurated":     number(contract.PathQuality + ".rowsCurated"),
+				":rowsQuarantined": number(contract.PathQuality + ".rowsQuarantined"),
 			}),
-		MarkRunFailed: ledgerUpdate(scope, workflow.StateMarkRunFailed, e, LedgerFailed, "", nil),
-		AlertRunFailed: awsstepfunctionstasks.NewSnsPublish(scope, jsii.String(workflow.StateAlertRunFailed), &awsstepfunctionstasks.SnsPublishProps{
+		MarkRunFailed: ledgerUpdate(scope, contract.StateMarkRunFailed, e, LedgerFailed, "", nil),
+		AlertRunFailed: awsstepfunctionstasks.NewSnsPublish(scope, jsii.String(contract.StateAlertRunFailed), &awsstepfunctionstasks.SnsPublishProps{
 			Topic: e.AlertTopic,
 			Message: awsstepfunctions.TaskInput_FromObject(&map[string]interface{}{
 				"event":       EventRunFailed,
@@ -60,18 +61,18 @@ func newTasks(scope constructs.Construct, e *ETL, p Props) workflow.Tasks {
 	}
 	gate := map[string]interface{}{"maxRejectRatio": *p.MaxRejectRatio, "minRows": p.MinRows}
 	if p.GlueJobName == nil {
-		t.Transform = statemachine.NewLambdaTask(scope, workflow.StateTransform, &statemachine.LambdaTaskProps{Function: e.Functions.Transform})
-		gate["resultWriterDetails"] = awsstepfunctions.JsonPath_ObjectAt(jsii.String(workflow.PathExtract + ".ResultWriterDetails"))
+		t.Transform = statemachine.NewLambdaTask(scope, contract.StateTransform, &statemachine.LambdaTaskProps{Function: e.Functions.Transform})
+		gate["resultWriterDetails"] = awsstepfunctions.JsonPath_ObjectAt(jsii.String(contract.PathExtract + ".ResultWriterDetails"))
 	} else {
 		summaryKey := GlueSummaryPrefix + "/run_date={}/summary.json"
 		t.TransformWithGlue = glueJobRun(scope, e, *p.GlueJobName, summaryKey)
-		summary := awsstepfunctions.JsonPath_Format(jsii.String(summaryKey), path(workflow.PathRun+".runDate"))
+		summary := awsstepfunctions.JsonPath_Format(jsii.String(summaryKey), path(contract.PathRun+".runDate"))
 		gate["glueSummary"] = map[string]interface{}{"Bucket": *e.Buckets.Work.BucketName(), "Key": summary}
 	}
-	t.QualityGate = statemachine.NewLambdaTask(scope, workflow.StateQualityGate, &statemachine.LambdaTaskProps{
+	t.QualityGate = statemachine.NewLambdaTask(scope, contract.StateQualityGate, &statemachine.LambdaTaskProps{
 		Function:   e.Functions.QualityGate,
 		Payload:    awsstepfunctions.TaskInput_FromObject(&gate),
-		ResultPath: workflow.PathQuality,
+		ResultPath: contract.PathQuality,
 	})
 	return t
 }
@@ -82,14 +83,14 @@ func newTasks(scope constructs.Construct, e *ETL, p Props) workflow.Tasks {
 // grantStateMachine grants exactly what this query needs.
 func loadPartition(scope constructs.Construct, e *ETL) awsstepfunctions.CustomState {
 	stack := awscdk.Stack_Of(scope)
-	return awsstepfunctions.NewCustomState(scope, jsii.String(workflow.StateLoadPartition), &awsstepfunctions.CustomStateProps{
+	return awsstepfunctions.NewCustomState(scope, jsii.String(contract.StateLoadPartition), &awsstepfunctions.CustomStateProps{
 		StateJson: &map[string]interface{}{
 			"Type":     "Task",
 			"Comment":  "Registers the run date's partition of the curated table",
 			"Resource": "arn:" + *stack.Partition() + ":states:::athena:startQueryExecution.sync",
 			"Parameters": map[string]interface{}{
 				"QueryString.$": "States.Format('" + e.Catalog.partitionQuery(*e.Buckets.Curated.BucketName()) + "', " +
-					workflow.PathRun + ".runDate, " + workflow.PathRun + ".runDate)",
+					contract.PathRun + ".runDate, " + contract.PathRun + ".runDate)",
 				"QueryExecutionContext": map[string]interface{}{"Database": e.Catalog.DatabaseName},
 				"WorkGroup":             *e.Catalog.WorkGroupName,
 			},
@@ -104,8 +105,8 @@ func loadPartition(scope constructs.Construct, e *ETL) awsstepfunctions.CustomSt
 // the job's own timeout and leaves the state without TimeoutSeconds.
 func glueJobRun(scope constructs.Construct, e *ETL, job, summaryKey string) awsstepfunctions.CustomState {
 	stack := awscdk.Stack_Of(scope)
-	runDate := workflow.PathRun + ".runDate"
-	return awsstepfunctions.NewCustomState(scope, jsii.String(workflow.StateTransformWithGlue), &awsstepfunctions.CustomStateProps{
+	runDate := contract.PathRun + ".runDate"
+	return awsstepfunctions.NewCustomState(scope, jsii.String(contract.StateTransformWithGlue), &awsstepfunctions.CustomStateProps{
 		StateJson: &map[string]interface{}{
 			"Type":     "Task",
 			"Comment":  "Runs the existing Glue job " + job + " over the run date's raw objects",
@@ -114,15 +115,15 @@ func glueJobRun(scope constructs.Construct, e *ETL, job, summaryKey string) awss
 				"JobName": job,
 				"Arguments": map[string]interface{}{
 					"--run_date.$":        runDate,
-					"--raw_bucket.$":      workflow.PathRun + ".bucket",
-					"--raw_prefix.$":      workflow.PathRun + ".rawPrefix",
+					"--raw_bucket.$":      contract.PathRun + ".bucket",
+					"--raw_prefix.$":      contract.PathRun + ".rawPrefix",
 					"--curated_bucket":    *e.Buckets.Curated.BucketName(),
 					"--curated_prefix":    transform.Sales.Name + "/",
 					"--quarantine_bucket": *e.Buckets.Quarantine.BucketName(),
 					"--summary_path.$":    "States.Format('s3://" + *e.Buckets.Work.BucketName() + "/" + summaryKey + "', " + runDate + ")",
 				},
 			},
-			"ResultPath":     workflow.PathExtract,
+			"ResultPath":     contract.PathExtract,
 			"TimeoutSeconds": int((2 * time.Hour).Seconds()),
 		},
 	})
@@ -146,7 +147,7 @@ func ledgerUpdate(scope constructs.Construct, id string, e *ETL, status, extraSe
 	}
 	return awsstepfunctionstasks.NewDynamoUpdateItem(scope, jsii.String(id), &awsstepfunctionstasks.DynamoUpdateItemProps{
 		Table:                     e.Ledger,
-		Key:                       &map[string]awsstepfunctionstasks.DynamoAttributeValue{"runDate": awsstepfunctionstasks.DynamoAttributeValue_FromString(path(workflow.PathRun + ".runDate"))},
+		Key:                       &map[string]awsstepfunctionstasks.DynamoAttributeValue{"runDate": awsstepfunctionstasks.DynamoAttributeValue_FromString(path(contract.PathRun + ".runDate"))},
 		UpdateExpression:          jsii.String("SET #status = :status, finishedAt = :now" + extraSet),
 		ConditionExpression:       jsii.String("executionId = :me"),
 		ExpressionAttributeNames:  &map[string]*string{"#status": jsii.String("status")},
@@ -159,7 +160,7 @@ func ledgerUpdate(scope constructs.Construct, id string, e *ETL, status, extraSe
 func itemReader(raw awss3.IBucket) awsstepfunctions.IItemReader {
 	return awsstepfunctions.NewS3ObjectsItemReader(&awsstepfunctions.S3ObjectsItemReaderProps{
 		Bucket: raw,
-		Prefix: path(workflow.PathRun + ".rawPrefix"),
+		Prefix: path(contract.PathRun + ".rawPrefix"),
 	})
 }
 

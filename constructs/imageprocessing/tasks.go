@@ -11,6 +11,7 @@ import (
 
 	"github.com/sfnkit/sfnkit/constructs/statemachine"
 	workflow "github.com/sfnkit/sfnkit/workflows/imageprocessing"
+	"github.com/sfnkit/sfnkit/workflows/imageprocessing/contract"
 )
 
 // Rekognition's label detection settings.
@@ -23,7 +24,7 @@ func path(p string) *string { return awsstepfunctions.JsonPath_StringAt(jsii.Str
 
 func newTasks(scope constructs.Construct, ip *ImageProcessing, p Props) workflow.Tasks {
 	bucket := *ip.Images.BucketName()
-	image := map[string]interface{}{"S3Object": map[string]interface{}{"Bucket": bucket, "Name.$": workflow.PathImage + ".key"}}
+	image := map[string]interface{}{"S3Object": map[string]interface{}{"Bucket": bucket, "Name.$": contract.PathImage + ".key"}}
 	rekognition := func(id, action string, params map[string]interface{}, keep string) awsstepfunctionstasks.CallAwsService {
 		params["Image"] = image
 		return awsstepfunctionstasks.NewCallAwsService(scope, jsii.String(id), &awsstepfunctionstasks.CallAwsServiceProps{
@@ -36,37 +37,37 @@ func newTasks(scope constructs.Construct, ip *ImageProcessing, p Props) workflow
 		})
 	}
 	insightsInput := map[string]interface{}{
-		"image.$":       workflow.PathImage,
-		"labels.$":      workflow.PathAnalysis + ".labels",
-		"moderation.$":  workflow.PathAnalysis + ".moderation",
-		"thumbnails.$":  workflow.PathAnalysis + ".thumbnails",
-		"preferences.$": workflow.PathPreferences,
+		"image.$":       contract.PathImage,
+		"labels.$":      contract.PathAnalysis + ".labels",
+		"moderation.$":  contract.PathAnalysis + ".moderation",
+		"thumbnails.$":  contract.PathAnalysis + ".thumbnails",
+		"preferences.$": contract.PathPreferences,
 	}
 
 	t := workflow.Tasks{
-		ExtractMetadata: statemachine.NewLambdaTask(scope, workflow.StateExtractMetadata, &statemachine.LambdaTaskProps{
-			Function: ip.Functions.ExtractMetadata, ResultPath: workflow.PathImage,
+		ExtractMetadata: statemachine.NewLambdaTask(scope, contract.StateExtractMetadata, &statemachine.LambdaTaskProps{
+			Function: ip.Functions.ExtractMetadata, ResultPath: contract.PathImage,
 		}),
-		DetectLabels: rekognition(workflow.StateDetectLabels, "detectLabels",
+		DetectLabels: rekognition(contract.StateDetectLabels, "detectLabels",
 			map[string]interface{}{"MaxLabels": MaxLabels, "MinConfidence": LabelMinConfidence}, "Labels"),
-		DetectModeration: rekognition(workflow.StateDetectModeration, "detectModerationLabels",
+		DetectModeration: rekognition(contract.StateDetectModeration, "detectModerationLabels",
 			map[string]interface{}{"MinConfidence": p.ModerationMinConfidence}, "ModerationLabels"),
-		MakeThumbnails: statemachine.NewLambdaTask(scope, workflow.StateMakeThumbnails, &statemachine.LambdaTaskProps{
-			Function: ip.Functions.MakeThumbnails, InputPath: workflow.PathImage,
+		MakeThumbnails: statemachine.NewLambdaTask(scope, contract.StateMakeThumbnails, &statemachine.LambdaTaskProps{
+			Function: ip.Functions.MakeThumbnails, InputPath: contract.PathImage,
 		}),
-		LoadPreferences: awsstepfunctionstasks.NewDynamoGetItem(scope, jsii.String(workflow.StateLoadPreferences), &awsstepfunctionstasks.DynamoGetItemProps{
+		LoadPreferences: awsstepfunctionstasks.NewDynamoGetItem(scope, jsii.String(contract.StateLoadPreferences), &awsstepfunctionstasks.DynamoGetItemProps{
 			Table:       ip.Preferences,
-			Key:         &map[string]awsstepfunctionstasks.DynamoAttributeValue{"userId": awsstepfunctionstasks.DynamoAttributeValue_FromString(path(workflow.PathImage + ".userId"))},
-			ResultPath:  jsii.String(workflow.PathPreferences),
+			Key:         &map[string]awsstepfunctionstasks.DynamoAttributeValue{"userId": awsstepfunctionstasks.DynamoAttributeValue_FromString(path(contract.PathImage + ".userId"))},
+			ResultPath:  jsii.String(contract.PathPreferences),
 			TaskTimeout: statemachine.ServiceTaskTimeout(),
 		}),
-		StoreResults: awsstepfunctionstasks.NewDynamoPutItem(scope, jsii.String(workflow.StateStoreResults), &awsstepfunctionstasks.DynamoPutItemProps{
+		StoreResults: awsstepfunctionstasks.NewDynamoPutItem(scope, jsii.String(contract.StateStoreResults), &awsstepfunctionstasks.DynamoPutItemProps{
 			Table: ip.Results,
 			Item: &map[string]awsstepfunctionstasks.DynamoAttributeValue{
-				"imageKey":  awsstepfunctionstasks.DynamoAttributeValue_FromString(path(workflow.PathImage + ".key")),
-				"etag":      awsstepfunctionstasks.DynamoAttributeValue_FromString(path(workflow.PathImage + ".etag")),
-				"userId":    awsstepfunctionstasks.DynamoAttributeValue_FromString(path(workflow.PathImage + ".userId")),
-				"insight":   awsstepfunctionstasks.DynamoAttributeValue_FromString(awsstepfunctions.JsonPath_JsonToString(awsstepfunctions.JsonPath_ObjectAt(jsii.String(workflow.PathInsights)))),
+				"imageKey":  awsstepfunctionstasks.DynamoAttributeValue_FromString(path(contract.PathImage + ".key")),
+				"etag":      awsstepfunctionstasks.DynamoAttributeValue_FromString(path(contract.PathImage + ".etag")),
+				"userId":    awsstepfunctionstasks.DynamoAttributeValue_FromString(path(contract.PathImage + ".userId")),
+				"insight":   awsstepfunctionstasks.DynamoAttributeValue_FromString(awsstepfunctions.JsonPath_JsonToString(awsstepfunctions.JsonPath_ObjectAt(jsii.String(contract.PathInsights)))),
 				"createdAt": awsstepfunctionstasks.DynamoAttributeValue_FromString(path("$$.State.EnteredTime")),
 			},
 			// The same object version is stored once: a repeated event ends
@@ -75,35 +76,35 @@ func newTasks(scope constructs.Construct, ip *ImageProcessing, p Props) workflow
 			ResultPath:          awsstepfunctions.JsonPath_DISCARD(),
 			TaskTimeout:         statemachine.ServiceTaskTimeout(),
 		}),
-		NotifyProcessed: notify(scope, workflow.StateNotifyProcessed, ip, EventImageProcessed, workflow.PathImage+".userId", map[string]interface{}{
-			"key":              path(workflow.PathImage + ".key"),
-			"caption":          path(workflow.PathInsights + ".caption"),
-			"labels":           awsstepfunctions.JsonPath_ObjectAt(jsii.String(workflow.PathInsights + ".labels")),
-			"highlight":        awsstepfunctions.JsonPath_ObjectAt(jsii.String(workflow.PathInsights + ".highlight")),
-			"matchedInterests": awsstepfunctions.JsonPath_ObjectAt(jsii.String(workflow.PathInsights + ".matchedInterests")),
-			"thumbnails":       awsstepfunctions.JsonPath_ObjectAt(jsii.String(workflow.PathInsights + ".thumbnails")),
+		NotifyProcessed: notify(scope, contract.StateNotifyProcessed, ip, EventImageProcessed, contract.PathImage+".userId", map[string]interface{}{
+			"key":              path(contract.PathImage + ".key"),
+			"caption":          path(contract.PathInsights + ".caption"),
+			"labels":           awsstepfunctions.JsonPath_ObjectAt(jsii.String(contract.PathInsights + ".labels")),
+			"highlight":        awsstepfunctions.JsonPath_ObjectAt(jsii.String(contract.PathInsights + ".highlight")),
+			"matchedInterests": awsstepfunctions.JsonPath_ObjectAt(jsii.String(contract.PathInsights + ".matchedInterests")),
+			"thumbnails":       awsstepfunctions.JsonPath_ObjectAt(jsii.String(contract.PathInsights + ".thumbnails")),
 		}),
 		// The quarantine steps use the event's key: on an unsupported image
 		// there is no metadata. ExtractMetadata has checked the key holds
 		// only S3's safe characters, so it needs no URL-encoding.
-		QuarantineImage: s3Call(scope, workflow.StateQuarantineImage, ip, "copyObject", "s3:PutObject", QuarantinePrefix, map[string]interface{}{
+		QuarantineImage: s3Call(scope, contract.StateQuarantineImage, ip, "copyObject", "s3:PutObject", QuarantinePrefix, map[string]interface{}{
 			"Bucket":       bucket,
-			"CopySource.$": "States.Format('" + bucket + "/{}', " + workflow.PathEventKey + ")",
-			"Key.$":        "States.Format('" + QuarantinePrefix + "{}', " + workflow.PathEventKey + ")",
+			"CopySource.$": "States.Format('" + bucket + "/{}', " + contract.PathEventKey + ")",
+			"Key.$":        "States.Format('" + QuarantinePrefix + "{}', " + contract.PathEventKey + ")",
 		}),
-		DeleteOriginal: s3Call(scope, workflow.StateDeleteOriginal, ip, "deleteObject", "s3:DeleteObject", UploadsPrefix, map[string]interface{}{
+		DeleteOriginal: s3Call(scope, contract.StateDeleteOriginal, ip, "deleteObject", "s3:DeleteObject", UploadsPrefix, map[string]interface{}{
 			"Bucket": bucket,
-			"Key.$":  workflow.PathEventKey,
+			"Key.$":  contract.PathEventKey,
 		}),
-		NotifyQuarantined: notify(scope, workflow.StateNotifyQuarantined, ip, EventImageQuarantined, "", map[string]interface{}{
-			"key":    path(workflow.PathEventKey),
-			"reason": awsstepfunctions.JsonPath_ObjectAt(jsii.String(workflow.PathQuarantine)),
+		NotifyQuarantined: notify(scope, contract.StateNotifyQuarantined, ip, EventImageQuarantined, "", map[string]interface{}{
+			"key":    path(contract.PathEventKey),
+			"reason": awsstepfunctions.JsonPath_ObjectAt(jsii.String(contract.PathQuarantine)),
 		}),
 	}
 	if p.SageMakerEndpoint != "" {
 		stack := awscdk.Stack_Of(scope)
 		endpointArn := "arn:" + *stack.Partition() + ":sagemaker:" + *stack.Region() + ":" + *stack.Account() + ":endpoint/" + strings.ToLower(p.SageMakerEndpoint)
-		t.InvokeCustomModel = awsstepfunctionstasks.NewCallAwsService(scope, jsii.String(workflow.StateInvokeCustomModel), &awsstepfunctionstasks.CallAwsServiceProps{
+		t.InvokeCustomModel = awsstepfunctionstasks.NewCallAwsService(scope, jsii.String(contract.StateInvokeCustomModel), &awsstepfunctionstasks.CallAwsServiceProps{
 			Service:      jsii.String("sagemakerruntime"),
 			Action:       jsii.String("invokeEndpoint"),
 			IamAction:    jsii.String("sagemaker:InvokeEndpoint"),
@@ -111,15 +112,15 @@ func newTasks(scope constructs.Construct, ip *ImageProcessing, p Props) workflow
 			Parameters: &map[string]interface{}{
 				"EndpointName": p.SageMakerEndpoint,
 				"ContentType":  "application/json",
-				"Body.$":       "States.JsonToString(" + workflow.PathImage + ")",
+				"Body.$":       "States.JsonToString(" + contract.PathImage + ")",
 			},
 			ResultSelector: &map[string]interface{}{"prediction.$": "States.StringToJson($.Body)"},
 			TaskTimeout:    statemachine.ServiceTaskTimeout(),
 		})
-		insightsInput["custom.$"] = workflow.PathAnalysis + ".custom"
+		insightsInput["custom.$"] = contract.PathAnalysis + ".custom"
 	}
-	t.GenerateInsights = statemachine.NewLambdaTask(scope, workflow.StateGenerateInsights, &statemachine.LambdaTaskProps{
-		Function: ip.Functions.GenerateInsights, Payload: awsstepfunctions.TaskInput_FromObject(&insightsInput), ResultPath: workflow.PathInsights,
+	t.GenerateInsights = statemachine.NewLambdaTask(scope, contract.StateGenerateInsights, &statemachine.LambdaTaskProps{
+		Function: ip.Functions.GenerateInsights, Payload: awsstepfunctions.TaskInput_FromObject(&insightsInput), ResultPath: contract.PathInsights,
 	})
 	return t
 }

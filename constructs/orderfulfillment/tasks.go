@@ -10,6 +10,7 @@ import (
 	"github.com/sfnkit/sfnkit/constructs/gofunction"
 	"github.com/sfnkit/sfnkit/constructs/statemachine"
 	workflow "github.com/sfnkit/sfnkit/workflows/orderfulfillment"
+	"github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 	"github.com/sfnkit/sfnkit/workflows/retry"
 )
 
@@ -30,7 +31,7 @@ const (
 // paths of the workflow's data contract (workflow.Path*).
 func newTasks(scope constructs.Construct, o *OrderFulfillment, p Props) workflow.Tasks {
 	order := func(field string) *string {
-		return awsstepfunctions.JsonPath_StringAt(jsii.String(workflow.PathOrder + "." + field))
+		return awsstepfunctions.JsonPath_StringAt(jsii.String(contract.PathOrder + "." + field))
 	}
 	lambdaTask := func(id string, fn *taskFunction, payload map[string]interface{}, resultPath string) awsstepfunctionstasks.LambdaInvoke {
 		var input awsstepfunctions.TaskInput
@@ -44,8 +45,8 @@ func newTasks(scope constructs.Construct, o *OrderFulfillment, p Props) workflow
 	byOrderID := map[string]interface{}{"orderId": order("orderId")}
 
 	return workflow.Tasks{
-		ValidateOrder: lambdaTask(workflow.StateValidateOrder, standard(o.Functions.ValidateOrder), nil, "$"),
-		RecordOrderReceived: awsstepfunctionstasks.NewDynamoPutItem(scope, jsii.String(workflow.StateRecordOrderReceived), &awsstepfunctionstasks.DynamoPutItemProps{
+		ValidateOrder: lambdaTask(contract.StateValidateOrder, standard(o.Functions.ValidateOrder), nil, "$"),
+		RecordOrderReceived: awsstepfunctionstasks.NewDynamoPutItem(scope, jsii.String(contract.StateRecordOrderReceived), &awsstepfunctionstasks.DynamoPutItemProps{
 			Table: o.Tables.Orders,
 			Item: &map[string]awsstepfunctionstasks.DynamoAttributeValue{
 				"orderId":      awsstepfunctionstasks.DynamoAttributeValue_FromString(order("orderId")),
@@ -59,49 +60,49 @@ func newTasks(scope constructs.Construct, o *OrderFulfillment, p Props) workflow
 			ResultPath:  awsstepfunctions.JsonPath_DISCARD(),
 			TaskTimeout: statemachine.ServiceTaskTimeout(),
 		}),
-		RequestApproval: awsstepfunctionstasks.NewSqsSendMessage(scope, jsii.String(workflow.StateRequestApproval), &awsstepfunctionstasks.SqsSendMessageProps{
+		RequestApproval: awsstepfunctionstasks.NewSqsSendMessage(scope, jsii.String(contract.StateRequestApproval), &awsstepfunctionstasks.SqsSendMessageProps{
 			Queue:              o.ApprovalQueue,
 			IntegrationPattern: awsstepfunctions.IntegrationPattern_WAIT_FOR_TASK_TOKEN,
 			MessageBody: awsstepfunctions.TaskInput_FromObject(&map[string]interface{}{
 				"taskToken":   awsstepfunctions.JsonPath_TaskToken(),
 				"orderId":     order("orderId"),
 				"customerId":  order("customerId"),
-				"totalCents":  awsstepfunctions.JsonPath_NumberAt(jsii.String(workflow.PathOrder + ".totalCents")),
-				"items":       awsstepfunctions.JsonPath_ListAt(jsii.String(workflow.PathOrder + ".items")),
+				"totalCents":  awsstepfunctions.JsonPath_NumberAt(jsii.String(contract.PathOrder + ".totalCents")),
+				"items":       awsstepfunctions.JsonPath_ListAt(jsii.String(contract.PathOrder + ".items")),
 				"executionId": awsstepfunctions.JsonPath_ExecutionId(),
 			}),
 			HeartbeatTimeout: awsstepfunctions.Timeout_Duration(awscdk.Duration_Seconds(jsii.Number(p.ApprovalHeartbeat.Seconds()))),
 			TaskTimeout:      awsstepfunctions.Timeout_Duration(awscdk.Duration_Seconds(jsii.Number(p.ApprovalTimeout.Seconds()))),
-			ResultPath:       jsii.String(workflow.PathApproval),
+			ResultPath:       jsii.String(contract.PathApproval),
 		}),
-		ProcessPayment: lambdaTask(workflow.StateProcessPayment, standard(o.Functions.ProcessPayment), map[string]interface{}{
+		ProcessPayment: lambdaTask(contract.StateProcessPayment, standard(o.Functions.ProcessPayment), map[string]interface{}{
 			"orderId":     order("orderId"),
-			"amountCents": awsstepfunctions.JsonPath_NumberAt(jsii.String(workflow.PathOrder + ".totalCents")),
+			"amountCents": awsstepfunctions.JsonPath_NumberAt(jsii.String(contract.PathOrder + ".totalCents")),
 			"method":      order("payment.method"),
 			"token":       order("payment.token"),
-		}, workflow.PathPayment),
-		ReserveInventory: lambdaTask(workflow.StateReserveInventory, standard(o.Functions.ReserveInventory), map[string]interface{}{
+		}, contract.PathPayment),
+		ReserveInventory: lambdaTask(contract.StateReserveInventory, standard(o.Functions.ReserveInventory), map[string]interface{}{
 			"orderId": order("orderId"),
-			"items":   awsstepfunctions.JsonPath_ListAt(jsii.String(workflow.PathOrder + ".items")),
-		}, workflow.PathReservation),
-		ShipOrder: lambdaTask(workflow.StateShipOrder, standard(o.Functions.ShipOrder), map[string]interface{}{
+			"items":   awsstepfunctions.JsonPath_ListAt(jsii.String(contract.PathOrder + ".items")),
+		}, contract.PathReservation),
+		ShipOrder: lambdaTask(contract.StateShipOrder, standard(o.Functions.ShipOrder), map[string]interface{}{
 			"orderId":         order("orderId"),
-			"items":           awsstepfunctions.JsonPath_ListAt(jsii.String(workflow.PathOrder + ".items")),
-			"shippingAddress": awsstepfunctions.JsonPath_ObjectAt(jsii.String(workflow.PathOrder + ".shippingAddress")),
-		}, workflow.PathShipment),
-		RecordOrderCompleted: updateStatus(scope, workflow.StateRecordOrderCompleted, o, StatusCompleted, map[string]awsstepfunctionstasks.DynamoAttributeValue{
-			":tracking": awsstepfunctionstasks.DynamoAttributeValue_FromString(awsstepfunctions.JsonPath_StringAt(jsii.String(workflow.PathShipment + ".trackingNumber"))),
+			"items":           awsstepfunctions.JsonPath_ListAt(jsii.String(contract.PathOrder + ".items")),
+			"shippingAddress": awsstepfunctions.JsonPath_ObjectAt(jsii.String(contract.PathOrder + ".shippingAddress")),
+		}, contract.PathShipment),
+		RecordOrderCompleted: updateStatus(scope, contract.StateRecordOrderCompleted, o, StatusCompleted, map[string]awsstepfunctionstasks.DynamoAttributeValue{
+			":tracking": awsstepfunctionstasks.DynamoAttributeValue_FromString(awsstepfunctions.JsonPath_StringAt(jsii.String(contract.PathShipment + ".trackingNumber"))),
 		}, ", trackingNumber = :tracking"),
-		SendConfirmation: notify(scope, workflow.StateSendConfirmation, o, EventOrderConfirmed, map[string]interface{}{
-			"trackingNumber": awsstepfunctions.JsonPath_StringAt(jsii.String(workflow.PathShipment + ".trackingNumber")),
-			"carrier":        awsstepfunctions.JsonPath_StringAt(jsii.String(workflow.PathShipment + ".carrier")),
-			"totalCents":     awsstepfunctions.JsonPath_NumberAt(jsii.String(workflow.PathOrder + ".totalCents")),
+		SendConfirmation: notify(scope, contract.StateSendConfirmation, o, EventOrderConfirmed, map[string]interface{}{
+			"trackingNumber": awsstepfunctions.JsonPath_StringAt(jsii.String(contract.PathShipment + ".trackingNumber")),
+			"carrier":        awsstepfunctions.JsonPath_StringAt(jsii.String(contract.PathShipment + ".carrier")),
+			"totalCents":     awsstepfunctions.JsonPath_NumberAt(jsii.String(contract.PathOrder + ".totalCents")),
 		}),
 
-		ReleaseInventory:        lambdaTask(workflow.StateReleaseInventory, compensating(o.Functions.ReleaseInventory), byOrderID, workflow.PathRelease),
-		RefundPayment:           lambdaTask(workflow.StateRefundPayment, compensating(o.Functions.RefundPayment), byOrderID, workflow.PathRefund),
-		RecordOrderFailed:       updateStatus(scope, workflow.StateRecordOrderFailed, o, StatusFailed, nil, ""),
-		NotifyCustomerOfFailure: notify(scope, workflow.StateNotifyCustomerOfFailure, o, EventOrderFailed, nil),
+		ReleaseInventory:        lambdaTask(contract.StateReleaseInventory, compensating(o.Functions.ReleaseInventory), byOrderID, contract.PathRelease),
+		RefundPayment:           lambdaTask(contract.StateRefundPayment, compensating(o.Functions.RefundPayment), byOrderID, contract.PathRefund),
+		RecordOrderFailed:       updateStatus(scope, contract.StateRecordOrderFailed, o, StatusFailed, nil, ""),
+		NotifyCustomerOfFailure: notify(scope, contract.StateNotifyCustomerOfFailure, o, EventOrderFailed, nil),
 	}
 }
 
@@ -133,7 +134,7 @@ func updateStatus(scope constructs.Construct, id string, o *OrderFulfillment, st
 	return awsstepfunctionstasks.NewDynamoUpdateItem(scope, jsii.String(id), &awsstepfunctionstasks.DynamoUpdateItemProps{
 		Table: o.Tables.Orders,
 		Key: &map[string]awsstepfunctionstasks.DynamoAttributeValue{
-			"orderId": awsstepfunctionstasks.DynamoAttributeValue_FromString(awsstepfunctions.JsonPath_StringAt(jsii.String(workflow.PathOrder + ".orderId"))),
+			"orderId": awsstepfunctionstasks.DynamoAttributeValue_FromString(awsstepfunctions.JsonPath_StringAt(jsii.String(contract.PathOrder + ".orderId"))),
 		},
 		UpdateExpression:          jsii.String("SET #status = :status, updatedAt = :now" + extraSet),
 		ExpressionAttributeNames:  &map[string]*string{"#status": jsii.String("status")},
@@ -149,8 +150,8 @@ func updateStatus(scope constructs.Construct, id string, o *OrderFulfillment, st
 func notify(scope constructs.Construct, id string, o *OrderFulfillment, event string, extra map[string]interface{}) awsstepfunctionstasks.SnsPublish {
 	message := map[string]interface{}{
 		"event":       event,
-		"orderId":     awsstepfunctions.JsonPath_StringAt(jsii.String(workflow.PathOrder + ".orderId")),
-		"email":       awsstepfunctions.JsonPath_StringAt(jsii.String(workflow.PathOrder + ".email")),
+		"orderId":     awsstepfunctions.JsonPath_StringAt(jsii.String(contract.PathOrder + ".orderId")),
+		"email":       awsstepfunctions.JsonPath_StringAt(jsii.String(contract.PathOrder + ".email")),
 		"executionId": awsstepfunctions.JsonPath_ExecutionId(),
 	}
 	for k, v := range extra {

@@ -17,7 +17,7 @@ import (
 	"github.com/sfnkit/sfnkit/lambdas/transform"
 	"github.com/sfnkit/sfnkit/stacks"
 	"github.com/sfnkit/sfnkit/test/synthtest"
-	wf "github.com/sfnkit/sfnkit/workflows/etl"
+	wf "github.com/sfnkit/sfnkit/workflows/etl/contract"
 	"github.com/sfnkit/sfnkit/workflows/retry"
 )
 

@@ -18,7 +18,7 @@ import (
 	"github.com/sfnkit/sfnkit/lambdas/imagemeta"
 	"github.com/sfnkit/sfnkit/stacks"
 	"github.com/sfnkit/sfnkit/test/synthtest"
-	wf "github.com/sfnkit/sfnkit/workflows/imageprocessing"
+	wf "github.com/sfnkit/sfnkit/workflows/imageprocessing/contract"
 	"github.com/sfnkit/sfnkit/workflows/retry"
 )
 

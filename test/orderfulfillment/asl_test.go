@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/sfnkit/sfnkit/test/synthtest"
-	wf "github.com/sfnkit/sfnkit/workflows/orderfulfillment"
+	wf "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 	"github.com/sfnkit/sfnkit/workflows/retry"
 )
 

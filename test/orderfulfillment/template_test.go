@@ -14,7 +14,7 @@ import (
 	"github.com/sfnkit/sfnkit/lambdas/orders"
 	"github.com/sfnkit/sfnkit/lambdas/payments"
 	"github.com/sfnkit/sfnkit/lambdas/shipping"
-	wf "github.com/sfnkit/sfnkit/workflows/orderfulfillment"
+	wf "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 )
 
 func only(t *testing.T, resourceType string) (string, map[string]any) {

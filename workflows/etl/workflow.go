@@ -1,3 +1,12 @@
+// Package etl builds the ETL state graph: claim the run date, extract and
+// transform the raw objects (a Distributed Map of Lambda batches, or an
+// existing Glue job), check data quality, register the curated partition
+// with Athena, and record the outcome in the run ledger; any failure marks
+// the run FAILED and alerts.
+//
+// The caller creates the tasks with the resources they use; this package
+// decides the order, the Distributed Map's shape and every Retry and Catch.
+// Names and data paths are in package contract.
 package etl
 
 import (
@@ -7,6 +16,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/sfnkit/sfnkit/workflows/etl/contract"
 	"github.com/sfnkit/sfnkit/workflows/retry"
 )
 
@@ -14,10 +24,10 @@ import (
 // of Transform and TransformWithGlue is set. Each must have the construct
 // id of its State* name.
 type Tasks struct {
-	StartRun          awsstepfunctions.TaskStateBase // Lambda → PathRun
+	StartRun          awsstepfunctions.TaskStateBase // Lambda → contract.PathRun
 	Transform         awsstepfunctions.TaskStateBase // Lambda, one batch per child execution
-	TransformWithGlue awsstepfunctions.CustomState   // GlueStartJobRun .sync → PathExtract
-	QualityGate       awsstepfunctions.TaskStateBase // Lambda → PathQuality
+	TransformWithGlue awsstepfunctions.CustomState   // GlueStartJobRun .sync → contract.PathExtract
+	QualityGate       awsstepfunctions.TaskStateBase // Lambda → contract.PathQuality
 	LoadPartition     awsstepfunctions.CustomState   // Athena StartQueryExecution .sync
 	FinishRun         awsstepfunctions.TaskStateBase // DynamoDB: ledger SUCCEEDED with counts
 	MarkRunFailed     awsstepfunctions.TaskStateBase // DynamoDB: ledger FAILED
@@ -60,22 +70,22 @@ func (p *Props) Validate() error {
 		name string
 		task awsstepfunctions.TaskStateBase
 	}{
-		{StateStartRun, t.StartRun}, {StateQualityGate, t.QualityGate}, {StateFinishRun, t.FinishRun},
-		{StateMarkRunFailed, t.MarkRunFailed}, {StateAlertRunFailed, t.AlertRunFailed},
+		{contract.StateStartRun, t.StartRun}, {contract.StateQualityGate, t.QualityGate}, {contract.StateFinishRun, t.FinishRun},
+		{contract.StateMarkRunFailed, t.MarkRunFailed}, {contract.StateAlertRunFailed, t.AlertRunFailed},
 	}
 	if t.Transform != nil {
 		named = append(named, struct {
 			name string
 			task awsstepfunctions.TaskStateBase
-		}{StateTransform, t.Transform})
+		}{contract.StateTransform, t.Transform})
 		if p.Map.ItemReader == nil || p.Map.ResultWriter == nil {
 			return fmt.Errorf("etl: Props.Map needs an ItemReader and a ResultWriter for the Lambda transform")
 		}
-	} else if *t.TransformWithGlue.Node().Id() != StateTransformWithGlue {
-		return fmt.Errorf("etl: Props.Tasks.TransformWithGlue must have the construct id %q", StateTransformWithGlue)
+	} else if *t.TransformWithGlue.Node().Id() != contract.StateTransformWithGlue {
+		return fmt.Errorf("etl: Props.Tasks.TransformWithGlue must have the construct id %q", contract.StateTransformWithGlue)
 	}
-	if t.LoadPartition == nil || *t.LoadPartition.Node().Id() != StateLoadPartition {
-		return fmt.Errorf("etl: Props.Tasks.LoadPartition must be a state with the construct id %q", StateLoadPartition)
+	if t.LoadPartition == nil || *t.LoadPartition.Node().Id() != contract.StateLoadPartition {
+		return fmt.Errorf("etl: Props.Tasks.LoadPartition must be a state with the construct id %q", contract.StateLoadPartition)
 	}
 	for _, n := range named {
 		if n.task == nil {
@@ -96,58 +106,58 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 	t := props.Tasks
 
 	// Failure tail: mark the ledger, alert, end in the Fail state that says why.
-	runFailed := awsstepfunctions.NewFail(scope, jsii.String(StateRunFailed), &awsstepfunctions.FailProps{
-		Error: jsii.String(StateRunFailed), Cause: jsii.String("The run failed; the ledger says FAILED and the alert topic has the details"),
+	runFailed := awsstepfunctions.NewFail(scope, jsii.String(contract.StateRunFailed), &awsstepfunctions.FailProps{
+		Error: jsii.String(contract.StateRunFailed), Cause: jsii.String("The run failed; the ledger says FAILED and the alert topic has the details"),
 	})
-	qualityFailed := awsstepfunctions.NewFail(scope, jsii.String(StateDataQualityFailed), &awsstepfunctions.FailProps{
-		Error: jsii.String(StateDataQualityFailed), CausePath: jsii.String(PathQualityError + ".Cause"),
+	qualityFailed := awsstepfunctions.NewFail(scope, jsii.String(contract.StateDataQualityFailed), &awsstepfunctions.FailProps{
+		Error: jsii.String(contract.StateDataQualityFailed), CausePath: jsii.String(contract.PathQualityError + ".Cause"),
 	})
-	classify := awsstepfunctions.NewChoice(scope, jsii.String(StateClassifyFailure), nil).
-		When(awsstepfunctions.Condition_IsPresent(jsii.String(PathQualityError)), qualityFailed, nil).
+	classify := awsstepfunctions.NewChoice(scope, jsii.String(contract.StateClassifyFailure), nil).
+		When(awsstepfunctions.Condition_IsPresent(jsii.String(contract.PathQualityError)), qualityFailed, nil).
 		Otherwise(runFailed)
-	t.AlertRunFailed.AddRetry(retry.Standard(ErrorTaskFailed))
-	catch(t.AlertRunFailed, classify, PathAlertError, ErrorAll)
+	t.AlertRunFailed.AddRetry(retry.Standard(contract.ErrorTaskFailed))
+	catch(t.AlertRunFailed, classify, contract.PathAlertError, contract.ErrorAll)
 	t.AlertRunFailed.Next(classify)
-	t.MarkRunFailed.AddRetry(retry.Standard(ErrorTaskFailed))
-	catch(t.MarkRunFailed, t.AlertRunFailed, PathLedgerError, ErrorAll)
+	t.MarkRunFailed.AddRetry(retry.Standard(contract.ErrorTaskFailed))
+	catch(t.MarkRunFailed, t.AlertRunFailed, contract.PathLedgerError, contract.ErrorAll)
 	t.MarkRunFailed.Next(t.AlertRunFailed)
 
 	// The happy path, from the end back to the start.
-	succeeded := awsstepfunctions.NewSucceed(scope, jsii.String(StateRunSucceeded), nil)
-	t.FinishRun.AddRetry(retry.Standard(ErrorTaskFailed))
-	catch(t.FinishRun, t.MarkRunFailed, PathError, ErrorAll)
+	succeeded := awsstepfunctions.NewSucceed(scope, jsii.String(contract.StateRunSucceeded), nil)
+	t.FinishRun.AddRetry(retry.Standard(contract.ErrorTaskFailed))
+	catch(t.FinishRun, t.MarkRunFailed, contract.PathError, contract.ErrorAll)
 	t.FinishRun.Next(succeeded)
 
-	t.LoadPartition.AddRetry(retry.Standard(ErrorTaskFailed)) // ADD IF NOT EXISTS makes the query safe to repeat
-	t.LoadPartition.AddCatch(t.MarkRunFailed, &awsstepfunctions.CatchProps{Errors: jsii.Strings(ErrorAll), ResultPath: jsii.String(PathError)})
+	t.LoadPartition.AddRetry(retry.Standard(contract.ErrorTaskFailed)) // ADD IF NOT EXISTS makes the query safe to repeat
+	t.LoadPartition.AddCatch(t.MarkRunFailed, &awsstepfunctions.CatchProps{Errors: jsii.Strings(contract.ErrorAll), ResultPath: jsii.String(contract.PathError)})
 	t.LoadPartition.Next(t.FinishRun)
 
-	catch(t.QualityGate, t.MarkRunFailed, PathQualityError, ErrorDataQualityFailed)
-	catch(t.QualityGate, t.MarkRunFailed, PathError, ErrorAll)
+	catch(t.QualityGate, t.MarkRunFailed, contract.PathQualityError, contract.ErrorDataQualityFailed)
+	catch(t.QualityGate, t.MarkRunFailed, contract.PathError, contract.ErrorAll)
 	t.QualityGate.Next(t.LoadPartition)
 
 	var extract awsstepfunctions.IChainable
 	if t.Transform != nil {
 		extract = distributedMap(scope, t.Transform, props.Map, t.MarkRunFailed, t.QualityGate)
 	} else {
-		t.TransformWithGlue.AddRetry(retry.Standard(ErrorGlueConcurrentRunsExceeded))
-		t.TransformWithGlue.AddCatch(t.MarkRunFailed, &awsstepfunctions.CatchProps{Errors: jsii.Strings(ErrorAll), ResultPath: jsii.String(PathError)})
+		t.TransformWithGlue.AddRetry(retry.Standard(contract.ErrorGlueConcurrentRunsExceeded))
+		t.TransformWithGlue.AddCatch(t.MarkRunFailed, &awsstepfunctions.CatchProps{Errors: jsii.Strings(contract.ErrorAll), ResultPath: jsii.String(contract.PathError)})
 		t.TransformWithGlue.Next(t.QualityGate)
 		extract = t.TransformWithGlue
 	}
 
-	alreadyLoaded := awsstepfunctions.NewChoice(scope, jsii.String(StateAlreadyLoaded), &awsstepfunctions.ChoiceProps{
+	alreadyLoaded := awsstepfunctions.NewChoice(scope, jsii.String(contract.StateAlreadyLoaded), &awsstepfunctions.ChoiceProps{
 		Comment: jsii.String("A run date that already succeeded is not loaded again"),
 	}).
-		When(awsstepfunctions.Condition_BooleanEquals(jsii.String(PathRun+".alreadySucceeded"), jsii.Bool(true)),
-			awsstepfunctions.NewSucceed(scope, jsii.String(StateRunAlreadySucceeded), nil), nil).
+		When(awsstepfunctions.Condition_BooleanEquals(jsii.String(contract.PathRun+".alreadySucceeded"), jsii.Bool(true)),
+			awsstepfunctions.NewSucceed(scope, jsii.String(contract.StateRunAlreadySucceeded), nil), nil).
 		Otherwise(extract)
 
-	inProgress := awsstepfunctions.NewFail(scope, jsii.String(StateRunInProgress), &awsstepfunctions.FailProps{
-		Error: jsii.String(StateRunInProgress), CausePath: jsii.String(PathError + ".Cause"),
+	inProgress := awsstepfunctions.NewFail(scope, jsii.String(contract.StateRunInProgress), &awsstepfunctions.FailProps{
+		Error: jsii.String(contract.StateRunInProgress), CausePath: jsii.String(contract.PathError + ".Cause"),
 	})
-	catch(t.StartRun, inProgress, PathError, ErrorRunInProgress) // another execution owns the date: leave its ledger alone
-	catch(t.StartRun, t.AlertRunFailed, PathError, ErrorAll)     // nothing was claimed: alert only
+	catch(t.StartRun, inProgress, contract.PathError, contract.ErrorRunInProgress) // another execution owns the date: leave its ledger alone
+	catch(t.StartRun, t.AlertRunFailed, contract.PathError, contract.ErrorAll)     // nothing was claimed: alert only
 	t.StartRun.Next(alreadyLoaded)
 	return t.StartRun
 }
@@ -156,23 +166,23 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 // Failed batches up to the tolerance are left to the quality gate, which
 // counts them; beyond it the map fails the run.
 func distributedMap(scope constructs.Construct, transform awsstepfunctions.TaskStateBase, p MapProps, failed, next awsstepfunctions.IChainable) awsstepfunctions.IChainable {
-	transform.AddRetry(retry.Standard(ErrorStorageUnavailable))
-	m := awsstepfunctions.NewDistributedMap(scope, jsii.String(StateExtractTransform), &awsstepfunctions.DistributedMapProps{
+	transform.AddRetry(retry.Standard(contract.ErrorStorageUnavailable))
+	m := awsstepfunctions.NewDistributedMap(scope, jsii.String(contract.StateExtractTransform), &awsstepfunctions.DistributedMapProps{
 		Comment:    jsii.String("Transforms the raw objects of the run date in batches, one child execution per batch"),
 		ItemReader: p.ItemReader,
 		ItemBatcher: awsstepfunctions.NewItemBatcher(&awsstepfunctions.ItemBatcherProps{
 			MaxItemsPerBatch: jsii.Number(p.MaxItemsPerBatch),
 			// CDK renders BatchInput as given, so the path key is spelled out.
-			BatchInput: &map[string]interface{}{"runDate.$": PathRun + ".runDate"},
+			BatchInput: &map[string]interface{}{"runDate.$": contract.PathRun + ".runDate"},
 		}),
 		MaxConcurrency:             jsii.Number(p.MaxConcurrency),
 		ToleratedFailurePercentage: jsii.Number(p.ToleratedFailurePercentage),
 		ResultWriterV2:             p.ResultWriter,
-		ResultPath:                 jsii.String(PathExtract),
+		ResultPath:                 jsii.String(contract.PathExtract),
 		MapExecutionType:           awsstepfunctions.StateMachineType_STANDARD,
 	})
 	m.ItemProcessor(transform, nil)
-	m.AddCatch(failed, &awsstepfunctions.CatchProps{Errors: jsii.Strings(ErrorAll), ResultPath: jsii.String(PathError)})
+	m.AddCatch(failed, &awsstepfunctions.CatchProps{Errors: jsii.Strings(contract.ErrorAll), ResultPath: jsii.String(contract.PathError)})
 	m.Next(next)
 	return m
 }

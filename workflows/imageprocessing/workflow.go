@@ -16,62 +16,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/sfnkit/sfnkit/workflows/imageprocessing/contract"
 	"github.com/sfnkit/sfnkit/workflows/retry"
-)
-
-// State names.
-const (
-	StateExtractMetadata   = "ExtractMetadata"
-	StateAnalyze           = "Analyze"
-	StateDetectLabels      = "DetectLabels"
-	StateDetectModeration  = "DetectModerationLabels"
-	StateMakeThumbnails    = "MakeThumbnails"
-	StateInvokeCustomModel = "InvokeCustomModel"
-	StateLoadPreferences   = "LoadPreferences"
-	StateModerate          = "Moderate"
-	StateFlagUnsafe        = "FlagUnsafe"
-	StateGenerateInsights  = "GenerateInsights"
-	StateStoreResults      = "StoreResults"
-	StateNotifyProcessed   = "NotifyProcessed"
-	StateQuarantineImage   = "QuarantineImage"
-	StateDeleteOriginal    = "DeleteOriginal"
-	StateNotifyQuarantined = "NotifyQuarantined"
-
-	StateImageProcessed   = "ImageProcessed"   // Succeed
-	StateAlreadyProcessed = "AlreadyProcessed" // Succeed: a repeated event
-	StateImageQuarantined = "ImageQuarantined" // Succeed
-	StateNothingToDo      = "NothingToDo"      // Succeed: the upload is gone
-	StateProcessingFailed = "ImageProcessingFailed"
-)
-
-// Error names.
-const (
-	ErrorUnsupportedImage  = "UnsupportedImage"
-	ErrorImageGone         = "ImageGone"
-	ErrorInvalidImageEvent = "InvalidImageEvent"
-	ErrorConditionFailed   = "DynamoDB.ConditionalCheckFailedException"
-	ErrorAll               = "States.ALL"
-	ErrorTaskFailed        = "States.TaskFailed"
-)
-
-// Rekognition's transient errors, as AWS SDK integrations name them.
-var RekognitionTransientErrors = []string{
-	"Rekognition.ThrottlingException",
-	"Rekognition.ProvisionedThroughputExceededException",
-	"Rekognition.InternalServerErrorException",
-}
-
-// Paths of the execution's data. The input is the S3 event; its object
-// key is at PathEventKey.
-const (
-	PathEventKey    = "$.detail.object.key"
-	PathEventBucket = "$.detail.bucket.name"
-	PathImage       = "$.image"       // ExtractMetadata's result
-	PathAnalysis    = "$.analysis"    // {labels, moderation, thumbnails, custom}
-	PathPreferences = "$.preferences" // GetItem's output, or the error that stopped it
-	PathInsights    = "$.insights"
-	PathQuarantine  = "$.quarantine" // why the image is quarantined
-	PathError       = "$.error"
 )
 
 // Tasks are the workflow's Task states, created by the caller.
@@ -106,10 +52,10 @@ func (p *Props) Validate() error {
 		name string
 		task awsstepfunctions.TaskStateBase
 	}{
-		{StateExtractMetadata, t.ExtractMetadata}, {StateDetectLabels, t.DetectLabels}, {StateDetectModeration, t.DetectModeration},
-		{StateMakeThumbnails, t.MakeThumbnails}, {StateLoadPreferences, t.LoadPreferences}, {StateGenerateInsights, t.GenerateInsights},
-		{StateStoreResults, t.StoreResults}, {StateNotifyProcessed, t.NotifyProcessed}, {StateQuarantineImage, t.QuarantineImage},
-		{StateDeleteOriginal, t.DeleteOriginal}, {StateNotifyQuarantined, t.NotifyQuarantined},
+		{contract.StateExtractMetadata, t.ExtractMetadata}, {contract.StateDetectLabels, t.DetectLabels}, {contract.StateDetectModeration, t.DetectModeration},
+		{contract.StateMakeThumbnails, t.MakeThumbnails}, {contract.StateLoadPreferences, t.LoadPreferences}, {contract.StateGenerateInsights, t.GenerateInsights},
+		{contract.StateStoreResults, t.StoreResults}, {contract.StateNotifyProcessed, t.NotifyProcessed}, {contract.StateQuarantineImage, t.QuarantineImage},
+		{contract.StateDeleteOriginal, t.DeleteOriginal}, {contract.StateNotifyQuarantined, t.NotifyQuarantined},
 	} {
 		if n.task == nil {
 			return fmt.Errorf("imageprocessing: Props.Tasks.%s is nil", n.name)
@@ -118,8 +64,8 @@ func (p *Props) Validate() error {
 			return fmt.Errorf("imageprocessing: Props.Tasks.%s has construct id %q; give it the id %q", n.name, id, n.name)
 		}
 	}
-	if t.InvokeCustomModel != nil && *t.InvokeCustomModel.Node().Id() != StateInvokeCustomModel {
-		return fmt.Errorf("imageprocessing: Props.Tasks.InvokeCustomModel must have the id %q", StateInvokeCustomModel)
+	if t.InvokeCustomModel != nil && *t.InvokeCustomModel.Node().Id() != contract.StateInvokeCustomModel {
+		return fmt.Errorf("imageprocessing: Props.Tasks.InvokeCustomModel must have the id %q", contract.StateInvokeCustomModel)
 	}
 	return nil
 }
@@ -130,53 +76,53 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 		panic(err)
 	}
 	t := props.Tasks
-	failed := awsstepfunctions.NewFail(scope, jsii.String(StateProcessingFailed), &awsstepfunctions.FailProps{
-		Error: jsii.String(StateProcessingFailed), CausePath: jsii.String(PathError + ".Cause"),
+	failed := awsstepfunctions.NewFail(scope, jsii.String(contract.StateProcessingFailed), &awsstepfunctions.FailProps{
+		Error: jsii.String(contract.StateProcessingFailed), CausePath: jsii.String(contract.PathError + ".Cause"),
 	})
 
 	// Quarantine: copy to quarantine/, delete the upload, tell the user.
-	quarantined := awsstepfunctions.NewSucceed(scope, jsii.String(StateImageQuarantined), nil)
-	step(t.NotifyQuarantined, quarantined, failed, ErrorTaskFailed)
-	step(t.DeleteOriginal, t.NotifyQuarantined, failed, ErrorTaskFailed)
-	step(t.QuarantineImage, t.DeleteOriginal, failed, ErrorTaskFailed)
+	quarantined := awsstepfunctions.NewSucceed(scope, jsii.String(contract.StateImageQuarantined), nil)
+	step(t.NotifyQuarantined, quarantined, failed, contract.ErrorTaskFailed)
+	step(t.DeleteOriginal, t.NotifyQuarantined, failed, contract.ErrorTaskFailed)
+	step(t.QuarantineImage, t.DeleteOriginal, failed, contract.ErrorTaskFailed)
 
 	// Results: store once per object version, then announce.
-	step(t.NotifyProcessed, awsstepfunctions.NewSucceed(scope, jsii.String(StateImageProcessed), nil), failed, ErrorTaskFailed)
-	catch(t.StoreResults, awsstepfunctions.NewSucceed(scope, jsii.String(StateAlreadyProcessed), &awsstepfunctions.SucceedProps{
+	step(t.NotifyProcessed, awsstepfunctions.NewSucceed(scope, jsii.String(contract.StateImageProcessed), nil), failed, contract.ErrorTaskFailed)
+	catch(t.StoreResults, awsstepfunctions.NewSucceed(scope, jsii.String(contract.StateAlreadyProcessed), &awsstepfunctions.SucceedProps{
 		Comment: jsii.String("A repeated event: these results were stored and announced before"),
-	}), "$.storeError", ErrorConditionFailed)
+	}), "$.storeError", contract.ErrorConditionFailed)
 	t.StoreResults.AddRetry(retry.Standard("DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException", "DynamoDB.InternalServerErrorException"))
 	step(t.StoreResults, t.NotifyProcessed, failed)
 	step(t.GenerateInsights, t.StoreResults, failed)
 
-	flagUnsafe := awsstepfunctions.NewPass(scope, jsii.String(StateFlagUnsafe), &awsstepfunctions.PassProps{
+	flagUnsafe := awsstepfunctions.NewPass(scope, jsii.String(contract.StateFlagUnsafe), &awsstepfunctions.PassProps{
 		Parameters: &map[string]interface{}{
 			"Error":    "UnsafeContent",
 			"Cause":    "Rekognition found content that needs moderation",
-			"labels.$": PathAnalysis + ".moderation",
+			"labels.$": contract.PathAnalysis + ".moderation",
 		},
-		ResultPath: jsii.String(PathQuarantine),
+		ResultPath: jsii.String(contract.PathQuarantine),
 	})
 	flagUnsafe.Next(t.QuarantineImage)
-	moderate := awsstepfunctions.NewChoice(scope, jsii.String(StateModerate), &awsstepfunctions.ChoiceProps{
+	moderate := awsstepfunctions.NewChoice(scope, jsii.String(contract.StateModerate), &awsstepfunctions.ChoiceProps{
 		Comment: jsii.String("Any moderation label at or above the configured confidence quarantines the image"),
 	}).
-		When(awsstepfunctions.Condition_IsPresent(jsii.String(PathAnalysis+".moderation[0]")), flagUnsafe, nil).
+		When(awsstepfunctions.Condition_IsPresent(jsii.String(contract.PathAnalysis+".moderation[0]")), flagUnsafe, nil).
 		Otherwise(t.GenerateInsights)
 
 	// Preferences are optional: a user without them, or a failed read,
 	// gets the defaults (the error stands where the item would).
-	t.LoadPreferences.AddRetry(retry.Standard(ErrorTaskFailed))
-	catch(t.LoadPreferences, moderate, PathPreferences, ErrorAll)
+	t.LoadPreferences.AddRetry(retry.Standard(contract.ErrorTaskFailed))
+	catch(t.LoadPreferences, moderate, contract.PathPreferences, contract.ErrorAll)
 	t.LoadPreferences.Next(moderate)
 
-	analyze := awsstepfunctions.NewParallel(scope, jsii.String(StateAnalyze), &awsstepfunctions.ParallelProps{
+	analyze := awsstepfunctions.NewParallel(scope, jsii.String(contract.StateAnalyze), &awsstepfunctions.ParallelProps{
 		Comment:        jsii.String("Labels, moderation, thumbnails (and the custom model) at once"),
-		ResultPath:     jsii.String(PathAnalysis),
+		ResultPath:     jsii.String(contract.PathAnalysis),
 		ResultSelector: analysisSelector(t.InvokeCustomModel != nil),
 	})
-	t.DetectLabels.AddRetry(retry.Standard(RekognitionTransientErrors...))
-	t.DetectModeration.AddRetry(retry.Standard(RekognitionTransientErrors...))
+	t.DetectLabels.AddRetry(retry.Standard(contract.RekognitionTransientErrors...))
+	t.DetectModeration.AddRetry(retry.Standard(contract.RekognitionTransientErrors...))
 	branches := []awsstepfunctions.IChainable{t.DetectLabels, t.DetectModeration, t.MakeThumbnails}
 	if t.InvokeCustomModel != nil {
 		t.InvokeCustomModel.AddRetry(retry.Standard("SageMakerRuntime.ServiceUnavailableException", "SageMakerRuntime.InternalFailureException"))
@@ -185,14 +131,14 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 	for _, b := range branches {
 		analyze.Branch(b)
 	}
-	analyze.AddCatch(t.QuarantineImage, &awsstepfunctions.CatchProps{Errors: jsii.Strings(ErrorUnsupportedImage), ResultPath: jsii.String(PathQuarantine)})
-	analyze.AddCatch(failed, &awsstepfunctions.CatchProps{Errors: jsii.Strings(ErrorAll), ResultPath: jsii.String(PathError)})
+	analyze.AddCatch(t.QuarantineImage, &awsstepfunctions.CatchProps{Errors: jsii.Strings(contract.ErrorUnsupportedImage), ResultPath: jsii.String(contract.PathQuarantine)})
+	analyze.AddCatch(failed, &awsstepfunctions.CatchProps{Errors: jsii.Strings(contract.ErrorAll), ResultPath: jsii.String(contract.PathError)})
 	analyze.Next(t.LoadPreferences)
 
-	catch(t.ExtractMetadata, t.QuarantineImage, PathQuarantine, ErrorUnsupportedImage)
-	catch(t.ExtractMetadata, awsstepfunctions.NewSucceed(scope, jsii.String(StateNothingToDo), &awsstepfunctions.SucceedProps{
+	catch(t.ExtractMetadata, t.QuarantineImage, contract.PathQuarantine, contract.ErrorUnsupportedImage)
+	catch(t.ExtractMetadata, awsstepfunctions.NewSucceed(scope, jsii.String(contract.StateNothingToDo), &awsstepfunctions.SucceedProps{
 		Comment: jsii.String("The upload was deleted (or quarantined by an earlier delivery of this event)"),
-	}), PathError, ErrorImageGone)
+	}), contract.PathError, contract.ErrorImageGone)
 	step(t.ExtractMetadata, analyze, failed)
 	return t.ExtractMetadata
 }
@@ -217,7 +163,7 @@ func step(task awsstepfunctions.TaskStateBase, next, failed awsstepfunctions.ICh
 	if len(retried) > 0 {
 		task.AddRetry(retry.Standard(retried...))
 	}
-	catch(task, failed, PathError, ErrorAll)
+	catch(task, failed, contract.PathError, contract.ErrorAll)
 	task.Next(next)
 }
 

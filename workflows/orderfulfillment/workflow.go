@@ -1,3 +1,11 @@
+// Package orderfulfillment builds the order-fulfillment state graph:
+// validation, approval by task token above a threshold, payment, all-or-
+// nothing inventory reservation, shipping and confirmation, with saga
+// compensation in reverse order when a step fails.
+//
+// The graph is built from tasks the caller creates (it knows the functions,
+// tables and topics); this package decides the order, the transitions, and
+// every Retry and Catch. Names and data paths are in package contract.
 package orderfulfillment
 
 import (
@@ -7,6 +15,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 	"github.com/sfnkit/sfnkit/workflows/retry"
 )
 
@@ -15,15 +24,15 @@ import (
 type Tasks struct {
 	ValidateOrder        awsstepfunctions.TaskStateBase // Lambda: the order → {"order": normalized order with totalCents}
 	RecordOrderReceived  awsstepfunctions.TaskStateBase // DynamoDB: order status RECEIVED
-	RequestApproval      awsstepfunctions.TaskStateBase // .waitForTaskToken to the approver → PathApproval
-	ProcessPayment       awsstepfunctions.TaskStateBase // Lambda → PathPayment
-	ReserveInventory     awsstepfunctions.TaskStateBase // Lambda → PathReservation
-	ShipOrder            awsstepfunctions.TaskStateBase // Lambda → PathShipment
+	RequestApproval      awsstepfunctions.TaskStateBase // .waitForTaskToken to the approver → contract.PathApproval
+	ProcessPayment       awsstepfunctions.TaskStateBase // Lambda → contract.PathPayment
+	ReserveInventory     awsstepfunctions.TaskStateBase // Lambda → contract.PathReservation
+	ShipOrder            awsstepfunctions.TaskStateBase // Lambda → contract.PathShipment
 	RecordOrderCompleted awsstepfunctions.TaskStateBase // DynamoDB: order status COMPLETED
 	SendConfirmation     awsstepfunctions.TaskStateBase // SNS publish, no Lambda
 
-	ReleaseInventory        awsstepfunctions.TaskStateBase // Lambda, idempotent → PathRelease
-	RefundPayment           awsstepfunctions.TaskStateBase // Lambda, idempotent → PathRefund
+	ReleaseInventory        awsstepfunctions.TaskStateBase // Lambda, idempotent → contract.PathRelease
+	RefundPayment           awsstepfunctions.TaskStateBase // Lambda, idempotent → contract.PathRefund
 	RecordOrderFailed       awsstepfunctions.TaskStateBase // DynamoDB: order status FAILED
 	NotifyCustomerOfFailure awsstepfunctions.TaskStateBase // SNS publish
 }
@@ -63,12 +72,12 @@ type namedTask struct {
 
 func (t Tasks) byName() []namedTask {
 	return []namedTask{
-		{StateValidateOrder, t.ValidateOrder}, {StateRecordOrderReceived, t.RecordOrderReceived},
-		{StateRequestApproval, t.RequestApproval}, {StateProcessPayment, t.ProcessPayment},
-		{StateReserveInventory, t.ReserveInventory}, {StateShipOrder, t.ShipOrder},
-		{StateRecordOrderCompleted, t.RecordOrderCompleted}, {StateSendConfirmation, t.SendConfirmation},
-		{StateReleaseInventory, t.ReleaseInventory}, {StateRefundPayment, t.RefundPayment},
-		{StateRecordOrderFailed, t.RecordOrderFailed}, {StateNotifyCustomerOfFailure, t.NotifyCustomerOfFailure},
+		{contract.StateValidateOrder, t.ValidateOrder}, {contract.StateRecordOrderReceived, t.RecordOrderReceived},
+		{contract.StateRequestApproval, t.RequestApproval}, {contract.StateProcessPayment, t.ProcessPayment},
+		{contract.StateReserveInventory, t.ReserveInventory}, {contract.StateShipOrder, t.ShipOrder},
+		{contract.StateRecordOrderCompleted, t.RecordOrderCompleted}, {contract.StateSendConfirmation, t.SendConfirmation},
+		{contract.StateReleaseInventory, t.ReleaseInventory}, {contract.StateRefundPayment, t.RefundPayment},
+		{contract.StateRecordOrderFailed, t.RecordOrderFailed}, {contract.StateNotifyCustomerOfFailure, t.NotifyCustomerOfFailure},
 	}
 }
 
@@ -89,56 +98,56 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 	end := newTerminals(scope)
 
 	// The failure tail, shared by every stage: record, notify, classify.
-	classify := awsstepfunctions.NewChoice(scope, jsii.String(StateClassifyFailure), &awsstepfunctions.ChoiceProps{
+	classify := awsstepfunctions.NewChoice(scope, jsii.String(contract.StateClassifyFailure), &awsstepfunctions.ChoiceProps{
 		Comment: jsii.String("Ends in the Fail state of the stage that failed"),
 	}).
-		When(awsstepfunctions.Condition_IsPresent(jsii.String(PathShippingError)), end.shippingFailed, nil).
-		When(awsstepfunctions.Condition_IsPresent(jsii.String(PathInventoryError)), end.inventoryUnavailable, nil).
-		When(awsstepfunctions.Condition_IsPresent(jsii.String(PathPaymentError)), end.paymentFailed, nil).
-		When(awsstepfunctions.Condition_IsPresent(jsii.String(PathApprovalError)), end.orderNotApproved, nil).
+		When(awsstepfunctions.Condition_IsPresent(jsii.String(contract.PathShippingError)), end.shippingFailed, nil).
+		When(awsstepfunctions.Condition_IsPresent(jsii.String(contract.PathInventoryError)), end.inventoryUnavailable, nil).
+		When(awsstepfunctions.Condition_IsPresent(jsii.String(contract.PathPaymentError)), end.paymentFailed, nil).
+		When(awsstepfunctions.Condition_IsPresent(jsii.String(contract.PathApprovalError)), end.orderNotApproved, nil).
 		Otherwise(end.orderFailed)
-	bookkeeping(t.NotifyCustomerOfFailure, classify, PathNotificationError)
-	bookkeeping(t.RecordOrderFailed, t.NotifyCustomerOfFailure, PathStatusError)
+	bookkeeping(t.NotifyCustomerOfFailure, classify, contract.PathNotificationError)
+	bookkeeping(t.RecordOrderFailed, t.NotifyCustomerOfFailure, contract.PathStatusError)
 
 	// Compensations, in reverse order of the steps they undo.
-	compensation(t.RefundPayment, t.RecordOrderFailed, end.compensationFailed, ErrorInvalidPaymentRequest)
-	compensation(t.ReleaseInventory, t.RefundPayment, end.compensationFailed, ErrorInvalidInventoryRequest)
+	compensation(t.RefundPayment, t.RecordOrderFailed, end.compensationFailed, contract.ErrorInvalidPaymentRequest)
+	compensation(t.ReleaseInventory, t.RefundPayment, end.compensationFailed, contract.ErrorInvalidInventoryRequest)
 
 	// The happy path, from the end back to the start.
-	bookkeeping(t.SendConfirmation, end.orderCompleted, PathNotificationError)
-	bookkeeping(t.RecordOrderCompleted, t.SendConfirmation, PathStatusError)
+	bookkeeping(t.SendConfirmation, end.orderCompleted, contract.PathNotificationError)
+	bookkeeping(t.RecordOrderCompleted, t.SendConfirmation, contract.PathStatusError)
 
-	t.ShipOrder.AddRetry(retry.Standard(ErrorCarrierUnavailable))
-	catch(t.ShipOrder, t.ReleaseInventory, PathShippingError, ErrorAll)
+	t.ShipOrder.AddRetry(retry.Standard(contract.ErrorCarrierUnavailable))
+	catch(t.ShipOrder, t.ReleaseInventory, contract.PathShippingError, contract.ErrorAll)
 	t.ShipOrder.Next(t.RecordOrderCompleted)
 
-	t.ReserveInventory.AddRetry(retry.Standard(ErrorInventoryBusy))
-	catch(t.ReserveInventory, t.RefundPayment, PathInventoryError, ErrorOutOfStock) // nothing was reserved
-	catch(t.ReserveInventory, t.ReleaseInventory, PathInventoryError, ErrorAll)     // a reservation may have committed
+	t.ReserveInventory.AddRetry(retry.Standard(contract.ErrorInventoryBusy))
+	catch(t.ReserveInventory, t.RefundPayment, contract.PathInventoryError, contract.ErrorOutOfStock) // nothing was reserved
+	catch(t.ReserveInventory, t.ReleaseInventory, contract.PathInventoryError, contract.ErrorAll)     // a reservation may have committed
 	t.ReserveInventory.Next(t.ShipOrder)
 
-	t.ProcessPayment.AddRetry(retry.Standard(ErrorProviderUnavailable))
-	catch(t.ProcessPayment, t.RecordOrderFailed, PathPaymentError, ErrorPaymentDeclined) // no money moved
-	catch(t.ProcessPayment, t.RefundPayment, PathPaymentError, ErrorAll)                 // money may have moved
+	t.ProcessPayment.AddRetry(retry.Standard(contract.ErrorProviderUnavailable))
+	catch(t.ProcessPayment, t.RecordOrderFailed, contract.PathPaymentError, contract.ErrorPaymentDeclined) // no money moved
+	catch(t.ProcessPayment, t.RefundPayment, contract.PathPaymentError, contract.ErrorAll)                 // money may have moved
 	t.ProcessPayment.Next(t.ReserveInventory)
 
 	t.RequestApproval.AddRetry(retry.Standard("SQS.AmazonSQSException", "SQS.SdkClientException"))
-	catch(t.RequestApproval, t.RecordOrderFailed, PathApprovalError, ErrorApprovalRejected, ErrorTimeout, ErrorHeartbeatTimeout)
-	catch(t.RequestApproval, t.RecordOrderFailed, PathApprovalError, ErrorAll)
+	catch(t.RequestApproval, t.RecordOrderFailed, contract.PathApprovalError, contract.ErrorApprovalRejected, contract.ErrorTimeout, contract.ErrorHeartbeatTimeout)
+	catch(t.RequestApproval, t.RecordOrderFailed, contract.PathApprovalError, contract.ErrorAll)
 	t.RequestApproval.Next(t.ProcessPayment)
 
-	needsApproval := awsstepfunctions.NewChoice(scope, jsii.String(StateNeedsApproval), &awsstepfunctions.ChoiceProps{
+	needsApproval := awsstepfunctions.NewChoice(scope, jsii.String(contract.StateNeedsApproval), &awsstepfunctions.ChoiceProps{
 		Comment: jsii.String(fmt.Sprintf("Orders of %d cents or more wait for a person's approval", props.ApprovalThresholdCents)),
 	}).
-		When(awsstepfunctions.Condition_NumberGreaterThanEquals(jsii.String(PathOrder+".totalCents"), jsii.Number(float64(props.ApprovalThresholdCents))), t.RequestApproval, nil).
+		When(awsstepfunctions.Condition_NumberGreaterThanEquals(jsii.String(contract.PathOrder+".totalCents"), jsii.Number(float64(props.ApprovalThresholdCents))), t.RequestApproval, nil).
 		Otherwise(t.ProcessPayment)
 
-	t.RecordOrderReceived.AddRetry(retry.Standard(ErrorTaskFailed))
-	catch(t.RecordOrderReceived, end.orderFailed, PathError, ErrorAll)
+	t.RecordOrderReceived.AddRetry(retry.Standard(contract.ErrorTaskFailed))
+	catch(t.RecordOrderReceived, end.orderFailed, contract.PathError, contract.ErrorAll)
 	t.RecordOrderReceived.Next(needsApproval)
 
-	catch(t.ValidateOrder, end.orderRejected, PathError, ErrorInvalidOrder)
-	catch(t.ValidateOrder, end.orderFailed, PathError, ErrorAll)
+	catch(t.ValidateOrder, end.orderRejected, contract.PathError, contract.ErrorInvalidOrder)
+	catch(t.ValidateOrder, end.orderFailed, contract.PathError, contract.ErrorAll)
 	t.ValidateOrder.Next(t.RecordOrderReceived)
 	return t.ValidateOrder
 }
@@ -147,8 +156,8 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 // idempotent calls is retried, and one that persists is recorded at
 // errorPath and does not change the order's outcome.
 func bookkeeping(task awsstepfunctions.TaskStateBase, next awsstepfunctions.IChainable, errorPath string) {
-	task.AddRetry(retry.Standard(ErrorTaskFailed))
-	catch(task, next, errorPath, ErrorAll)
+	task.AddRetry(retry.Standard(contract.ErrorTaskFailed))
+	catch(task, next, errorPath, contract.ErrorAll)
 	task.Next(next)
 }
 
@@ -157,8 +166,8 @@ func bookkeeping(task awsstepfunctions.TaskStateBase, next awsstepfunctions.ICha
 // CompensationFailed for a person to finish (the failure alarm fires).
 func compensation(task awsstepfunctions.TaskStateBase, next, failed awsstepfunctions.IChainable, badInput string) {
 	task.AddRetry(retry.Never(badInput))
-	task.AddRetry(retry.Compensation(ErrorAll))
-	catch(task, failed, PathCompensationError, ErrorAll)
+	task.AddRetry(retry.Compensation(contract.ErrorAll))
+	catch(task, failed, contract.PathCompensationError, contract.ErrorAll)
 	task.Next(next)
 }
 
@@ -185,13 +194,13 @@ func newTerminals(scope constructs.Construct) terminals {
 		return awsstepfunctions.NewFail(scope, jsii.String(name), props)
 	}
 	return terminals{
-		orderCompleted:       awsstepfunctions.NewSucceed(scope, jsii.String(StateOrderCompleted), nil),
-		orderRejected:        fail(StateOrderRejected, "", PathError+".Cause"),
-		orderFailed:          fail(StateOrderFailed, "An unexpected error stopped the order; its history shows where", ""),
-		orderNotApproved:     fail(StateOrderNotApproved, "The approver rejected the order or did not answer in time", ""),
-		paymentFailed:        fail(StatePaymentFailed, "The payment was declined or could not be completed; any charge was refunded", ""),
-		inventoryUnavailable: fail(StateInventoryUnavailable, "Not every item was in stock; the payment was refunded", ""),
-		shippingFailed:       fail(StateShippingFailed, "The order could not be shipped; stock was released and the payment refunded", ""),
-		compensationFailed:   fail(StateCompensationFailed, "", PathCompensationError+".Cause"),
+		orderCompleted:       awsstepfunctions.NewSucceed(scope, jsii.String(contract.StateOrderCompleted), nil),
+		orderRejected:        fail(contract.StateOrderRejected, "", contract.PathError+".Cause"),
+		orderFailed:          fail(contract.StateOrderFailed, "An unexpected error stopped the order; its history shows where", ""),
+		orderNotApproved:     fail(contract.StateOrderNotApproved, "The approver rejected the order or did not answer in time", ""),
+		paymentFailed:        fail(contract.StatePaymentFailed, "The payment was declined or could not be completed; any charge was refunded", ""),
+		inventoryUnavailable: fail(contract.StateInventoryUnavailable, "Not every item was in stock; the payment was refunded", ""),
+		shippingFailed:       fail(contract.StateShippingFailed, "The order could not be shipped; stock was released and the payment refunded", ""),
+		compensationFailed:   fail(contract.StateCompensationFailed, "", contract.PathCompensationError+".Cause"),
 	}
 }

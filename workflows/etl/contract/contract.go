@@ -1,12 +1,8 @@
-// Package etl is the ETL state graph: claim the run date, extract and
-// transform the raw objects (a Distributed Map of Lambda batches, or an
-// existing Glue job), check data quality, register the curated partition
-// with Athena, and record the outcome in the run ledger; any failure marks
-// the run FAILED and alerts.
-//
-// The caller creates the tasks with the resources they use; this package
-// decides the order, the Distributed Map's shape and every Retry and Catch.
-package etl
+// Package contract is the ETL workflow's contract: its state names, the
+// error names its handlers raise, and the paths of its data. The state graph
+// (package etl), the handlers, the tests and the local engine all use these
+// constants.
+package contract
 
 // State names.
 const (

@@ -1,13 +1,8 @@
-// Package orderfulfillment is the order-fulfillment state graph: validation,
-// approval by task token above a threshold, payment, all-or-nothing
-// inventory reservation, shipping and confirmation, with saga compensation
-// in reverse order when a step fails.
-//
-// The graph is built from tasks the caller creates (it knows the functions,
-// tables and topics); this package decides the order, the transitions, and
-// every Retry and Catch. State names, error names and the paths of the
-// execution's data are exported: tests and the local engine use them.
-package orderfulfillment
+// Package contract is the order-fulfillment workflow's contract: its state names, the
+// error names its handlers raise, and the paths of its data. The state graph
+// (package orderfulfillment), the handlers, the tests and the local engine all use these
+// constants.
+package contract
 
 // Task states, in the order of the happy path, then the compensations.
 const (

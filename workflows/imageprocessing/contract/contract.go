@@ -1,0 +1,60 @@
+// Package contract is the image workflow's contract: its state names, the
+// error names its handlers raise, and the paths of its data. The state graph
+// (package imageprocessing), the handlers, the tests and the local engine
+// all use these constants.
+package contract
+
+// State names.
+const (
+	StateExtractMetadata   = "ExtractMetadata"
+	StateAnalyze           = "Analyze"
+	StateDetectLabels      = "DetectLabels"
+	StateDetectModeration  = "DetectModerationLabels"
+	StateMakeThumbnails    = "MakeThumbnails"
+	StateInvokeCustomModel = "InvokeCustomModel"
+	StateLoadPreferences   = "LoadPreferences"
+	StateModerate          = "Moderate"
+	StateFlagUnsafe        = "FlagUnsafe"
+	StateGenerateInsights  = "GenerateInsights"
+	StateStoreResults      = "StoreResults"
+	StateNotifyProcessed   = "NotifyProcessed"
+	StateQuarantineImage   = "QuarantineImage"
+	StateDeleteOriginal    = "DeleteOriginal"
+	StateNotifyQuarantined = "NotifyQuarantined"
+
+	StateImageProcessed   = "ImageProcessed"   // Succeed
+	StateAlreadyProcessed = "AlreadyProcessed" // Succeed: a repeated event
+	StateImageQuarantined = "ImageQuarantined" // Succeed
+	StateNothingToDo      = "NothingToDo"      // Succeed: the upload is gone
+	StateProcessingFailed = "ImageProcessingFailed"
+)
+
+// Error names.
+const (
+	ErrorUnsupportedImage  = "UnsupportedImage"
+	ErrorImageGone         = "ImageGone"
+	ErrorInvalidImageEvent = "InvalidImageEvent"
+	ErrorConditionFailed   = "DynamoDB.ConditionalCheckFailedException"
+	ErrorAll               = "States.ALL"
+	ErrorTaskFailed        = "States.TaskFailed"
+)
+
+// Rekognition's transient errors, as AWS SDK integrations name them.
+var RekognitionTransientErrors = []string{
+	"Rekognition.ThrottlingException",
+	"Rekognition.ProvisionedThroughputExceededException",
+	"Rekognition.InternalServerErrorException",
+}
+
+// Paths of the execution's data. The input is the S3 event; its object
+// key is at PathEventKey.
+const (
+	PathEventKey    = "$.detail.object.key"
+	PathEventBucket = "$.detail.bucket.name"
+	PathImage       = "$.image"       // ExtractMetadata's result
+	PathAnalysis    = "$.analysis"    // {labels, moderation, thumbnails, custom}
+	PathPreferences = "$.preferences" // GetItem's output, or the error that stopped it
+	PathInsights    = "$.insights"
+	PathQuarantine  = "$.quarantine" // why the image is quarantined
+	PathError       = "$.error"
+)
