@@ -101,3 +101,10 @@ func slice(data []byte, offset, length int64) []byte {
 	end := min(offset+length, size)
 	return append([]byte(nil), data[offset:end]...)
 }
+
+// Delete removes an object; deleting a missing one is not an error, as in S3.
+func (m *Memory) Delete(key string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.objects, key)
+}

@@ -1,0 +1,88 @@
+package fakes
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/sfnkit/sfnkit/asl"
+)
+
+func call(t *testing.T, a *AWS, resource string, params string) (any, error) {
+	t.Helper()
+	h, ok := a.Resolve("S", resource, nil)
+	if !ok {
+		t.Fatalf("no fake for %s", resource)
+	}
+	var p any
+	json.Unmarshal([]byte(params), &p)
+	return h.Invoke(context.Background(), asl.TaskRequest{Resource: resource, Input: p})
+}
+
+func TestDynamoDBConditionsAndUpdates(t *testing.T) {
+	a := &AWS{}
+	tbl := a.Table("Results", "imageKey", "etag")
+	put := `{"TableName":"Results","Item":{"imageKey":{"S":"k"},"etag":{"S":"e"},"n":{"N":"1"}},"ConditionExpression":"attribute_not_exists(imageKey)"}`
+	if _, err := call(t, a, "arn:aws:states:::dynamodb:putItem", put); err != nil {
+		t.Fatal(err)
+	}
+	_, err := call(t, a, "arn:aws:states:::dynamodb:putItem", put)
+	if f, ok := err.(*asl.Failure); !ok || f.Name != "DynamoDB.ConditionalCheckFailedException" {
+		t.Fatalf("second conditional put: %v", err)
+	}
+	update := `{"TableName":"Results","Key":{"imageKey":{"S":"k"},"etag":{"S":"e"}},"UpdateExpression":"SET #s = :s, other = :o ADD n :one",
+	  "ConditionExpression":"#s <> :s OR attribute_not_exists(#s)","ExpressionAttributeNames":{"#s":"status"},
+	  "ExpressionAttributeValues":{":s":{"S":"DONE"},":o":{"S":"x"},":one":{"N":"2"}}}`
+	if _, err := call(t, a, "arn:aws:states:::dynamodb:updateItem", update); err != nil {
+		t.Fatal(err)
+	}
+	item := tbl.Get("k", "e")
+	if item["status"].(map[string]any)["S"] != "DONE" || item["n"].(map[string]any)["N"] != "3" {
+		t.Errorf("item %v", item)
+	}
+	if _, err := call(t, a, "arn:aws:states:::dynamodb:updateItem", update); err == nil {
+		t.Error("the condition no longer holds but the update passed")
+	}
+	got, _ := call(t, a, "arn:aws:states:::dynamodb:getItem", `{"TableName":"Results","Key":{"imageKey":{"S":"k"},"etag":{"S":"e"}}}`)
+	if got.(map[string]any)["Item"] == nil {
+		t.Error("getItem found nothing")
+	}
+	if _, err := call(t, a, "arn:aws:states:::dynamodb:getItem", `{"TableName":"Nope","Key":{}}`); err == nil || !strings.Contains(err.Error(), "ResourceNotFound") {
+		t.Errorf("unknown table: %v", err)
+	}
+	if _, err := call(t, a, "arn:aws:states:::dynamodb:updateItem", `{"TableName":"Results","Key":{"imageKey":{"S":"k"},"etag":{"S":"e"}},"UpdateExpression":"SET a = a + :x"}`); err == nil {
+		t.Error("an unsupported expression was accepted")
+	}
+}
+
+func TestS3MessagesAndResults(t *testing.T) {
+	a := &AWS{}
+	a.Bucket("images").Put("uploads/u/a.jpg", []byte("img"))
+	if _, err := call(t, a, "arn:aws:states:::aws-sdk:s3:copyObject", `{"Bucket":"images","CopySource":"images/uploads/u/a.jpg","Key":"quarantine/uploads/u/a.jpg"}`); err != nil {
+		t.Fatal(err)
+	}
+	call(t, a, "arn:aws:states:::aws-sdk:s3:deleteObject", `{"Bucket":"images","Key":"uploads/u/a.jpg"}`)
+	if keys := a.Bucket("images").Keys(); len(keys) != 1 || keys[0] != "quarantine/uploads/u/a.jpg" {
+		t.Errorf("keys %v", keys)
+	}
+	if _, err := call(t, a, "arn:aws:states:::aws-sdk:s3:copyObject", `{"Bucket":"images","CopySource":"images/uploads/u/a.jpg","Key":"x"}`); err == nil || !strings.Contains(err.Error(), "NoSuchKey") {
+		t.Errorf("copy of a missing object: %v", err)
+	}
+	call(t, a, "arn:aws:states:::sns:publish", `{"TopicArn":"arn:t","Message":{"event":"X"},"MessageAttributes":{"event":{"DataType":"String","StringValue":"X"}}}`)
+	if m := a.Messages("arn:t"); len(m) != 1 || m[0].Body != `{"event":"X"}` || m[0].Attributes["event"] != "X" {
+		t.Errorf("messages %+v", m)
+	}
+	details, err := a.WriteResults(context.Background(), asl.ResultWriteRequest{
+		Parameters: map[string]any{"Bucket": "work", "Prefix": "map-results"}, MapRunArn: "arn:aws:states:r:1:mapRun:m/Map:abc",
+		Children: []asl.ChildExecution{{Name: "c0", Status: asl.StatusSucceeded, Output: map[string]any{"n": 1.0}}, {Name: "c1", Status: asl.StatusFailed, Error: "E"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := details.(map[string]any)["Key"].(string)
+	manifest, ok := a.Bucket("work").Get(key)
+	if !ok || key != "map-results/abc/manifest.json" || !strings.Contains(string(manifest), "SUCCEEDED_0.json") || !strings.Contains(string(manifest), "FAILED_0.json") {
+		t.Errorf("manifest %s: %s", key, manifest)
+	}
+}
