@@ -91,19 +91,20 @@ func (e expression) name(n string) string {
 
 var (
 	condExists    = regexp.MustCompile(`^attribute_(not_)?exists\(\s*([#\w]+)\s*\)$`)
-	condCompare   = regexp.MustCompile(`^([#\w]+)\s*(=|<>)\s*(:\w+)$`)
-	setAssignment = regexp.MustCompile(`^([#\w]+)\s*=\s*(:\w+)$`)
+	condCompare   = regexp.MustCompile(`^([#\w]+)\s*(=|<>|<=|>=|<|>)\s*(:\w+)$`)
+	setAssignment = regexp.MustCompile(`^([#\w]+)\s*=\s*(?:([#\w]+)\s*([+-])\s*)?(:\w+)$`)
 	addAssignment = regexp.MustCompile(`^([#\w]+)\s+(:\w+)$`)
 )
 
 // check evaluates a ConditionExpression: attribute_exists, attribute_not_
-// exists, = and <> comparisons, joined by AND or OR.
+// exists and comparisons (= <> < <= > >=), joined by AND and OR, with
+// parentheses.
 func (e expression) check(cond string, item map[string]any) (bool, error) {
 	cond = strings.TrimSpace(cond)
 	if cond == "" {
 		return true, nil
 	}
-	if parts := strings.Split(cond, " OR "); len(parts) > 1 {
+	if parts := splitTop(cond, " OR "); len(parts) > 1 {
 		for _, p := range parts {
 			ok, err := e.check(p, item)
 			if err != nil || ok {
@@ -112,7 +113,7 @@ func (e expression) check(cond string, item map[string]any) (bool, error) {
 		}
 		return false, nil
 	}
-	if parts := strings.Split(cond, " AND "); len(parts) > 1 {
+	if parts := splitTop(cond, " AND "); len(parts) > 1 {
 		for _, p := range parts {
 			ok, err := e.check(p, item)
 			if err != nil || !ok {
@@ -134,10 +135,76 @@ func (e expression) check(cond string, item map[string]any) (bool, error) {
 			return false, unsupported("a condition on the undefined value " + m[3])
 		}
 		got, exists := item[e.name(m[1])]
-		equal := exists && fmt.Sprint(got) == fmt.Sprint(want)
-		return equal == (m[2] == "="), nil
+		if !exists {
+			return m[2] == "<>", nil
+		}
+		c, comparable := compareValues(got, want)
+		switch m[2] {
+		case "=":
+			return comparable && c == 0, nil
+		case "<>":
+			return !comparable || c != 0, nil
+		case "<":
+			return comparable && c < 0, nil
+		case "<=":
+			return comparable && c <= 0, nil
+		case ">":
+			return comparable && c > 0, nil
+		}
+		return comparable && c >= 0, nil
 	}
 	return false, unsupported("the condition " + cond)
+}
+
+// compareValues compares two attribute values of the same type (S or N).
+func compareValues(a, b any) (int, bool) {
+	am, _ := a.(map[string]any)
+	bm, _ := b.(map[string]any)
+	if n1, ok := am["N"]; ok {
+		if n2, ok := bm["N"]; ok {
+			var x, y float64
+			fmt.Sscan(fmt.Sprint(n1), &x)
+			fmt.Sscan(fmt.Sprint(n2), &y)
+			switch {
+			case x < y:
+				return -1, true
+			case x > y:
+				return 1, true
+			}
+			return 0, true
+		}
+		return 0, false
+	}
+	if s1, ok := am["S"].(string); ok {
+		if s2, ok := bm["S"].(string); ok {
+			return strings.Compare(s1, s2), true
+		}
+		return 0, false
+	}
+	if fmt.Sprint(a) == fmt.Sprint(b) {
+		return 0, true
+	}
+	return 0, false
+}
+
+// splitTop splits s on sep outside parentheses.
+func splitTop(s, sep string) []string {
+	var parts []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth == 0 && strings.HasPrefix(s[i:], sep) {
+			parts = append(parts, s[start:i])
+			start = i + len(sep)
+			i += len(sep) - 1
+		}
+	}
+	return append(parts, s[start:])
 }
 
 // update applies an UpdateExpression of SET a = :v, ... and ADD a :n.
@@ -160,9 +227,23 @@ func (e expression) update(expr string, item map[string]any) error {
 				if m == nil {
 					return unsupported("the SET action " + part)
 				}
-				v, ok := e.values[m[2]]
+				v, ok := e.values[m[4]]
 				if !ok {
-					return unsupported("the undefined value " + m[2])
+					return unsupported("the undefined value " + m[4])
+				}
+				if m[2] != "" { // a = b + :v or a = b - :v
+					base, _ := item[e.name(m[2])].(map[string]any)
+					delta, _ := v.(map[string]any)
+					var x, d float64
+					if _, ok := base["N"]; !ok {
+						return unsupported("arithmetic on the missing or non-numeric attribute " + m[2])
+					}
+					fmt.Sscan(fmt.Sprint(base["N"]), &x)
+					fmt.Sscan(fmt.Sprint(delta["N"]), &d)
+					if m[3] == "-" {
+						d = -d
+					}
+					v = map[string]any{"N": fmt.Sprint(x + d)}
 				}
 				item[e.name(m[1])] = v
 			case "ADD":
@@ -183,4 +264,11 @@ func (e expression) update(expr string, item map[string]any) error {
 		}
 	}
 	return nil
+}
+
+// Put stores an item as it is (DynamoDB JSON), for seeding a test.
+func (t *Table) Put(item map[string]any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.items[t.keyOf(item)] = copyItem(item)
 }

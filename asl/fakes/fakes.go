@@ -45,6 +45,7 @@ type AWS struct {
 	AthenaQuery func(query string) error
 
 	mu       sync.Mutex
+	txMu     sync.Mutex
 	tables   map[string]*Table
 	buckets  map[string]*objectstore.Memory
 	messages []Message

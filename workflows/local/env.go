@@ -1,0 +1,228 @@
+// Package local runs the project's synthesized state machines on the asl
+// engine, offline: every Lambda task runs the project's real Go handler,
+// wired the way its main package wires it but to in-memory AWS fakes, and
+// every direct service integration runs against the same fakes. A test, the
+// sfnkit CLI or a local endpoint gets exactly what `cdk synth` produced, with
+// the production code paths of the handlers.
+package local
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sfnkit/sfnkit/asl"
+	"github.com/sfnkit/sfnkit/asl/cfn"
+	"github.com/sfnkit/sfnkit/asl/fakes"
+	"github.com/sfnkit/sfnkit/lambdas/payments"
+)
+
+// Env is one synthesized state machine ready to run.
+type Env struct {
+	// LogicalID is the state machine's id in the template.
+	LogicalID string
+	Template  *cfn.Template
+	Machine   *asl.StateMachine
+	Engine    *asl.Engine
+	Clock     *asl.VirtualClock
+	// AWS holds the fake services, with a table for each of the template's
+	// DynamoDB tables and a bucket for each S3 bucket, named as the
+	// definition names them.
+	AWS *fakes.AWS
+	// Tasks serves the Lambda tasks; entries can be replaced to inject
+	// failures. What it lacks goes to the AWS fakes.
+	Tasks *asl.Registry
+	// Functions maps each Lambda task state to the environment of the
+	// function it invokes.
+	Functions map[string]map[string]string
+
+	provider *payments.Simulator
+}
+
+// Options configure an Env.
+type Options struct {
+	// Start is when virtual time begins. If zero, 2026-11-22T00:00:00Z.
+	Start time.Time
+	// Seed makes jitter and UUIDs repeatable. If zero, 1.
+	Seed int64
+	// Clock replaces the virtual clock (for real-time runs).
+	Clock asl.Clock
+}
+
+// NewEnv prepares the state machine logicalID of tpl ("" if it has only
+// one).
+func NewEnv(tpl *cfn.Template, logicalID string, opts Options) (*Env, error) {
+	machines, err := tpl.StateMachines(cfn.Placeholders{Template: tpl})
+	if err != nil {
+		return nil, err
+	}
+	var chosen *cfn.StateMachine
+	for i := range machines {
+		if logicalID == "" && len(machines) == 1 || machines[i].LogicalID == logicalID {
+			chosen = &machines[i]
+		}
+	}
+	if chosen == nil {
+		return nil, fmt.Errorf("the template has %d state machines and none is %q", len(machines), logicalID)
+	}
+	sm, err := asl.Parse([]byte(chosen.Definition))
+	if err != nil {
+		return nil, fmt.Errorf("state machine %s: %w", chosen.LogicalID, err)
+	}
+	if opts.Start.IsZero() {
+		opts.Start = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	}
+	env := &Env{LogicalID: chosen.LogicalID, Template: tpl, Machine: sm, AWS: &fakes.AWS{}, Tasks: &asl.Registry{}, Functions: map[string]map[string]string{}}
+	for _, id := range tpl.LogicalIDs("AWS::DynamoDB::Table") {
+		pk, sk := keySchema(tpl.Resources[id].Properties)
+		env.AWS.Table(id, pk, sk)
+	}
+	for _, id := range tpl.LogicalIDs("AWS::S3::Bucket") {
+		env.AWS.Bucket(cfn.Placeholders{Template: tpl}.Ref(id))
+	}
+	clock := opts.Clock
+	if clock == nil {
+		env.Clock = asl.NewVirtualClock(opts.Start)
+		clock = env.Clock
+	}
+	env.Engine = asl.NewEngine(asl.Options{
+		Clock: clock, Tasks: env.Tasks.Fallback(env.AWS), Items: env.AWS, Results: env.AWS, Seed: opts.Seed,
+		StateMachineArn: cfn.Placeholders{Template: tpl}.GetAtt(chosen.LogicalID, "Arn"),
+	})
+	if err := env.wireHandlers(sm, clock); err != nil {
+		return nil, err
+	}
+	return env, nil
+}
+
+// keySchema reads a table's partition and sort key names.
+func keySchema(props map[string]any) (string, string) {
+	var pk, sk string
+	schema, _ := props["KeySchema"].([]any)
+	for _, k := range schema {
+		m, _ := k.(map[string]any)
+		name, _ := m["AttributeName"].(string)
+		if m["KeyType"] == "HASH" {
+			pk = name
+		} else {
+			sk = name
+		}
+	}
+	return pk, sk
+}
+
+// wireHandlers serves every Lambda task state (top level and nested) with
+// the project's handler for that state, configured from the invoked
+// function's environment in the template.
+func (env *Env) wireHandlers(sm *asl.StateMachine, clock asl.Clock) error {
+	for _, name := range stateNames(sm) {
+		st := findState(sm, name)
+		if st == nil || st.Type != asl.TypeTask {
+			continue
+		}
+		fn := functionOf(st.Resource)
+		if fn == "" {
+			continue
+		}
+		res, ok := env.Template.Resources[fn]
+		if !ok || res.Type != "AWS::Lambda::Function" {
+			return fmt.Errorf("state %q invokes %s, which is not a function of the template", name, fn)
+		}
+		vars := environment(env.Template, res.Properties)
+		env.Functions[name] = vars
+		make, ok := handlers[name]
+		if !ok {
+			return fmt.Errorf("no local handler is known for the Lambda task %q: add it to workflows/local", name)
+		}
+		h, err := make(vars, env, clock)
+		if err != nil {
+			return fmt.Errorf("state %q: %w", name, err)
+		}
+		env.Tasks.HandleState(name, h)
+	}
+	return nil
+}
+
+// stateNames lists every state name of sm, nested ones included, sorted.
+func stateNames(sm *asl.StateMachine) []string {
+	var names []string
+	var walk func(m *asl.StateMachine)
+	walk = func(m *asl.StateMachine) {
+		for n, st := range m.States {
+			names = append(names, n)
+			for _, b := range st.Branches {
+				walk(b)
+			}
+			if st.ItemProcessor != nil {
+				walk(st.ItemProcessor)
+			}
+		}
+	}
+	walk(sm)
+	sort.Strings(names)
+	return names
+}
+
+func findState(sm *asl.StateMachine, name string) *asl.State {
+	if st, ok := sm.States[name]; ok {
+		return st
+	}
+	for _, st := range sm.States {
+		for _, b := range st.Branches {
+			if found := findState(b, name); found != nil {
+				return found
+			}
+		}
+		if st.ItemProcessor != nil {
+			if found := findState(st.ItemProcessor, name); found != nil {
+				return found
+			}
+		}
+	}
+	return nil
+}
+
+// functionOf is the logical id of the function a Lambda task invokes.
+func functionOf(resource string) string {
+	if i := strings.Index(resource, ":function:"); i >= 0 && strings.Contains(resource, ":lambda:") {
+		return resource[i+len(":function:"):]
+	}
+	return ""
+}
+
+// environment resolves a function's Environment.Variables.
+func environment(tpl *cfn.Template, props map[string]any) map[string]string {
+	out := map[string]string{}
+	env, _ := props["Environment"].(map[string]any)
+	vars, _ := env["Variables"].(map[string]any)
+	for k, v := range vars {
+		s, err := cfn.Resolve(v, cfn.Placeholders{Template: tpl})
+		if err == nil {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// Run starts an execution with input and waits for it.
+func (env *Env) Run(ctx context.Context, input []byte) (asl.Result, []asl.Event, error) {
+	x, err := env.Engine.Start(ctx, env.Machine, input, "")
+	if err != nil {
+		return asl.Result{}, nil, err
+	}
+	res, err := x.Wait(ctx)
+	return res, x.History(), err
+}
+
+// Path lists the states an execution entered, in order: the path it took.
+func Path(events []asl.Event) []string {
+	var path []string
+	for _, e := range events {
+		if e.StateEnteredEventDetails != nil {
+			path = append(path, e.StateEnteredEventDetails.Name)
+		}
+	}
+	return path
+}
