@@ -281,3 +281,44 @@ func TestLambdaErrorsAreNamedByType(t *testing.T) {
 	expectError(t, `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:Nobody","End":true}}}`,
 		`{}`, ErrRuntime, "no handler", reg)
 }
+
+// TestOnTaskTokenHoldsTime answers a token after its task was retried: the
+// hook holds virtual time from the moment the wait starts, so the retry's
+// backoff passes but the heartbeat timeout does not.
+func TestOnTaskTokenHoldsTime(t *testing.T) {
+	def := `{"StartAt":"Ask","States":{"Ask":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+	  "Parameters":{"MessageBody":{"token.$":"$$.Task.Token"}},"HeartbeatSeconds":60,"TimeoutSeconds":600,
+	  "Retry":[{"ErrorEquals":["SQS.AmazonSQSException"],"IntervalSeconds":30}],"End":true}}}`
+	sm, err := Parse([]byte(def))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	clock := NewVirtualClock(start)
+	issued := make(chan PendingTask, 1)
+	calls := 0
+	sqs := TaskFunc(func(context.Context, TaskRequest) (any, error) {
+		if calls++; calls == 1 {
+			return nil, &Failure{Name: "SQS.AmazonSQSException", Cause: "throttled"}
+		}
+		return map[string]any{}, nil
+	})
+	e := NewEngine(Options{Clock: clock, Tasks: ResolverFunc(func(string, string, any) (TaskHandler, bool) { return sqs, true }),
+		OnTaskToken: func(p PendingTask) { clock.Hold(); issued <- p }})
+	x, err := e.Start(context.Background(), sm, []byte(`{}`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := <-issued
+	if got := clock.Now().Sub(start); got != 30*time.Second {
+		t.Errorf("the token was issued after %v; want the 30s backoff", got)
+	}
+	if err := e.SendTaskSuccess(p.Token, []byte(`{"ok":true}`)); err != nil {
+		t.Fatal(err)
+	}
+	clock.Release()
+	res, _ := x.Wait(context.Background())
+	if res.Status != StatusSucceeded || calls != 2 {
+		t.Errorf("%s after %d calls: %s %s", res.Status, calls, res.Error, res.Cause)
+	}
+}

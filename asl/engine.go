@@ -27,6 +27,11 @@ type Options struct {
 	// StateMachineArn and RoleArn appear in the context object and history.
 	// If empty, placeholders in account 123456789012.
 	StateMachineArn, RoleArn string
+	// OnTaskToken, if set, is called each time a task starts waiting for
+	// its token, on the execution's goroutine and before the wait begins.
+	// A caller that answers tokens can Hold the virtual clock in it, so no
+	// timeout fires before the answer; it must not block.
+	OnTaskToken func(PendingTask)
 }
 
 // Status is an execution's status.

@@ -123,9 +123,15 @@ func (rt *runtime) tokenTimeout(tw *tokenWait, now, deadline time.Time) *Failure
 
 func (rt *runtime) addPending(tw *tokenWait) {
 	rt.childMu.Lock()
-	defer rt.childMu.Unlock()
 	rt.pending = append(rt.pending, tw)
 	rt.pendingChanged()
+	rt.childMu.Unlock()
+	if hook := rt.engine.opts.OnTaskToken; hook != nil {
+		tw.mu.Lock()
+		p := PendingTask{Token: tw.token, StateName: tw.stateName, Input: tw.input}
+		tw.mu.Unlock()
+		hook(p)
+	}
 }
 
 func (rt *runtime) removePending(token string) {

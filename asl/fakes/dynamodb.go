@@ -122,8 +122,8 @@ func (e expression) check(cond string, item map[string]any) (bool, error) {
 		}
 		return true, nil
 	}
-	if strings.HasPrefix(cond, "(") && strings.HasSuffix(cond, ")") {
-		cond = strings.TrimSpace(cond[1 : len(cond)-1])
+	if enclosed(cond) {
+		return e.check(cond[1:len(cond)-1], item)
 	}
 	if m := condExists.FindStringSubmatch(cond); m != nil {
 		_, exists := item[e.name(m[2])]
@@ -185,6 +185,27 @@ func compareValues(a, b any) (int, bool) {
 		return 0, true
 	}
 	return 0, false
+}
+
+// enclosed reports whether s is one parenthesized expression: "(a AND b)"
+// but not "(a) AND (b)".
+func enclosed(s string) bool {
+	if !strings.HasPrefix(s, "(") || !strings.HasSuffix(s, ")") {
+		return false
+	}
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 && i < len(s)-1 {
+				return false
+			}
+		}
+	}
+	return depth == 0
 }
 
 // splitTop splits s on sep outside parentheses.

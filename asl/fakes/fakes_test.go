@@ -86,3 +86,39 @@ func TestS3MessagesAndResults(t *testing.T) {
 		t.Errorf("manifest %s: %s", key, manifest)
 	}
 }
+
+func TestConditionGrouping(t *testing.T) {
+	e := expression{names: map[string]any{"#s": "status"}, values: map[string]any{
+		":running": map[string]any{"S": "RUNNING"}, ":failed": map[string]any{"S": "FAILED"}, ":stale": map[string]any{"S": "2026-01-02"}}}
+	item := func(status, started string) map[string]any {
+		return map[string]any{"status": map[string]any{"S": status}, "startedAt": map[string]any{"S": started}}
+	}
+	cond := "#s = :failed OR (#s = :running AND startedAt < :stale)"
+	for _, c := range []struct {
+		item map[string]any
+		want bool
+	}{
+		{item("FAILED", "2026-05-01"), true},
+		{item("RUNNING", "2026-01-01"), true},
+		{item("RUNNING", "2026-05-01"), false},
+		{item("SUCCEEDED", "2026-01-01"), false},
+	} {
+		got, err := e.check(cond, c.item)
+		if err != nil || got != c.want {
+			t.Errorf("%v: %v, %v; want %v", c.item, got, err, c.want)
+		}
+	}
+	if got, err := e.check("(#s = :failed) AND (startedAt < :stale)", item("FAILED", "2026-01-01")); err != nil || !got {
+		t.Errorf("two groups: %v, %v", got, err)
+	}
+	for _, s := range []string{"(a)", "((a) AND (b))"} {
+		if !enclosed(s) {
+			t.Errorf("%s is enclosed", s)
+		}
+	}
+	for _, s := range []string{"(a) AND (b)", "a", "(a"} {
+		if enclosed(s) {
+			t.Errorf("%s is not enclosed", s)
+		}
+	}
+}

@@ -94,7 +94,10 @@ func loadPartition(scope constructs.Construct, e *ETL) awsstepfunctions.CustomSt
 				"QueryExecutionContext": map[string]interface{}{"Database": e.Catalog.DatabaseName},
 				"WorkGroup":             *e.Catalog.WorkGroupName,
 			},
-			"ResultPath":     nil,
+			// Keep only the query id: a jsii nil would drop the field, and
+			// the default ResultPath "$" would replace the run's state.
+			"ResultSelector": map[string]interface{}{"queryExecutionId.$": "$.QueryExecution.QueryExecutionId"},
+			"ResultPath":     contract.PathLoad,
 			"TimeoutSeconds": 600,
 		},
 	})

@@ -82,6 +82,14 @@ func (e *RunInProgress) Error() string {
 	return fmt.Sprintf("run date %s is being loaded by %s", e.RunDate, e.ExecutionID)
 }
 
+// LedgerUnavailable is a failure to read or write the run ledger, most
+// often DynamoDB throttling. A claim by the same execution is idempotent,
+// so the workflow retries it.
+type LedgerUnavailable struct{ Cause error }
+
+func (e *LedgerUnavailable) Error() string { return "run ledger unavailable: " + e.Cause.Error() }
+func (e *LedgerUnavailable) Unwrap() error { return e.Cause }
+
 var (
 	datePattern   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	prefixPattern = regexp.MustCompile(`^[A-Za-z0-9!_.*'()/-]{1,512}$`)
@@ -110,7 +118,7 @@ func (s *Starter) Handle(ctx context.Context, in Input) (Run, error) {
 	now := s.now()
 	refused, err := s.Ledger.Claim(ctx, run.RunDate, in.ExecutionID, now, now.Add(-s.StaleAfter))
 	if err != nil {
-		return Run{}, fmt.Errorf("claiming run date %s: %w", run.RunDate, err)
+		return Run{}, &LedgerUnavailable{Cause: fmt.Errorf("claiming run date %s: %w", run.RunDate, err)}
 	}
 	switch {
 	case refused == nil:

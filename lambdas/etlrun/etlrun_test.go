@@ -3,6 +3,7 @@ package etlrun
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -91,5 +92,21 @@ func TestInvalidRunInput(t *testing.T) {
 		if _, err := s.Handle(context.Background(), in); !errors.As(err, &invalid) {
 			t.Errorf("Handle(%+v) = %v, want InvalidRunInput", in, err)
 		}
+	}
+}
+
+// failingLedger fails every claim, as DynamoDB does when it throttles.
+type failingLedger struct{}
+
+func (failingLedger) Claim(context.Context, string, string, time.Time, time.Time) (*Entry, error) {
+	return nil, errors.New("ProvisionedThroughputExceededException")
+}
+
+func TestLedgerFailureIsRetryable(t *testing.T) {
+	s := &Starter{Ledger: failingLedger{}, RawBucket: "raw", StaleAfter: time.Hour}
+	_, err := s.Handle(context.Background(), Input{Request: Request{RunDate: "2026-11-21"}, ExecutionID: "e"})
+	var unavailable *LedgerUnavailable
+	if !errors.As(err, &unavailable) || !strings.Contains(err.Error(), "ProvisionedThroughputExceededException") {
+		t.Fatalf("Handle = %v, want LedgerUnavailable naming the cause", err)
 	}
 }

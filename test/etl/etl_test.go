@@ -234,6 +234,9 @@ func TestSyncIntegrations(t *testing.T) {
 		!strings.HasSuffix(query, "', $.run.runDate, $.run.runDate)") {
 		t.Errorf("LoadPartition = %s %s", load.Resource, query)
 	}
+	if load.ResultPath == nil || *load.ResultPath != wf.PathLoad {
+		t.Errorf("LoadPartition's ResultPath = %v; want %s, so the query's answer does not replace the run's state", load.ResultPath, wf.PathLoad)
+	}
 	if wg := s.Resources("AWS::Athena::WorkGroup"); len(wg) != 1 {
 		t.Fatalf("%d workgroups", len(wg))
 	} else {

@@ -156,6 +156,7 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 	inProgress := awsstepfunctions.NewFail(scope, jsii.String(contract.StateRunInProgress), &awsstepfunctions.FailProps{
 		Error: jsii.String(contract.StateRunInProgress), CausePath: jsii.String(contract.PathError + ".Cause"),
 	})
+	t.StartRun.AddRetry(retry.Standard(contract.ErrorLedgerUnavailable))
 	catch(t.StartRun, inProgress, contract.PathError, contract.ErrorRunInProgress) // another execution owns the date: leave its ledger alone
 	catch(t.StartRun, t.AlertRunFailed, contract.PathError, contract.ErrorAll)     // nothing was claimed: alert only
 	t.StartRun.Next(alreadyLoaded)

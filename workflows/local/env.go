@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/sfnkit/sfnkit/asl"
@@ -39,6 +40,13 @@ type Env struct {
 	Functions map[string]map[string]string
 
 	provider *payments.Simulator
+	onToken  atomic.Pointer[func(asl.PendingTask)]
+}
+
+// OnTaskToken sets what is called, on the execution's goroutine, each time
+// a task starts waiting for its token (see asl.Options.OnTaskToken).
+func (env *Env) OnTaskToken(f func(asl.PendingTask)) {
+	env.onToken.Store(&f)
 }
 
 // Options configure an Env.
@@ -90,6 +98,11 @@ func NewEnv(tpl *cfn.Template, logicalID string, opts Options) (*Env, error) {
 	env.Engine = asl.NewEngine(asl.Options{
 		Clock: clock, Tasks: env.Tasks.Fallback(env.AWS), Items: env.AWS, Results: env.AWS, Seed: opts.Seed,
 		StateMachineArn: cfn.Placeholders{Template: tpl}.GetAtt(chosen.LogicalID, "Arn"),
+		OnTaskToken: func(p asl.PendingTask) {
+			if f := env.onToken.Load(); f != nil && *f != nil {
+				(*f)(p)
+			}
+		},
 	})
 	if err := env.wireHandlers(sm, clock); err != nil {
 		return nil, err
@@ -225,4 +238,33 @@ func Path(events []asl.Event) []string {
 		}
 	}
 	return path
+}
+
+// Attempts counts how many times an execution invoked the Task state
+// name: its Lambda or service calls, retries included, across every time
+// the state was entered. Each call is traced back through the events'
+// previousEventId to the state that made it, so the branches of a
+// Parallel state are told apart.
+func Attempts(events []asl.Event, name string) int {
+	byID := make(map[int64]*asl.Event, len(events))
+	for i := range events {
+		byID[events[i].ID] = &events[i]
+	}
+	owner := func(e *asl.Event) string {
+		for e != nil {
+			if e.StateEnteredEventDetails != nil {
+				return e.StateEnteredEventDetails.Name
+			}
+			e = byID[e.PreviousEventID]
+		}
+		return ""
+	}
+	n := 0
+	for i := range events {
+		e := &events[i]
+		if (e.Type == "LambdaFunctionScheduled" || e.Type == "TaskScheduled") && owner(e) == name {
+			n++
+		}
+	}
+	return n
 }

@@ -29,6 +29,7 @@ const (
 	ErrorDataQualityFailed  = "DataQualityFailed"
 	ErrorRunInProgress      = "RunInProgress"
 	ErrorInvalidRunInput    = "InvalidRunInput"
+	ErrorLedgerUnavailable  = "LedgerUnavailable"
 	ErrorStorageUnavailable = "StorageUnavailable"
 	ErrorInvalidBatch       = "InvalidBatch"
 )
@@ -46,6 +47,7 @@ const (
 	PathRun          = "$.run"     // StartRun's result: runDate, bucket, rawPrefix, alreadySucceeded
 	PathExtract      = "$.extract" // the map's MapRunArn and ResultWriterDetails, or the Glue job run
 	PathQuality      = "$.quality" // QualityGate's report
+	PathLoad         = "$.load"    // LoadPartition's query execution id
 	PathError        = "$.error"
 	PathQualityError = "$.qualityError"
 	PathLedgerError  = "$.ledgerError"

@@ -1,0 +1,96 @@
+// Package behaviour_test runs the synthesized state machines of all three
+// workflows on the asl engine with the project's real Go handlers and
+// in-memory AWS fakes: every happy path, every business failure, injected
+// service errors that must be retried, persistent failures that must be
+// caught and compensated, and the approval wait. It synthesizes once.
+package behaviour_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/sfnkit/sfnkit/asl"
+	"github.com/sfnkit/sfnkit/stacks"
+	"github.com/sfnkit/sfnkit/test/synthtest"
+	"github.com/sfnkit/sfnkit/workflows/local"
+)
+
+var assembly *synthtest.Assembly
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	synthtest.UsePinnedNode()
+	os.Setenv("CDK_VALIDATION", "false")
+	defer jsii.Close()
+	dir, err := os.MkdirTemp("", "behaviour-synth-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	if assembly, err = synthtest.Synth(dir, stacks.Config{}); err != nil {
+		fmt.Fprintln(os.Stderr, "synth:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// newEnv prepares a fresh environment for a stack's state machine.
+func newEnv(t *testing.T, stack string) *local.Env {
+	t.Helper()
+	s := assembly.Stacks[stack]
+	if s == nil {
+		t.Fatalf("no stack %s in the assembly", stack)
+	}
+	env, err := local.NewEnv(s.Parsed, "", local.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+// scenario finds a shipped scenario by name.
+func scenario(t *testing.T, name string) local.Scenario {
+	t.Helper()
+	for _, s := range local.Scenarios() {
+		if s.Name == name {
+			return s
+		}
+	}
+	t.Fatalf("no scenario %s", name)
+	return local.Scenario{}
+}
+
+// play runs a scenario in env and checks its outcome.
+func play(t *testing.T, s local.Scenario, env *local.Env) local.Outcome {
+	t.Helper()
+	out, err := s.Play(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(out); err != nil {
+		t.Fatalf("%v\npath: %v", err, out.Path)
+	}
+	return out
+}
+
+// TestScenarios plays every shipped scenario, as `sfnkit demo` does.
+func TestScenarios(t *testing.T) {
+	for _, s := range local.Scenarios() {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			out := play(t, s, newEnv(t, s.Stack))
+			if out.Result.Status == asl.StatusSucceeded && out.Result.Output == nil {
+				t.Error("a successful execution has no output")
+			}
+		})
+	}
+}
+

@@ -1,0 +1,376 @@
+package local
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"strings"
+
+	"github.com/sfnkit/sfnkit/asl"
+	"github.com/sfnkit/sfnkit/asl/fakes"
+	etl "github.com/sfnkit/sfnkit/workflows/etl/contract"
+	images "github.com/sfnkit/sfnkit/workflows/imageprocessing/contract"
+	order "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
+)
+
+// The stacks whose state machines the scenarios run.
+const (
+	StackOrderFulfillment = "SfnkitOrderFulfillment"
+	StackETL              = "SfnkitEtl"
+	StackImageProcessing  = "SfnkitImageProcessing"
+)
+
+// Scenario is one named run of a workflow: the world it starts in, its
+// input, what a person does while it runs, and the outcome it must reach.
+// `sfnkit demo` plays every scenario; the behaviour tests build on them.
+type Scenario struct {
+	Name    string // e.g. "order/approved"
+	Stack   string
+	Summary string
+	// Setup seeds the fakes (stock, files, images, ledger entries).
+	Setup func(env *Env) error
+	// Input is the execution's input; it may read names from env.
+	Input func(env *Env) ([]byte, error)
+	// Decision is what the approver does when the execution waits at
+	// order.StateRequestApproval: "approve", "reject", or "ignore" to
+	// leave it unanswered until the wait times out. "" expects no wait.
+	Decision string
+	// WantStatus and WantEnd are the outcome: the execution's status and
+	// the last state it entered.
+	WantStatus asl.Status
+	WantEnd    string
+}
+
+// Outcome is what playing a scenario produced.
+type Outcome struct {
+	Result  asl.Result
+	History []asl.Event
+	Path    []string
+	// Children are the child executions of a Distributed Map.
+	Children []asl.ChildExecution
+}
+
+// Check reports how the outcome differs from what the scenario wants.
+func (s Scenario) Check(o Outcome) error {
+	end := ""
+	if len(o.Path) > 0 {
+		end = o.Path[len(o.Path)-1]
+	}
+	if o.Result.Status != s.WantStatus || end != s.WantEnd {
+		return fmt.Errorf("scenario %s ended %s in %s (error %q, cause %q); want %s in %s",
+			s.Name, o.Result.Status, end, o.Result.Error, o.Result.Cause, s.WantStatus, s.WantEnd)
+	}
+	return nil
+}
+
+// Play seeds env, runs the scenario's execution to its end and answers
+// the approval task as the scenario says. env must be fresh and use the
+// virtual clock.
+func (s Scenario) Play(ctx context.Context, env *Env) (Outcome, error) {
+	if env.Clock == nil {
+		return Outcome{}, fmt.Errorf("scenario %s: the environment must run on the virtual clock", s.Name)
+	}
+	if s.Setup != nil {
+		if err := s.Setup(env); err != nil {
+			return Outcome{}, fmt.Errorf("scenario %s: setup: %w", s.Name, err)
+		}
+	}
+	input, err := s.Input(env)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("scenario %s: input: %w", s.Name, err)
+	}
+	// The approver acts as soon as the request arrives: the hook holds
+	// virtual time from the moment the task waits until the decision, so
+	// no timeout fires first, while retries before it still take time.
+	requests := make(chan asl.PendingTask, 1)
+	if s.Decision != "" {
+		env.OnTaskToken(func(p asl.PendingTask) {
+			if p.StateName != order.StateRequestApproval {
+				return
+			}
+			env.Clock.Hold()
+			select {
+			case requests <- p: // released once decided
+			default: // a later request: the scenario decides only the first
+				env.Clock.Release()
+			}
+		})
+		defer env.OnTaskToken(nil)
+	}
+	x, err := env.Engine.Start(ctx, env.Machine, input, "")
+	if err != nil {
+		return Outcome{}, err
+	}
+	if s.Decision != "" {
+		select {
+		case p := <-requests:
+			err := s.decide(ctx, env, p)
+			env.Clock.Release()
+			if err != nil {
+				x.Stop("ScenarioFailed", err.Error())
+				return Outcome{}, err
+			}
+		case <-x.Done():
+			return Outcome{}, fmt.Errorf("scenario %s: the execution ended (%s) before it asked for approval", s.Name, x.Result().Status)
+		case <-ctx.Done():
+			return Outcome{}, ctx.Err()
+		}
+	}
+	res, err := x.Wait(ctx)
+	if err != nil {
+		return Outcome{}, err
+	}
+	hist := x.History()
+	return Outcome{Result: res, History: hist, Path: Path(hist), Children: x.Children()}, nil
+}
+
+// decide answers the approval request through the approval callback
+// Lambda with the token from the message the approver received, or leaves
+// it unanswered.
+func (s Scenario) decide(ctx context.Context, env *Env, request asl.PendingTask) error {
+	if s.Decision == "ignore" {
+		return nil
+	}
+	token, err := ApprovalToken(request)
+	if err != nil {
+		return err
+	}
+	status, err := env.Decide(ctx, token, s.Decision, "decided by scenario "+s.Name)
+	if err != nil || status != 200 {
+		return fmt.Errorf("scenario %s: the approval callback answered %d: %v", s.Name, status, err)
+	}
+	return nil
+}
+
+// ApprovalToken reads the task token from the approval request message.
+func ApprovalToken(task asl.PendingTask) (string, error) {
+	params, _ := task.Input.(map[string]any)
+	body, _ := params["MessageBody"].(map[string]any)
+	token, _ := body["taskToken"].(string)
+	if token == "" || token != task.Token {
+		return "", fmt.Errorf("the approval request %v does not carry the task's token", task.Input)
+	}
+	return token, nil
+}
+
+// Scenarios lists every scenario of the three workflows.
+func Scenarios() []Scenario {
+	return append(append(orderScenarios(), etlScenarios()...), imageScenarios()...)
+}
+
+// Order scenarios.
+
+// Stock is the inventory the order scenarios start with.
+var Stock = map[string]int{"SKU-BOOK": 10, "SKU-LAMP": 3, "SKU-DESK": 1}
+
+func seedStock(env *Env) error {
+	table, err := env.table(order.StateReserveInventory, "INVENTORY_TABLE")
+	if err != nil {
+		return err
+	}
+	for sku, n := range Stock {
+		table.Put(map[string]any{"sku": map[string]any{"S": sku}, "stock": map[string]any{"N": fmt.Sprint(n)}})
+	}
+	return nil
+}
+
+// SampleOrder is an order for a book and a lamp (45.00), paid with token,
+// shipped to postal code postal. Change it to build other orders.
+func SampleOrder(id, token, postal string) map[string]any {
+	return map[string]any{
+		"orderId": id, "customerId": "cust-7", "email": "ada@example.com",
+		"items": []any{
+			map[string]any{"sku": "SKU-BOOK", "quantity": 2, "unitPriceCents": 1500},
+			map[string]any{"sku": "SKU-LAMP", "quantity": 1, "unitPriceCents": 1500},
+		},
+		"payment":         map[string]any{"method": "card", "token": token},
+		"shippingAddress": map[string]any{"name": "Ada Lovelace", "line1": "12 St James's Square", "city": "London", "postalCode": postal, "country": "GB"},
+	}
+}
+
+func staticInput(v any) func(*Env) ([]byte, error) {
+	return func(*Env) ([]byte, error) { return json.Marshal(v) }
+}
+
+func orderScenarios() []Scenario {
+	large := SampleOrder("ord-large", "tok_visa", "SW1Y 4LG")
+	large["items"] = []any{map[string]any{"sku": "SKU-DESK", "quantity": 1, "unitPriceCents": 250_000}}
+	tooMany := SampleOrder("ord-too-many", "tok_visa", "SW1Y 4LG")
+	tooMany["items"] = []any{map[string]any{"sku": "SKU-LAMP", "quantity": 5, "unitPriceCents": 1500}}
+	invalid := SampleOrder("", "tok_visa", "SW1Y 4LG")
+	invalid["email"] = "not-an-email"
+	s := func(name, summary string, in any, decision string, status asl.Status, end string) Scenario {
+		return Scenario{Name: "order/" + name, Stack: StackOrderFulfillment, Summary: summary, Setup: seedStock,
+			Input: staticInput(in), Decision: decision, WantStatus: status, WantEnd: end}
+	}
+	return []Scenario{
+		s("completed", "a small order is paid, reserved, shipped and confirmed", SampleOrder("ord-1", "tok_visa", "SW1Y 4LG"), "", asl.StatusSucceeded, order.StateOrderCompleted),
+		s("approved", "an order over the approval threshold waits for an approver, who approves it", large, "approve", asl.StatusSucceeded, order.StateOrderCompleted),
+		s("not-approved", "the approver rejects a large order; nothing is charged", large, "reject", asl.StatusFailed, order.StateOrderNotApproved),
+		s("approval-timed-out", "nobody answers the approval request; the wait times out", large, "ignore", asl.StatusFailed, order.StateOrderNotApproved),
+		s("invalid", "an order without an id and with a bad email is rejected before any side effect", invalid, "", asl.StatusFailed, order.StateOrderRejected),
+		s("payment-declined", "the card is declined; nothing to compensate", SampleOrder("ord-declined", "tok_decline", "SW1Y 4LG"), "", asl.StatusFailed, order.StatePaymentFailed),
+		s("out-of-stock", "more lamps than in stock: the payment is refunded", tooMany, "", asl.StatusFailed, order.StateInventoryUnavailable),
+		s("undeliverable", "the carrier refuses the address: stock released, payment refunded", SampleOrder("ord-undeliverable", "tok_visa", "00000"), "", asl.StatusFailed, order.StateShippingFailed),
+	}
+}
+
+// table finds the fake table a state's function names in its
+// environment variable.
+func (env *Env) table(state, variable string) (*fakes.Table, error) {
+	vars, ok := env.Functions[state]
+	if !ok || vars[variable] == "" {
+		return nil, fmt.Errorf("the function of state %s has no %s", state, variable)
+	}
+	return env.AWS.Table(vars[variable], "", ""), nil
+}
+
+// ETL scenarios.
+
+// RunDate is the day the ETL scenarios load.
+const RunDate = "2026-11-21"
+
+// SalesCSV builds a raw sales file of n rows, of which the rows whose
+// index is in bad have an invalid quantity.
+func SalesCSV(n int, bad func(i int) bool) []byte {
+	var b strings.Builder
+	b.WriteString("order_id,sku,quantity,unit_price_cents,currency,sold_at,store_id\n")
+	for i := 0; i < n; i++ {
+		qty := fmt.Sprint(1 + i%5)
+		if bad != nil && bad(i) {
+			qty = "-1"
+		}
+		fmt.Fprintf(&b, "ord-%05d,SKU-%03d,%s,%d,eur,%sT%02d:%02d:00Z,store-%d\n", i, i%40, qty, 199+i%1000, RunDate, i%24, i%60, i%7)
+	}
+	return []byte(b.String())
+}
+
+func seedRaw(files map[string][]byte) func(env *Env) error {
+	return func(env *Env) error {
+		bucket := env.Functions[etl.StateStartRun]["RAW_BUCKET"]
+		if bucket == "" {
+			return fmt.Errorf("the StartRun function has no RAW_BUCKET")
+		}
+		for name, data := range files {
+			env.AWS.Bucket(bucket).Put("raw/"+RunDate+"/"+name, data)
+		}
+		return nil
+	}
+}
+
+func etlScenarios() []Scenario {
+	good := seedRaw(map[string][]byte{"store-a.csv": SalesCSV(500, nil), "store-b.csv": SalesCSV(250, func(i int) bool { return i == 7 })})
+	poor := seedRaw(map[string][]byte{"store-a.csv": SalesCSV(200, func(i int) bool { return i%4 == 0 })})
+	input := staticInput(map[string]any{"runDate": RunDate})
+	return []Scenario{
+		{Name: "etl/loaded", Stack: StackETL, Summary: "two raw files pass the quality gate and the day's partition is loaded",
+			Setup: good, Input: input, WantStatus: asl.StatusSucceeded, WantEnd: etl.StateRunSucceeded},
+		{Name: "etl/poor-quality", Stack: StackETL, Summary: "a quarter of the rows are invalid: the gate fails the run and alerts",
+			Setup: poor, Input: input, WantStatus: asl.StatusFailed, WantEnd: etl.StateDataQualityFailed},
+		{Name: "etl/already-loaded", Stack: StackETL, Summary: "the day was loaded by an earlier run: nothing is done twice",
+			Setup: func(env *Env) error {
+				if err := good(env); err != nil {
+					return err
+				}
+				t, err := env.table(etl.StateStartRun, "LEDGER_TABLE")
+				if err != nil {
+					return err
+				}
+				t.Put(map[string]any{"runDate": map[string]any{"S": RunDate}, "status": map[string]any{"S": "SUCCEEDED"},
+					"executionId": map[string]any{"S": "arn:aws:states:eu-west-1:123456789012:execution:etl:earlier"}, "startedAt": map[string]any{"S": "2026-11-21T02:00:00Z"}})
+				return nil
+			},
+			Input: input, WantStatus: asl.StatusSucceeded, WantEnd: etl.StateRunAlreadySucceeded},
+	}
+}
+
+// Image scenarios.
+
+// SampleJPEG encodes a w×h JPEG photograph-like gradient.
+func SampleJPEG(w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), 128, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
+		panic(err) // encoding to memory cannot fail for a valid image
+	}
+	return buf.Bytes()
+}
+
+// UploadEvent is the EventBridge event S3 sends for an upload.
+func UploadEvent(bucket, key string, size int) map[string]any {
+	return map[string]any{
+		"version": "0", "id": "e7c1f1c4-0000-4000-8000-000000000001", "detail-type": "Object Created", "source": "aws.s3",
+		"account": "123456789012", "time": "2026-11-22T00:00:00Z", "region": "eu-west-1",
+		"detail": map[string]any{
+			"version": "0",
+			"bucket":  map[string]any{"name": bucket},
+			"object":  map[string]any{"key": key, "size": size, "etag": "d41d8cd98f00b204e9800998ecf8427e", "sequencer": "0062E99A88DC407460"},
+			"reason":  "PutObject",
+		},
+	}
+}
+
+func upload(key string, data []byte, labels, moderation []any) (func(*Env) error, func(*Env) ([]byte, error)) {
+	bucketOf := func(env *Env) (string, error) {
+		b := env.Functions[images.StateExtractMetadata]["IMAGES_BUCKET"]
+		if b == "" {
+			return "", fmt.Errorf("the ExtractMetadata function has no IMAGES_BUCKET")
+		}
+		return b, nil
+	}
+	setup := func(env *Env) error {
+		b, err := bucketOf(env)
+		if err != nil {
+			return err
+		}
+		env.AWS.Bucket(b).Put(key, data)
+		env.AWS.Labels = func(string, string) ([]any, error) { return labels, nil }
+		env.AWS.Moderation = func(string, string) ([]any, error) { return moderation, nil }
+		return nil
+	}
+	input := func(env *Env) ([]byte, error) {
+		b, err := bucketOf(env)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(UploadEvent(b, key, len(data)))
+	}
+	return setup, input
+}
+
+// Labels Rekognition finds in the sample photograph.
+var sampleLabels = []any{
+	map[string]any{"Name": "Dog", "Confidence": 98.2, "Parents": []any{map[string]any{"Name": "Animal"}, map[string]any{"Name": "Pet"}}, "Categories": []any{map[string]any{"Name": "Animals and Pets"}}, "Instances": []any{map[string]any{}}},
+	map[string]any{"Name": "Beach", "Confidence": 91.5, "Parents": []any{map[string]any{"Name": "Outdoors"}}, "Categories": []any{map[string]any{"Name": "Nature and Outdoors"}}},
+}
+
+func imageScenarios() []Scenario {
+	photo := SampleJPEG(1200, 800)
+	okSetup, okInput := upload("uploads/user-42/beach-dog.jpg", photo, sampleLabels, nil)
+	unsafeSetup, unsafeInput := upload("uploads/user-42/unsafe.jpg", photo, sampleLabels,
+		[]any{map[string]any{"Name": "Graphic Violence", "ParentName": "Violence", "Confidence": 97.1}})
+	textSetup, textInput := upload("uploads/user-42/notes.jpg", []byte("these are not the pixels you are looking for"), nil, nil)
+	_, goneInput := upload("uploads/user-42/deleted.jpg", photo, nil, nil)
+	foreignSetup, foreignInput := upload("uploads/user-42/../../config/settings.jpg", photo, nil, nil)
+	return []Scenario{
+		{Name: "image/processed", Stack: StackImageProcessing, Summary: "a photo gets metadata, labels, thumbnails and insights, stored and announced",
+			Setup: okSetup, Input: okInput, WantStatus: asl.StatusSucceeded, WantEnd: images.StateImageProcessed},
+		{Name: "image/quarantined", Stack: StackImageProcessing, Summary: "moderation flags the photo: it is moved to quarantine and the owner told",
+			Setup: unsafeSetup, Input: unsafeInput, WantStatus: asl.StatusSucceeded, WantEnd: images.StateImageQuarantined},
+		{Name: "image/not-an-image", Stack: StackImageProcessing, Summary: "a text file named .jpg is quarantined as an unsupported image",
+			Setup: textSetup, Input: textInput, WantStatus: asl.StatusSucceeded, WantEnd: images.StateImageQuarantined},
+		{Name: "image/gone", Stack: StackImageProcessing, Summary: "the upload was deleted before the workflow ran: nothing to do",
+			Input: goneInput, WantStatus: asl.StatusSucceeded, WantEnd: images.StateNothingToDo},
+		{Name: "image/foreign-key", Stack: StackImageProcessing, Summary: "an event for a key outside uploads/{userId}/ fails as InvalidImageEvent",
+			Setup: foreignSetup, Input: foreignInput, WantStatus: asl.StatusFailed, WantEnd: images.StateProcessingFailed},
+	}
+}
