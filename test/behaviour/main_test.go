@@ -93,4 +93,3 @@ func TestScenarios(t *testing.T) {
 		})
 	}
 }
-
