@@ -178,6 +178,10 @@ func stateNames(sm *asl.StateMachine) []string {
 	return names
 }
 
+// State finds a state of the machine by name, nested ones included, or
+// returns nil.
+func (env *Env) State(name string) *asl.State { return findState(env.Machine, name) }
+
 func findState(sm *asl.StateMachine, name string) *asl.State {
 	if st, ok := sm.States[name]; ok {
 		return st
