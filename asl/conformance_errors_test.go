@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
+	"strings"
 	"testing"
 	"time"
 )
@@ -320,5 +321,63 @@ func TestOnTaskTokenHoldsTime(t *testing.T) {
 	res, _ := x.Wait(context.Background())
 	if res.Status != StatusSucceeded || calls != 2 {
 		t.Errorf("%s after %d calls: %s %s", res.Status, calls, res.Error, res.Cause)
+	}
+}
+
+// TestExecutionNames follows StartExecution: a name is used once, a
+// repeated start of a running execution with the same input is
+// idempotent, and names with forbidden characters are refused.
+func TestExecutionNames(t *testing.T) {
+	sm, err := Parse([]byte(`{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":60,"End":true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := NewVirtualClock(time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))
+	e := NewEngine(Options{Clock: clock})
+	clock.Hold()
+	first, err := e.Start(context.Background(), sm, []byte(`{"a":1}`), "ord-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := e.Start(context.Background(), sm, []byte(`{"a": 1}`), "ord-1"); err != nil || again != first {
+		t.Errorf("restarting a running execution with its input: %v, %v", again, err)
+	}
+	if _, err := e.Start(context.Background(), sm, []byte(`{"a":2}`), "ord-1"); !IsAPIError(err, CodeExecutionAlreadyExists) {
+		t.Errorf("same name, other input: %v", err)
+	}
+	clock.Release()
+	first.Wait(context.Background())
+	if _, err := e.Start(context.Background(), sm, []byte(`{"a":1}`), "ord-1"); !IsAPIError(err, CodeExecutionAlreadyExists) {
+		t.Errorf("same name after it ended: %v", err)
+	}
+	for _, bad := range []string{"has space", "a/b", "x:y", strings.Repeat("n", 81), "tab\there"} {
+		if _, err := e.Start(context.Background(), sm, nil, bad); !IsAPIError(err, CodeInvalidName) {
+			t.Errorf("name %q: %v", bad, err)
+		}
+	}
+}
+
+// slowStarter is a virtual clock that lets each goroutine it starts run
+// ahead of its caller, as a busy scheduler may.
+type slowStarter struct{ *VirtualClock }
+
+func (c slowStarter) Go(f func()) {
+	c.VirtualClock.Go(f)
+	time.Sleep(2 * time.Millisecond)
+}
+
+// TestStartRacesNoTimeout: the watcher of an execution's timeout must
+// never see the clock idle before the execution itself has started.
+func TestStartRacesNoTimeout(t *testing.T) {
+	sm, err := Parse([]byte(`{"StartAt":"P","TimeoutSeconds":60,"States":{"P":{"Type":"Pass","End":true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		clock := slowStarter{NewVirtualClock(time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))}
+		res, _, err := NewEngine(Options{Clock: clock}).Run(context.Background(), sm, []byte(`{}`))
+		if err != nil || res.Status != StatusSucceeded {
+			t.Fatalf("run %d: %s %s %v", i, res.Status, res.Cause, err)
+		}
 	}
 }

@@ -6,8 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"reflect"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Options configure an Engine.
@@ -61,6 +65,9 @@ type Engine struct {
 	mu     sync.Mutex
 	tokens map[string]*tokenWait
 	seq    int
+	// named holds the executions started with a name: names are unique
+	// per state machine, which is what makes StartExecution idempotent.
+	named map[string]*Execution
 }
 
 // NewEngine makes an engine.
@@ -78,7 +85,7 @@ func NewEngine(opts Options) *Engine {
 	if opts.RoleArn == "" {
 		opts.RoleArn = "arn:aws:iam::123456789012:role/StateMachineRole"
 	}
-	return &Engine{opts: opts, clock: clock, tokens: map[string]*tokenWait{}}
+	return &Engine{opts: opts, clock: clock, tokens: map[string]*tokenWait{}, named: map[string]*Execution{}}
 }
 
 // Clock is the engine's clock.
@@ -99,10 +106,23 @@ type Execution struct {
 	stop   time.Time
 }
 
+// Codes of StartExecution's errors.
+const (
+	CodeExecutionAlreadyExists = "ExecutionAlreadyExists"
+	CodeInvalidName            = "InvalidName"
+)
+
 // Start begins an execution of sm with input (JSON); name, if empty, is
 // generated. The execution runs on the engine's clock until it ends;
 // Wait returns its result.
+//
+// As with StartExecution of a Standard workflow, a name is used once:
+// starting it again with the same input while it runs returns the running
+// execution, and otherwise fails with ExecutionAlreadyExists.
 func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name string) (*Execution, error) {
+	if err := validateName(name); err != nil {
+		return nil, err
+	}
 	if len(input) > MaxPayloadBytes {
 		return nil, fmt.Errorf("the input is %d bytes; Step Functions accepts at most %d", len(input), MaxPayloadBytes)
 	}
@@ -114,11 +134,18 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 		return nil, fmt.Errorf("the input is not JSON: %v", err)
 	}
 	e.mu.Lock()
+	if prev, ok := e.named[name]; ok && name != "" {
+		e.mu.Unlock()
+		if prev.Result().Status == StatusRunning && reflect.DeepEqual(prev.Input, in) {
+			return prev, nil
+		}
+		return nil, &APIError{Code: CodeExecutionAlreadyExists, Message: fmt.Sprintf("an execution named %q already exists", name)}
+	}
 	e.seq++
 	seq := e.seq
-	e.mu.Unlock()
 	rng := rand.New(rand.NewSource(e.opts.Seed + int64(seq)))
-	if name == "" {
+	named := name != ""
+	if !named {
 		name = uuidFrom(rng)
 	}
 	smName := lastSegment(e.opts.StateMachineArn)
@@ -133,8 +160,17 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	x.cancel = cancel
 	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock}}
+	if named {
+		e.named[name] = x
+	}
+	e.mu.Unlock()
 	x.rt.hist.add(0, Event{Type: "ExecutionStarted", ExecutionStartedEventDetails: &ExecutionStartedDetails{Input: toJSON(in), RoleArn: e.opts.RoleArn}})
 
+	// The caller is not counted as work on the clock: hold it while both
+	// goroutines start, or a virtual clock could see the watcher idle
+	// before the execution runs and jump to the execution's timeout.
+	e.clock.Hold()
+	defer e.clock.Release()
 	finished := e.clock.NewSignal()
 	if sm.TimeoutSeconds > 0 {
 		e.clock.Go(func() {
@@ -152,6 +188,22 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 		cancel(nil)
 	})
 	return x, nil
+}
+
+// validateName applies StartExecution's rules to an execution name.
+func validateName(name string) error {
+	if name == "" {
+		return nil
+	}
+	if utf8.RuneCountInString(name) > 80 {
+		return &APIError{Code: CodeInvalidName, Message: fmt.Sprintf("execution name %.20q... is longer than 80 characters", name)}
+	}
+	for _, r := range name {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune("<>{}[]?*\"#%\\^|~`$&,;:/", r) {
+			return &APIError{Code: CodeInvalidName, Message: fmt.Sprintf("execution name %q contains %q; use letters, digits, - and _", name, r)}
+		}
+	}
+	return nil
 }
 
 var (

@@ -9,11 +9,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/sfnkit/sfnkit/asl"
+	"github.com/sfnkit/sfnkit/asl/cfn"
+	"github.com/sfnkit/sfnkit/asl/fakes"
 	"github.com/sfnkit/sfnkit/stacks"
 	"github.com/sfnkit/sfnkit/test/synthtest"
 	"github.com/sfnkit/sfnkit/workflows/local"
@@ -92,4 +95,53 @@ func TestScenarios(t *testing.T) {
 			}
 		})
 	}
+}
+
+// logicalID finds the one resource of a type whose logical id contains
+// part.
+func logicalID(t *testing.T, env *local.Env, resourceType, part string) string {
+	t.Helper()
+	var found []string
+	for _, id := range env.Template.LogicalIDs(resourceType) {
+		if strings.Contains(id, part) {
+			found = append(found, id)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d %s resources match %q: %v", len(found), resourceType, part, found)
+	}
+	return found[0]
+}
+
+// table is the fake of the template's table whose logical id contains part.
+func table(t *testing.T, env *local.Env, part string) *fakes.Table {
+	t.Helper()
+	return env.AWS.Table(logicalID(t, env, "AWS::DynamoDB::Table", part), "", "")
+}
+
+// messages are those published or sent to the topic or queue whose
+// logical id contains part.
+func messages(t *testing.T, env *local.Env, resourceType, part string) []fakes.Message {
+	t.Helper()
+	return env.AWS.Messages(cfn.Placeholders{Template: env.Template}.Ref(logicalID(t, env, resourceType, part)))
+}
+
+// attr reads a string or number attribute of an item in DynamoDB JSON.
+func attr(item map[string]any, name string) string {
+	v, _ := item[name].(map[string]any)
+	for _, typ := range []string{"S", "N"} {
+		if s, ok := v[typ].(string); ok {
+			return s
+		}
+	}
+	return ""
+}
+
+// field walks an execution's output (or any decoded JSON) by keys.
+func field(v any, keys ...string) any {
+	for _, k := range keys {
+		m, _ := v.(map[string]any)
+		v = m[k]
+	}
+	return v
 }

@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"strings"
+	"sync"
 
 	"github.com/sfnkit/sfnkit/asl"
 	"github.com/sfnkit/sfnkit/asl/fakes"
@@ -35,6 +36,9 @@ type Scenario struct {
 	Setup func(env *Env) error
 	// Input is the execution's input; it may read names from env.
 	Input func(env *Env) ([]byte, error)
+	// ExecutionName names the execution, as the order API names each
+	// after its order id; if empty, a UUID.
+	ExecutionName string
 	// Decision is what the approver does when the execution waits at
 	// order.StateRequestApproval: "approve", "reject", or "ignore" to
 	// leave it unanswered until the wait times out. "" expects no wait.
@@ -101,7 +105,7 @@ func (s Scenario) Play(ctx context.Context, env *Env) (Outcome, error) {
 		})
 		defer env.OnTaskToken(nil)
 	}
-	x, err := env.Engine.Start(ctx, env.Machine, input, "")
+	x, err := env.Engine.Start(ctx, env.Machine, input, s.ExecutionName)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -115,7 +119,7 @@ func (s Scenario) Play(ctx context.Context, env *Env) (Outcome, error) {
 				return Outcome{}, err
 			}
 		case <-x.Done():
-			return Outcome{}, fmt.Errorf("scenario %s: the execution ended (%s) before it asked for approval", s.Name, x.Result().Status)
+			return Outcome{}, fmt.Errorf("scenario %s: the execution ended (%s: %s) after %v without asking for approval", s.Name, x.Result().Status, x.Result().Cause, Path(x.History()))
 		case <-ctx.Done():
 			return Outcome{}, ctx.Err()
 		}
@@ -203,9 +207,10 @@ func orderScenarios() []Scenario {
 	tooMany["items"] = []any{map[string]any{"sku": "SKU-LAMP", "quantity": 5, "unitPriceCents": 1500}}
 	invalid := SampleOrder("", "tok_visa", "SW1Y 4LG")
 	invalid["email"] = "not-an-email"
-	s := func(name, summary string, in any, decision string, status asl.Status, end string) Scenario {
+	s := func(name, summary string, in map[string]any, decision string, status asl.Status, end string) Scenario {
+		id, _ := in["orderId"].(string)
 		return Scenario{Name: "order/" + name, Stack: StackOrderFulfillment, Summary: summary, Setup: seedStock,
-			Input: staticInput(in), Decision: decision, WantStatus: status, WantEnd: end}
+			Input: staticInput(in), ExecutionName: id, Decision: decision, WantStatus: status, WantEnd: end}
 	}
 	return []Scenario{
 		s("completed", "a small order is paid, reserved, shipped and confirmed", SampleOrder("ord-1", "tok_visa", "SW1Y 4LG"), "", asl.StatusSucceeded, order.StateOrderCompleted),
@@ -319,7 +324,7 @@ func UploadEvent(bucket, key string, size int) map[string]any {
 	}
 }
 
-func upload(key string, data []byte, labels, moderation []any) (func(*Env) error, func(*Env) ([]byte, error)) {
+func upload(key string, data func() []byte, labels, moderation []any) (func(*Env) error, func(*Env) ([]byte, error)) {
 	bucketOf := func(env *Env) (string, error) {
 		b := env.Functions[images.StateExtractMetadata]["IMAGES_BUCKET"]
 		if b == "" {
@@ -332,7 +337,7 @@ func upload(key string, data []byte, labels, moderation []any) (func(*Env) error
 		if err != nil {
 			return err
 		}
-		env.AWS.Bucket(b).Put(key, data)
+		env.AWS.Bucket(b).Put(key, data())
 		env.AWS.Labels = func(string, string) ([]any, error) { return labels, nil }
 		env.AWS.Moderation = func(string, string) ([]any, error) { return moderation, nil }
 		return nil
@@ -342,10 +347,13 @@ func upload(key string, data []byte, labels, moderation []any) (func(*Env) error
 		if err != nil {
 			return nil, err
 		}
-		return json.Marshal(UploadEvent(b, key, len(data)))
+		return json.Marshal(UploadEvent(b, key, len(data())))
 	}
 	return setup, input
 }
+
+// samplePhoto is encoded once, when a scenario first needs it.
+var samplePhoto = sync.OnceValue(func() []byte { return SampleJPEG(1200, 800) })
 
 // Labels Rekognition finds in the sample photograph.
 var sampleLabels = []any{
@@ -354,11 +362,12 @@ var sampleLabels = []any{
 }
 
 func imageScenarios() []Scenario {
-	photo := SampleJPEG(1200, 800)
+	photo := samplePhoto
+	text := func() []byte { return []byte("these are not the pixels you are looking for") }
 	okSetup, okInput := upload("uploads/user-42/beach-dog.jpg", photo, sampleLabels, nil)
 	unsafeSetup, unsafeInput := upload("uploads/user-42/unsafe.jpg", photo, sampleLabels,
 		[]any{map[string]any{"Name": "Graphic Violence", "ParentName": "Violence", "Confidence": 97.1}})
-	textSetup, textInput := upload("uploads/user-42/notes.jpg", []byte("these are not the pixels you are looking for"), nil, nil)
+	textSetup, textInput := upload("uploads/user-42/notes.jpg", text, nil, nil)
 	_, goneInput := upload("uploads/user-42/deleted.jpg", photo, nil, nil)
 	foreignSetup, foreignInput := upload("uploads/user-42/../../config/settings.jpg", photo, nil, nil)
 	return []Scenario{
