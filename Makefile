@@ -20,7 +20,7 @@ CDK := $(CURDIR)/node_modules/.bin/cdk
 
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
 synth: deps
-	$(CDK) synth --all --quiet
+	$(CDK) synth --quiet
 	$(GO) run ./cmd/sfnkit summary cdk.out
 
 ## test: unit, synthesis and behaviour tests

@@ -346,7 +346,9 @@ func (a *AWS) detectLabels(_ context.Context, params map[string]any) (any, error
 		if err != nil {
 			return nil, &asl.Failure{Name: "Rekognition.ThrottlingException", Cause: err.Error()}
 		}
-		labels = l
+		if l != nil { // Rekognition answers [] rather than null
+			labels = l
+		}
 	}
 	return map[string]any{"Labels": labels, "LabelModelVersion": "3.0"}, nil
 }
@@ -362,7 +364,9 @@ func (a *AWS) detectModeration(_ context.Context, params map[string]any) (any, e
 		if err != nil {
 			return nil, &asl.Failure{Name: "Rekognition.ThrottlingException", Cause: err.Error()}
 		}
-		labels = l
+		if l != nil {
+			labels = l
+		}
 	}
 	return map[string]any{"ModerationLabels": labels, "ModerationModelVersion": "7.0"}, nil
 }

@@ -150,7 +150,8 @@ func newFunctions(scope constructs.Construct, ip *ImageProcessing, p Props) Func
 
 // grantStateMachine gives the state machine's direct integrations exactly
 // what they touch: Rekognition reads uploads with the caller's rights, the
-// quarantine copies from uploads/ to quarantine/ and deletes the upload.
+// quarantine copies from uploads/ to quarantine/, deletes the upload and
+// the thumbnails made of it under processed/.
 func grantStateMachine(ip *ImageProcessing, p Props) {
 	role := ip.StateMachine.Role
 	encrypted.GrantRead(role, ip.Images, ip.Key, UploadsPrefix)
@@ -167,6 +168,9 @@ func grantStateMachine(ip *ImageProcessing, p Props) {
 	nag.Suppress(role, "AwsSolutions-IAM5",
 		"The quarantine step deletes the object it moved; S3 names objects by key, and this grant covers only uploads/ of the images bucket.",
 		nag.ObjectsFinding(ip.Images, UploadsPrefix))
+	nag.Suppress(role, "AwsSolutions-IAM5",
+		"The quarantine deletes the thumbnails of an unsafe image, whose keys are only known at run time; the grant is s3:DeleteObject on processed/ of the images bucket.",
+		nag.ObjectsFinding(ip.Images, ProcessedPrefix))
 }
 
 // newUploadRule starts an execution for every object created under

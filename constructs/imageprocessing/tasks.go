@@ -92,6 +92,10 @@ func newTasks(scope constructs.Construct, ip *ImageProcessing, p Props) workflow
 			"CopySource.$": "States.Format('" + bucket + "/{}', " + contract.PathEventKey + ")",
 			"Key.$":        "States.Format('" + QuarantinePrefix + "{}', " + contract.PathEventKey + ")",
 		}),
+		DeleteThumbnail: s3Call(scope, contract.StateDeleteThumbnail, ip, "deleteObject", "s3:DeleteObject", ProcessedPrefix, map[string]interface{}{
+			"Bucket": bucket,
+			"Key.$":  "$.key",
+		}),
 		DeleteOriginal: s3Call(scope, contract.StateDeleteOriginal, ip, "deleteObject", "s3:DeleteObject", UploadsPrefix, map[string]interface{}{
 			"Bucket": bucket,
 			"Key.$":  contract.PathEventKey,

@@ -145,3 +145,8 @@ func field(v any, keys ...string) any {
 	}
 	return v
 }
+
+// cfnRef is what a Ref to the resource resolves to in the environment.
+func cfnRef(env *local.Env, id string) string {
+	return cfn.Placeholders{Template: env.Template}.Ref(id)
+}

@@ -170,7 +170,7 @@ func TestFlow(t *testing.T) {
 		moderate.Choices[0].Next != wf.StateFlagUnsafe || moderate.Default != wf.StateGenerateInsights {
 		t.Errorf("Moderate = %+v", moderate)
 	}
-	if got := def.Chain(wf.StateFlagUnsafe); !reflect.DeepEqual(got, []string{wf.StateFlagUnsafe, wf.StateQuarantineImage, wf.StateDeleteOriginal, wf.StateNotifyQuarantined, wf.StateImageQuarantined}) {
+	if got := def.Chain(wf.StateFlagUnsafe); !reflect.DeepEqual(got, []string{wf.StateFlagUnsafe, wf.StateDeleteThumbnails, wf.StateQuarantineImage, wf.StateDeleteOriginal, wf.StateNotifyQuarantined, wf.StateImageQuarantined}) {
 		t.Errorf("unsafe path = %v", got)
 	}
 	if got := def.Chain(wf.StateGenerateInsights); !reflect.DeepEqual(got, []string{wf.StateGenerateInsights, wf.StateStoreResults, wf.StateNotifyProcessed, wf.StateImageProcessed}) {
@@ -291,8 +291,12 @@ func TestLeastPrivilege(t *testing.T) {
 					case strings.HasPrefix(action, "xray:"), strings.HasPrefix(action, "logs:"):
 					case wildcard:
 						t.Errorf("%s: %s may %s on every resource", name, role, action)
-					case action == "s3:DeleteObject" && !strings.Contains(mustJSON(resources), "/"+imageprocessing.UploadsPrefix+"*"):
-						t.Errorf("%s: DeleteObject beyond uploads/: %v", name, resources)
+					case action == "s3:DeleteObject":
+						for _, r := range resources {
+							if s := mustJSON(r); !strings.Contains(s, "/"+imageprocessing.UploadsPrefix+"*") && !strings.Contains(s, "/"+imageprocessing.ProcessedPrefix+"*") {
+								t.Errorf("%s: DeleteObject beyond uploads/ and processed/: %s", name, s)
+							}
+						}
 					case action == "sagemaker:InvokeEndpoint" && (len(resources) != 1 || !strings.HasSuffix(mustJSON(resources), `:endpoint/`+strings.ToLower(endpoint)+`"]]}]`)):
 						t.Errorf("%s: InvokeEndpoint on %v", name, mustJSON(resources))
 					case strings.HasPrefix(action, "s3:") && !strings.Contains(mustJSON(resources), "/"):

@@ -32,6 +32,7 @@ type Tasks struct {
 	GenerateInsights  awsstepfunctions.TaskStateBase
 	StoreResults      awsstepfunctions.TaskStateBase
 	NotifyProcessed   awsstepfunctions.TaskStateBase
+	DeleteThumbnail   awsstepfunctions.TaskStateBase // deletes one thumbnail: {"key": ...}
 	QuarantineImage   awsstepfunctions.TaskStateBase
 	DeleteOriginal    awsstepfunctions.TaskStateBase
 	NotifyQuarantined awsstepfunctions.TaskStateBase
@@ -56,6 +57,7 @@ func (p *Props) Validate() error {
 		{contract.StateMakeThumbnails, t.MakeThumbnails}, {contract.StateLoadPreferences, t.LoadPreferences}, {contract.StateGenerateInsights, t.GenerateInsights},
 		{contract.StateStoreResults, t.StoreResults}, {contract.StateNotifyProcessed, t.NotifyProcessed}, {contract.StateQuarantineImage, t.QuarantineImage},
 		{contract.StateDeleteOriginal, t.DeleteOriginal}, {contract.StateNotifyQuarantined, t.NotifyQuarantined},
+		{contract.StateDeleteThumbnail, t.DeleteThumbnail},
 	} {
 		if n.task == nil {
 			return fmt.Errorf("imageprocessing: Props.Tasks.%s is nil", n.name)
@@ -103,7 +105,21 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 		},
 		ResultPath: jsii.String(contract.PathQuarantine),
 	})
-	flagUnsafe.Next(t.QuarantineImage)
+	// Thumbnails were made while moderation ran; unsafe content must not
+	// stay reachable through them. If they cannot be deleted the execution
+	// fails (and alarms) rather than reporting the image quarantined.
+	deleteThumbnails := awsstepfunctions.NewMap(scope, jsii.String(contract.StateDeleteThumbnails), &awsstepfunctions.MapProps{
+		Comment:        jsii.String("Deletes the thumbnails of an unsafe image"),
+		ItemsPath:      jsii.String(contract.PathAnalysis + ".thumbnails"),
+		ItemSelector:   &map[string]interface{}{"key.$": "$$.Map.Item.Value.key"},
+		MaxConcurrency: jsii.Number(4),
+		ResultPath:     awsstepfunctions.JsonPath_DISCARD(),
+	})
+	t.DeleteThumbnail.AddRetry(retry.Standard(contract.ErrorTaskFailed))
+	deleteThumbnails.ItemProcessor(t.DeleteThumbnail, nil)
+	deleteThumbnails.AddCatch(failed, &awsstepfunctions.CatchProps{Errors: jsii.Strings(contract.ErrorAll), ResultPath: jsii.String(contract.PathError)})
+	deleteThumbnails.Next(t.QuarantineImage)
+	flagUnsafe.Next(deleteThumbnails)
 	moderate := awsstepfunctions.NewChoice(scope, jsii.String(contract.StateModerate), &awsstepfunctions.ChoiceProps{
 		Comment: jsii.String("Any moderation label at or above the configured confidence quarantines the image"),
 	}).

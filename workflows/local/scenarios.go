@@ -10,6 +10,7 @@ import (
 	"image/jpeg"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/sfnkit/sfnkit/asl"
 	"github.com/sfnkit/sfnkit/asl/fakes"
@@ -276,21 +277,38 @@ func etlScenarios() []Scenario {
 			Setup: good, Input: input, WantStatus: asl.StatusSucceeded, WantEnd: etl.StateRunSucceeded},
 		{Name: "etl/poor-quality", Stack: StackETL, Summary: "a quarter of the rows are invalid: the gate fails the run and alerts",
 			Setup: poor, Input: input, WantStatus: asl.StatusFailed, WantEnd: etl.StateDataQualityFailed},
+		{Name: "etl/in-progress", Stack: StackETL, Summary: "another execution is loading the day: this one stops and leaves its claim alone",
+			Setup: func(env *Env) error {
+				if err := good(env); err != nil {
+					return err
+				}
+				return seedLedger(env, "RUNNING", env.Clock.Now().Add(-time.Hour))
+			},
+			Input: input, WantStatus: asl.StatusFailed, WantEnd: etl.StateRunInProgress},
 		{Name: "etl/already-loaded", Stack: StackETL, Summary: "the day was loaded by an earlier run: nothing is done twice",
 			Setup: func(env *Env) error {
 				if err := good(env); err != nil {
 					return err
 				}
-				t, err := env.table(etl.StateStartRun, "LEDGER_TABLE")
-				if err != nil {
-					return err
-				}
-				t.Put(map[string]any{"runDate": map[string]any{"S": RunDate}, "status": map[string]any{"S": "SUCCEEDED"},
-					"executionId": map[string]any{"S": "arn:aws:states:eu-west-1:123456789012:execution:etl:earlier"}, "startedAt": map[string]any{"S": "2026-11-21T02:00:00Z"}})
-				return nil
+				return seedLedger(env, "SUCCEEDED", env.Clock.Now().Add(-22*time.Hour))
 			},
 			Input: input, WantStatus: asl.StatusSucceeded, WantEnd: etl.StateRunAlreadySucceeded},
 	}
+}
+
+// OtherExecution is the execution that owns the ledger entries the ETL
+// scenarios seed.
+const OtherExecution = "arn:aws:states:us-east-1:123456789012:execution:EtlStateMachine:earlier"
+
+// seedLedger records RunDate in the run ledger as OtherExecution's.
+func seedLedger(env *Env, status string, started time.Time) error {
+	t, err := env.table(etl.StateStartRun, "LEDGER_TABLE")
+	if err != nil {
+		return err
+	}
+	t.Put(map[string]any{"runDate": map[string]any{"S": RunDate}, "status": map[string]any{"S": status},
+		"executionId": map[string]any{"S": OtherExecution}, "startedAt": map[string]any{"S": started.UTC().Format(time.RFC3339)}})
+	return nil
 }
 
 // Image scenarios.

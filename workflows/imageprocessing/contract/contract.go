@@ -15,6 +15,8 @@ const (
 	StateLoadPreferences   = "LoadPreferences"
 	StateModerate          = "Moderate"
 	StateFlagUnsafe        = "FlagUnsafe"
+	StateDeleteThumbnails  = "DeleteThumbnails" // a Map over the thumbnails of an unsafe image
+	StateDeleteThumbnail   = "DeleteThumbnail"  // its item processor
 	StateGenerateInsights  = "GenerateInsights"
 	StateStoreResults      = "StoreResults"
 	StateNotifyProcessed   = "NotifyProcessed"
