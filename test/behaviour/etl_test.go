@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sfnkit/sfnkit/workflows/local"
 	etl "github.com/sfnkit/sfnkit/workflows/etl/contract"
+	"github.com/sfnkit/sfnkit/workflows/local"
 )
 
 // etlWorld is what an ETL execution left behind.

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/workflows/local"
 	images "github.com/sfnkit/sfnkit/workflows/imageprocessing/contract"
+	"github.com/sfnkit/sfnkit/workflows/local"
 )
 
 // imageWorld is what an image execution left behind.
