@@ -1,6 +1,7 @@
 // Command sfnkit is the one CLI for the tools around the workflows.
 //
 //	sfnkit summary [cdk.out]   print what each synthesized stack holds
+//	sfnkit run --definition F  execute a state machine on the local engine
 //
 // Exit status: 0 on success, 1 when the command ran and found a problem,
 // 2 when it could not run (bad flags, unreadable input).
@@ -15,25 +16,28 @@ import (
 // command is one sfnkit subcommand.
 type command struct {
 	name, usage string
-	run         func(args []string, stdout, stderr io.Writer) int
+	run         func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 }
 
 var commands = []command{
-	{"summary", "summary [cdk.out]   print what each synthesized stack holds", runSummary},
+	{"summary", "summary [cdk.out]   print what each synthesized stack holds", func(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+		return runSummary(args, stdout, stderr)
+	}},
+	{"run", runUsage, runRun},
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
 		return 2
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
-			return c.run(args[1:], stdout, stderr)
+			return c.run(args[1:], stdin, stdout, stderr)
 		}
 	}
 	fmt.Fprintf(stderr, "sfnkit: unknown command %q\n", args[0])
