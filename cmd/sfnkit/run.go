@@ -26,7 +26,6 @@ type runOptions struct {
 	history, realTime                                                      bool
 }
 
-
 // runRun implements `sfnkit run`, with the contract of DESIGN.md: exit 0
 // and the output on success; exit 1 and {"Error","Cause"} when the
 // execution fails; exit 2 and a message on stderr when it cannot run.
