@@ -2,6 +2,7 @@
 //
 //	sfnkit summary [cdk.out]   print what each synthesized stack holds
 //	sfnkit run --definition F  execute a state machine on the local engine
+//	sfnkit demo [cdk.out]      play the sample scenarios on the synthesized workflows
 //
 // Exit status: 0 on success, 1 when the command ran and found a problem,
 // 2 when it could not run (bad flags, unreadable input).
@@ -24,6 +25,7 @@ var commands = []command{
 		return runSummary(args, stdout, stderr)
 	}},
 	{"run", runUsage, runRun},
+	{"demo", demoUsage, runDemo},
 }
 
 func main() {
