@@ -23,9 +23,9 @@ synth: deps
 	$(CDK) synth --quiet
 	$(GO) run ./cmd/sfnkit summary cdk.out
 
-## test: unit, synthesis and behaviour tests
+## test: unit, conformance, differential (against aws-local-stepfunctions), synthesis and behaviour tests
 test: deps
-	$(GO) test ./...
+	SFNKIT_REQUIRE_DIFFERENTIAL=1 $(GO) test ./...
 
 ## demo: synthesize, then play every workflow's sample scenarios on the synthesized state machines and print each path
 demo: synth
