@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"math/rand"
 )
 
 // ItemReadRequest is a Distributed Map's ItemReader, evaluated.
@@ -108,7 +107,7 @@ func (rt *runtime) distributedMap(ctx context.Context, st *State, input any, sc 
 			h := &history{clock: rt.clock}
 			// Each child has its own randomness, seeded by its index, so runs
 			// repeat however the children interleave.
-			childRT := &runtime{engine: rt.engine, exec: rt.exec, clock: rt.clock, rng: rand.New(rand.NewSource(rt.engine.opts.Seed*7919 + int64(i) + 1)), hist: h}
+			childRT := &runtime{engine: rt.engine, exec: rt.exec, clock: rt.clock, rng: newRand(rt.engine.opts.Seed*7919 + int64(i) + 1), hist: h}
 			last := h.add(0, Event{Type: "ExecutionStarted", ExecutionStartedEventDetails: &ExecutionStartedDetails{Input: toJSON(childInput), RoleArn: rt.engine.opts.RoleArn}})
 			var out any
 			out, fail = childRT.runMachine(ctx, st.ItemProcessor, childInput, f.vars.child(), &mapItem{Index: i, Value: inputs[i]}, &last)

@@ -2,10 +2,11 @@ package asl
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math/rand"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"sync"
@@ -143,7 +144,7 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	}
 	e.seq++
 	seq := e.seq
-	rng := rand.New(rand.NewSource(e.opts.Seed + int64(seq)))
+	rng := newRand(e.opts.Seed + int64(seq))
 	named := name != ""
 	if !named {
 		name = uuidFrom(rng)
@@ -159,7 +160,7 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	}
 	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	x.cancel = cancel
-	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock}}
+	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock, events: make([]Event, 0, 64)}}
 	if named {
 		e.named[name] = x
 	}
@@ -315,7 +316,7 @@ func (rt *runtime) randFloat() float64 {
 func (rt *runtime) randIntn(n int) int {
 	rt.rngMu.Lock()
 	defer rt.rngMu.Unlock()
-	return rt.rng.Intn(n)
+	return rt.rng.IntN(n)
 }
 
 func (rt *runtime) uuid() string {
@@ -324,11 +325,18 @@ func (rt *runtime) uuid() string {
 	return uuidFrom(rt.rng)
 }
 
+// newRand is an execution's seeded randomness: PCG, whose state is two
+// words (math/rand's source allocates 5 KB per execution).
+func newRand(seed int64) *rand.Rand {
+	return rand.New(rand.NewPCG(uint64(seed), 0x5f3759df))
+}
+
 // uuidFrom makes a version-4 UUID from the engine's seeded randomness, so
 // runs repeat exactly.
 func uuidFrom(r *rand.Rand) string {
 	var b [16]byte
-	r.Read(b[:])
+	binary.LittleEndian.PutUint64(b[:8], r.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], r.Uint64())
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	s := hex.EncodeToString(b[:])

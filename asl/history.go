@@ -139,16 +139,33 @@ type MapRunStartedDetails struct {
 }
 
 // history collects events; branches and iterations append concurrently.
+// The JSON payloads of events (inputs, outputs, parameters) are rendered
+// when the history is read, not when the event happens: most executions'
+// histories are never read, and rendering was most of an execution's
+// cost. This is safe because the engine never modifies a value in place.
 type history struct {
-	mu     sync.Mutex
-	events []Event
-	clock  Clock
+	mu      sync.Mutex
+	events  []Event
+	clock   Clock
+	pending []payload
 }
 
-// add records an event after parent (0: the previous one) and returns its id.
-func (h *history) add(parent int64, e Event) int64 {
+// payload is an event field to render from a value.
+type payload struct {
+	field *string
+	value any
+}
+
+// render is a payload of an event: field (inside the event's details) is
+// set to value's JSON when the history is read.
+func render(field *string, value any) payload { return payload{field, value} }
+
+// add records an event after parent (0: the previous one) and returns its
+// id; payloads are rendered on read.
+func (h *history) add(parent int64, e Event, payloads ...payload) int64 {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.pending = append(h.pending, payloads...)
 	e.ID = int64(len(h.events) + 1)
 	if parent == 0 {
 		parent = e.ID - 1
@@ -172,8 +189,17 @@ func (h *history) len() int {
 func (h *history) snapshot() []Event {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	for _, p := range h.pending {
+		*p.field = toJSON(p.value)
+	}
+	h.pending = nil
 	return append([]Event(nil), h.events...)
 }
 
 // payloadLen measures a JSON payload for the size limit.
-func payloadLen(v any) int { return len(toJSON(v)) }
+func payloadLen(v any) int {
+	if n, ok := jsonLen(v); ok {
+		return n
+	}
+	return len(toJSON(v))
+}

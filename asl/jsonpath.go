@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	// ojg evaluates the JSONPath the States Language allows (filters, wild
 	// cards, slices, descent) on plain Go JSON values; it is maintained and
@@ -15,9 +16,27 @@ import (
 // scope is what paths and expressions are evaluated against.
 type scope struct {
 	input   any            // $
-	context any            // $$
+	context any            // $$; built on first use when makeContext is set
 	vars    *variables     // $name
 	states  map[string]any // $states, for JSONata
+
+	// lazyContext builds $$ when first read: most states never read it.
+	lazyContext *lazyContext
+}
+
+type lazyContext struct {
+	once  sync.Once
+	value any
+	make  func() map[string]any
+}
+
+// contextObject is $$, built on first use.
+func (s *scope) contextObject() any {
+	if l := s.lazyContext; l != nil {
+		l.once.Do(func() { l.value = l.make() })
+		return l.value
+	}
+	return s.context
 }
 
 var varRef = regexp.MustCompile(`^\$([A-Za-z_][A-Za-z0-9_]*)(.*)$`)
@@ -126,6 +145,44 @@ func definite(x jp.Expr) bool {
 	return true
 }
 
+// walkReference evaluates a path of names and indexes ($.a.b[0]), the
+// common case, by walking the value: ojg's general Get allocates its
+// results. simple is false for any other path.
+func walkReference(x jp.Expr, data any) (value any, found, simple bool) {
+	for i, f := range x {
+		switch f := f.(type) {
+		case jp.Root:
+			if i != 0 {
+				return nil, false, false
+			}
+		case jp.Child:
+			m, ok := data.(map[string]any)
+			if !ok {
+				return nil, false, true
+			}
+			if data, ok = m[string(f)]; !ok {
+				return nil, false, true
+			}
+		case jp.Nth:
+			a, ok := data.([]any)
+			if !ok {
+				return nil, false, true
+			}
+			n := int(f)
+			if n < 0 {
+				n += len(a)
+			}
+			if n < 0 || n >= len(a) {
+				return nil, false, true
+			}
+			data = a[n]
+		default:
+			return nil, false, false
+		}
+	}
+	return data, true, true
+}
+
 // checkReferencePath reports whether path is a Reference Path, which
 // ResultPath and Choice variables must be.
 func checkReferencePath(path string) error {
@@ -150,7 +207,7 @@ func (s *scope) get(path string) (value any, ok bool, err error) {
 	var data any
 	switch root {
 	case "context":
-		data = s.context
+		data = s.contextObject()
 	case "variable":
 		v, found := s.vars.get(variable)
 		if !found {
@@ -160,12 +217,15 @@ func (s *scope) get(path string) (value any, ok bool, err error) {
 	default:
 		data = s.input
 	}
-	x, err := jp.ParseString(normalizePath(rest))
+	x, err := parseJSONPath(rest)
 	if err != nil {
 		return nil, false, fmt.Errorf("%q is not a valid JSONPath: %v", path, err)
 	}
 	if len(x) == 1 {
 		return data, true, nil // "$"
+	}
+	if v, found, simple := walkReference(x, data); simple {
+		return v, found, nil
 	}
 	found := x.Get(data)
 	if definite(x) {
@@ -196,7 +256,7 @@ func (s *scope) mustGet(field, path string) (any, error) {
 func (s *scope) dataFor(path string) any {
 	switch {
 	case strings.HasPrefix(path, "$$"):
-		return s.context
+		return s.contextObject()
 	case varRef.MatchString(path):
 		v, _ := s.vars.get(varRef.FindStringSubmatch(path)[1])
 		return v
@@ -221,8 +281,13 @@ func setPath(data any, ref string, value any) (any, error) {
 	if len(steps) == 0 {
 		return value, nil
 	}
-	return setSteps(clone(data), steps, value, ref)
+	return setSteps(data, steps, value, ref)
 }
+
+// setSteps sets value at steps, copying each object and array on the way
+// (copy on write): values are never modified in place, so the input keeps
+// its shape for whoever else holds it (the history, Catch's ResultPath,
+// a Parallel sibling) without a deep copy of the whole document.
 
 func setSteps(node any, steps []jp.Frag, value any, ref string) (any, error) {
 	if len(steps) == 0 {
@@ -241,8 +306,12 @@ func setSteps(node any, steps []jp.Frag, value any, ref string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		obj[string(f)] = child
-		return obj, nil
+		out := make(map[string]any, len(obj)+1)
+		for k, v := range obj {
+			out[k] = v
+		}
+		out[string(f)] = child
+		return out, nil
 	case jp.Nth:
 		arr, ok := node.([]any)
 		i := int(f)
@@ -256,8 +325,9 @@ func setSteps(node any, steps []jp.Frag, value any, ref string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		arr[i] = child
-		return arr, nil
+		out := append([]any(nil), arr...)
+		out[i] = child
+		return out, nil
 	}
 	return nil, failf(ErrResultPathMatchFailure, "unable to apply ResultPath %q", ref)
 }
@@ -292,6 +362,9 @@ func toJSON(v any) string {
 
 // marshal encodes without HTML escaping, as Step Functions does.
 func marshal(v any) ([]byte, error) {
+	if out, ok := appendJSON(make([]byte, 0, 256), v); ok {
+		return out, nil
+	}
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

@@ -10,7 +10,7 @@ import (
 // ResultSelector, ItemSelector, BatchInput): a key ending in ".$" takes the
 // value of its path or intrinsic function, under the key without ".$".
 func evalTemplate(field string, raw json.RawMessage, s *scope, rt *runtime) (any, error) {
-	tmpl, err := decodeJSON(raw)
+	tmpl, err := decodeTemplate(raw)
 	if err != nil {
 		return nil, failf(ErrRuntime, "%s is not JSON: %v", field, err)
 	}
@@ -65,11 +65,8 @@ func evalExpression(field, expr string, s *scope, rt *runtime) (any, error) {
 		}
 		return call.eval(s, rt)
 	}
-	v, err := s.mustGet(field, expr)
-	if err != nil {
-		return nil, err
-	}
-	return clone(v), nil
+	// No copy: values are never modified in place (see setSteps).
+	return s.mustGet(field, expr)
 }
 
 // checkTemplate reports the invalid paths and intrinsic calls of a

@@ -15,6 +15,9 @@ type frame struct {
 	vars *variables
 	item *mapItem
 	last *int64
+	// inputLen is the encoded size of the next state's input when known
+	// (it is the previous state's output, already measured), else -1.
+	inputLen int
 }
 
 // mapItem is $$.Map.Item.
@@ -23,8 +26,8 @@ type mapItem struct {
 	Value any
 }
 
-func (rt *runtime) event(f *frame, e Event) {
-	*f.last = rt.hist.add(*f.last, e)
+func (rt *runtime) event(f *frame, e Event, payloads ...payload) {
+	*f.last = rt.hist.add(*f.last, e, payloads...)
 }
 
 // runMachine runs a state machine (or branch, or iteration) to its end.
@@ -32,7 +35,7 @@ func (rt *runtime) runMachine(ctx context.Context, sm *StateMachine, input any, 
 	if vars == nil {
 		vars = &variables{}
 	}
-	f := &frame{vars: vars, item: item, last: last}
+	f := &frame{vars: vars, item: item, last: last, inputLen: -1}
 	name := sm.StartAt
 	for steps := 0; ; steps++ {
 		if err := ctx.Err(); err != nil {
@@ -89,8 +92,14 @@ func (rt *runtime) contextObject(st *State, f *frame, entered time.Time, retryCo
 // the end).
 func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame) (output any, next string, fail *Failure) {
 	entered := rt.clock.Now()
-	rt.event(f, Event{Type: st.Type + "StateEntered", StateEnteredEventDetails: &StateEnteredDetails{Name: st.Name, Input: toJSON(input)}})
-	if n := payloadLen(input); n > MaxPayloadBytes {
+	enteredDetails := &StateEnteredDetails{Name: st.Name}
+	rt.event(f, Event{Type: st.Type + "StateEntered", StateEnteredEventDetails: enteredDetails}, render(&enteredDetails.Input, input))
+	n := f.inputLen
+	f.inputLen = -1
+	if n < 0 {
+		n = payloadLen(input)
+	}
+	if n > MaxPayloadBytes {
 		return nil, "", failf(ErrDataLimitExceeded, "the input of state %q is %d bytes; at most %d are allowed", st.Name, n, MaxPayloadBytes)
 	}
 	next = st.Next
@@ -114,16 +123,19 @@ func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame)
 	if fail != nil {
 		return nil, "", fail
 	}
-	if n := payloadLen(output); n > MaxPayloadBytes {
+	n = payloadLen(output)
+	if n > MaxPayloadBytes {
 		return nil, "", failf(ErrDataLimitExceeded, "the output of state %q is %d bytes; at most %d are allowed", st.Name, n, MaxPayloadBytes)
 	}
-	rt.event(f, Event{Type: st.Type + "StateExited", StateExitedEventDetails: &StateExitedDetails{Name: st.Name, Output: toJSON(output)}})
+	f.inputLen = n // the next state's input is this output
+	exitedDetails := &StateExitedDetails{Name: st.Name}
+	rt.event(f, Event{Type: st.Type + "StateExited", StateExitedEventDetails: exitedDetails}, render(&exitedDetails.Output, output))
 	return output, next, nil
 }
 
 // jsonPathScope is the scope of a JSONPath state's evaluation over data.
 func (rt *runtime) jsonPathScope(st *State, data any, f *frame, entered time.Time, retry int, token string) *scope {
-	return &scope{input: data, context: rt.contextObject(st, f, entered, retry, token), vars: f.vars}
+	return &scope{input: data, vars: f.vars, lazyContext: &lazyContext{make: func() map[string]any { return rt.contextObject(st, f, entered, retry, token) }}}
 }
 
 // jsonataScope is the scope of a JSONata state's evaluation.

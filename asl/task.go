@@ -189,7 +189,12 @@ func (rt *runtime) invoke(ctx context.Context, h TaskHandler, req TaskRequest, t
 		}
 		return nil, &Failure{Name: ErrTaskFailed, Cause: err.Error()}, false
 	}
-	// Results pass through JSON, as they do between AWS services.
+	// Results pass through JSON, as they do between AWS services: a value
+	// already made of JSON's types is copied, anything else is encoded and
+	// decoded.
+	if v, ok := jsonCopy(result); ok {
+		return v, nil, false
+	}
 	b, merr := marshal(result)
 	if merr != nil {
 		return nil, failf(ErrTaskFailed, "the task's result is not JSON: %v", merr), false
@@ -244,13 +249,15 @@ func (e taskEvents) resource() string {
 func (e taskEvents) scheduled(input any, timeout, heartbeat time.Duration) {
 	secs := int64(timeout / time.Second)
 	if e.lambda {
-		e.rt.event(e.f, Event{Type: "LambdaFunctionScheduled", LambdaFunctionScheduledEventDetails: &LambdaScheduledDetails{Resource: e.st.Resource, Input: toJSON(input), TimeoutInSeconds: secs}})
+		d := &LambdaScheduledDetails{Resource: e.st.Resource, TimeoutInSeconds: secs}
+		e.rt.event(e.f, Event{Type: "LambdaFunctionScheduled", LambdaFunctionScheduledEventDetails: d}, render(&d.Input, input))
 		return
 	}
-	e.rt.event(e.f, Event{Type: "TaskScheduled", TaskScheduledEventDetails: &TaskScheduledDetails{
-		ResourceType: e.resourceType(), Resource: e.resource(), Region: "us-east-1", Parameters: toJSON(input),
+	d := &TaskScheduledDetails{
+		ResourceType: e.resourceType(), Resource: e.resource(), Region: "us-east-1",
 		TimeoutInSeconds: secs, HeartbeatInSeconds: int64(heartbeat / time.Second),
-	}})
+	}
+	e.rt.event(e.f, Event{Type: "TaskScheduled", TaskScheduledEventDetails: d}, render(&d.Parameters, input))
 }
 
 func (e taskEvents) started() {
@@ -262,15 +269,18 @@ func (e taskEvents) started() {
 }
 
 func (e taskEvents) submitted(output any) {
-	e.rt.event(e.f, Event{Type: "TaskSubmitted", TaskSubmittedEventDetails: &TaskOutputDetails{ResourceType: e.resourceType(), Resource: e.resource(), Output: toJSON(output)}})
+	d := &TaskOutputDetails{ResourceType: e.resourceType(), Resource: e.resource()}
+	e.rt.event(e.f, Event{Type: "TaskSubmitted", TaskSubmittedEventDetails: d}, render(&d.Output, output))
 }
 
 func (e taskEvents) succeeded(output any) {
 	if e.lambda {
-		e.rt.event(e.f, Event{Type: "LambdaFunctionSucceeded", LambdaFunctionSucceededEventDetails: &OutputDetails{Output: toJSON(output)}})
+		d := &OutputDetails{}
+		e.rt.event(e.f, Event{Type: "LambdaFunctionSucceeded", LambdaFunctionSucceededEventDetails: d}, render(&d.Output, output))
 		return
 	}
-	e.rt.event(e.f, Event{Type: "TaskSucceeded", TaskSucceededEventDetails: &TaskOutputDetails{ResourceType: e.resourceType(), Resource: e.resource(), Output: toJSON(output)}})
+	d := &TaskOutputDetails{ResourceType: e.resourceType(), Resource: e.resource()}
+	e.rt.event(e.f, Event{Type: "TaskSucceeded", TaskSucceededEventDetails: d}, render(&d.Output, output))
 }
 
 func (e taskEvents) failed(f *Failure) *Failure {
