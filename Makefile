@@ -16,7 +16,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 GO  ?= go
 CDK := $(CURDIR)/node_modules/.bin/cdk
 
-.PHONY: synth test demo lint deploy diff bootstrap deps clean
+.PHONY: synth test demo render lint deploy diff bootstrap deps clean
 
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
 synth: deps
@@ -30,6 +30,10 @@ test: deps
 ## demo: synthesize, then play every workflow's sample scenarios on the synthesized state machines and print each path
 demo: synth
 	$(GO) run ./cmd/sfnkit demo cdk.out
+
+## render: synthesize, then write each workflow's readable ASL, Mermaid chart and SVG beside its code (commit them)
+render: synth
+	$(GO) run ./cmd/sfnkit render --svg cdk.out
 
 ## lint: gofmt and go vet must be clean
 lint: deps

@@ -25,6 +25,12 @@ func Parse(definition []byte) (*StateMachine, error) {
 	return sm, nil
 }
 
+// Decode reads a definition's structure without checking its semantics,
+// for tools that draw or compare definitions whose references are not
+// resolved to ARNs (such as ${OrderTable.Arn}). Run definitions only
+// after Parse.
+func Decode(definition []byte) (*StateMachine, error) { return parseOnly(definition) }
+
 // parseOnly decodes a definition without validating its semantics.
 func parseOnly(definition []byte) (*StateMachine, error) {
 	if len(definition) > MaxDefinitionBytes {

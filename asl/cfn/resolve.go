@@ -89,7 +89,17 @@ func resolveIntrinsic(fn string, arg any, r Resolver) (string, error) {
 		}
 		return Resolve(list[index], r)
 	}
+	if l, ok := r.(Lenient); ok {
+		return l.Unresolved(fn, arg), nil
+	}
 	return "", fmt.Errorf("intrinsic function %s is not supported", fn)
+}
+
+// Lenient is a Resolver that also stands in for the intrinsic functions
+// Resolve does not evaluate, instead of failing.
+type Lenient interface {
+	Resolver
+	Unresolved(fn string, arg any) string
 }
 
 var subVariable = regexp.MustCompile(`\$\{([^}!][^}]*)\}`)

@@ -90,11 +90,32 @@ func TestResolveErrors(t *testing.T) {
 		[]any{"x"},
 	}
 	for _, v := range bad {
-		if _, err := Resolve(v, Names{}); err == nil {
+		if _, err := Resolve(v, Placeholders{}); err == nil {
 			t.Errorf("Resolve(%v) succeeded", v)
 		}
 	}
 	if _, err := Parse([]byte(`{"Outputs":{}}`)); err == nil {
 		t.Error("a template without Resources parsed")
+	}
+}
+
+// TestNamesRendersUnknownIntrinsics keeps a definition with a token the
+// resolver cannot evaluate renderable, and still valid JSON.
+func TestNamesRendersUnknownIntrinsics(t *testing.T) {
+	def := map[string]any{"Fn::Join": []any{"", []any{`{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"`,
+		map[string]any{"Fn::ImportValue": map[string]any{"Fn::Sub": `${AWS::StackName}-"fn"`}}, `","End":true}}}`}}}
+	s, err := Resolve(def, Names{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatalf("%s is not JSON: %v", s, err)
+	}
+	if !strings.Contains(s, "${Fn::ImportValue") {
+		t.Errorf("the unresolved token is not shown: %s", s)
+	}
+	if _, err := Resolve(def, Placeholders{}); err == nil {
+		t.Error("Placeholders resolved an ImportValue")
 	}
 }

@@ -1,6 +1,7 @@
 package cfn
 
 import (
+	"encoding/json"
 	"strings"
 )
 
@@ -108,3 +109,14 @@ func (Names) Ref(id string) string { return "${" + id + "}" }
 
 // GetAtt implements Resolver.
 func (Names) GetAtt(id, attr string) string { return "${" + id + "." + attr + "}" }
+
+// Unresolved implements Lenient: an intrinsic function Names cannot
+// resolve reads as itself, ${Fn::ImportValue SharedTableArn}, so a
+// definition that uses one still renders. The text is safe inside the JSON
+// string the token stands in.
+func (Names) Unresolved(fn string, arg any) string {
+	b, _ := json.Marshal(arg)
+	inner := strings.Trim(string(b), `"`)
+	inner = strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(inner)
+	return "${" + fn + " " + inner + "}"
+}

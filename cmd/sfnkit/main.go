@@ -3,6 +3,7 @@
 //	sfnkit summary [cdk.out]   print what each synthesized stack holds
 //	sfnkit run --definition F  execute a state machine on the local engine
 //	sfnkit demo [cdk.out]      play the sample scenarios on the synthesized workflows
+//	sfnkit render [cdk.out]    readable ASL, Mermaid, DOT and SVG of every state machine
 //
 // Exit status: 0 on success, 1 when the command ran and found a problem,
 // 2 when it could not run (bad flags, unreadable input).
@@ -26,6 +27,7 @@ var commands = []command{
 	}},
 	{"run", runUsage, runRun},
 	{"demo", demoUsage, runDemo},
+	{"render", renderUsage, runRender},
 }
 
 func main() {

@@ -1,11 +1,15 @@
 // Package reproducible_test proves that synthesizing twice with no change
-// gives byte-identical templates and the same asset hashes: an unchanged
-// workflow never shows up in `cdk diff` or in a pull request.
+// gives byte-identical templates, asset hashes and rendered workflows (an
+// unchanged workflow never shows up in `cdk diff` or in a pull request),
+// that the rendered workflows committed beside each workflow are current,
+// and that every synthesized definition passes asl-validator.
 package reproducible_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -13,16 +17,38 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/sfnkit/sfnkit/asl/cfn"
+	"github.com/sfnkit/sfnkit/asl/render"
 	"github.com/sfnkit/sfnkit/stacks"
 	"github.com/sfnkit/sfnkit/test/synthtest"
+	"github.com/sfnkit/sfnkit/workflows/local"
 )
 
+// first and second are two syntheses of the same app.
+var first, second string
+
 func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
 	synthtest.UsePinnedNode()
 	os.Setenv("CDK_VALIDATION", "false")
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
+	defer jsii.Close()
+	for _, dir := range []*string{&first, &second} {
+		d, err := os.MkdirTemp("", "reproducible-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(d)
+		if _, err := synthtest.Synth(d, stacks.Config{}); err != nil {
+			fmt.Fprintln(os.Stderr, "synth:", err)
+			return 1
+		}
+		*dir = d
+	}
+	return m.Run()
 }
 
 // files lists the assembly's templates, asset manifests and asset
@@ -45,12 +71,6 @@ func files(t *testing.T, dir string) []string {
 }
 
 func TestSynthesisIsByteIdentical(t *testing.T) {
-	first, second := t.TempDir(), t.TempDir()
-	for _, dir := range []string{first, second} {
-		if _, err := synthtest.Synth(dir, stacks.Config{}); err != nil {
-			t.Fatal(err)
-		}
-	}
 	a, b := files(t, first), files(t, second)
 	if strings.Join(a, "\n") != strings.Join(b, "\n") {
 		t.Fatalf("the two syntheses differ in files or asset hashes:\n%v\n%v", a, b)
@@ -69,5 +89,117 @@ func TestSynthesisIsByteIdentical(t *testing.T) {
 	}
 	if assets == 0 {
 		t.Error("no Lambda asset was synthesized")
+	}
+}
+
+// renderAll renders an assembly's workflows to the committed places, with
+// their SVGs.
+func renderAll(t *testing.T, dir string) []render.Rendered {
+	t.Helper()
+	asm, err := cfn.ReadAssembly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := synthtest.ModuleRoot()
+	rendered, err := render.Assembly(asm, func(stack string) string {
+		d, ok := local.RenderDirs[stack]
+		if !ok {
+			t.Fatalf("stack %s has no place for its rendered workflow in local.RenderDirs", stack)
+		}
+		return filepath.Join(root, d)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (render.Graphviz{Root: root}).SVG(rendered); err != nil {
+		t.Fatal(err)
+	}
+	return rendered
+}
+
+// TestRenderedWorkflowsAreCurrent compares the rendered ASL, Mermaid, DOT
+// and SVG committed beside each workflow with what this synthesis renders.
+func TestRenderedWorkflowsAreCurrent(t *testing.T) {
+	want := map[string][]byte{}
+	for _, r := range renderAll(t, first) {
+		for p, data := range r.Files() {
+			want[p] = data
+		}
+	}
+	var stale []string
+	for p, data := range want {
+		if have, err := os.ReadFile(p); err != nil || !bytes.Equal(have, data) {
+			rel, _ := filepath.Rel(synthtest.ModuleRoot(), p)
+			stale = append(stale, rel)
+		}
+	}
+	sort.Strings(stale)
+	if len(stale) > 0 {
+		t.Errorf("the rendered workflows are out of date: run `make render` and commit the result\n%s", strings.Join(stale, "\n"))
+	}
+}
+
+// TestRenderingIsDeterministic renders the two syntheses: same bytes.
+func TestRenderingIsDeterministic(t *testing.T) {
+	a, b := renderAll(t, first), renderAll(t, second)
+	for i := range a {
+		for p, data := range a[i].Files() {
+			if !bytes.Equal(data, b[i].Files()[p]) {
+				t.Errorf("%s differs between two renderings", p)
+			}
+		}
+	}
+}
+
+// TestMermaidParses parses each rendered chart as GitHub will.
+func TestMermaidParses(t *testing.T) {
+	rendered := renderAll(t, first)
+	charts := make([]string, len(rendered))
+	for i, r := range rendered {
+		charts[i] = r.Graph.Mermaid()
+	}
+	errs, err := render.CheckMermaid(synthtest.ModuleRoot(), charts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range errs {
+		if e != "" {
+			t.Errorf("%s: the Mermaid chart does not parse: %s", rendered[i].Stack, e)
+		}
+	}
+}
+
+// TestDefinitionsPassASLValidator runs asl-validator (the npm package) on
+// every synthesized definition, resolved to placeholder ARNs.
+func TestDefinitionsPassASLValidator(t *testing.T) {
+	asm, err := cfn.ReadAssembly(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	args := []string{}
+	for _, st := range asm.Stacks {
+		machines, err := st.Template.StateMachines(cfn.Placeholders{Template: st.Template})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range machines {
+			p := filepath.Join(tmp, st.Name+"."+m.LogicalID+".json")
+			if err := os.WriteFile(p, []byte(m.Definition), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			args = append(args, "--json-path", p)
+		}
+	}
+	if len(args) != 6 {
+		t.Fatalf("%d definitions; want the three workflows' state machines", len(args)/2)
+	}
+	validator := filepath.Join(synthtest.ModuleRoot(), "node_modules", ".bin", "asl-validator")
+	out, err := exec.Command(validator, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("asl-validator: %v\n%s", err, out)
+	}
+	if got := strings.Count(string(out), "is valid"); got != 3 {
+		t.Errorf("asl-validator said %q", out)
 	}
 }

@@ -26,6 +26,14 @@ const (
 	StackImageProcessing  = "SfnkitImageProcessing"
 )
 
+// RenderDirs is where `sfnkit render` puts each stack's rendered
+// workflow (readable ASL, Mermaid, DOT, SVG), beside the workflow's code.
+var RenderDirs = map[string]string{
+	StackOrderFulfillment: "workflows/orderfulfillment/rendered",
+	StackETL:              "workflows/etl/rendered",
+	StackImageProcessing:  "workflows/imageprocessing/rendered",
+}
+
 // Scenario is one named run of a workflow: the world it starts in, its
 // input, what a person does while it runs, and the outcome it must reach.
 // `sfnkit demo` plays every scenario; the behaviour tests build on them.

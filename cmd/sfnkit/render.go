@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/sfnkit/sfnkit/asl/cfn"
+	"github.com/sfnkit/sfnkit/asl/render"
+	"github.com/sfnkit/sfnkit/workflows/local"
+)
+
+const renderUsage = `render [--out DIR] [--stack NAME=DIR ...] [--svg] [--check] [cdk.out]
+      write each state machine's readable ASL, Mermaid chart, DOT and SVG
+      (the project's stacks go beside their workflows, others under --out)`
+
+// stackDirs is --stack NAME=DIR, repeatable.
+type stackDirs map[string]string
+
+func (s stackDirs) String() string { return fmt.Sprint(map[string]string(s)) }
+
+func (s stackDirs) Set(v string) error {
+	name, dir, ok := strings.Cut(v, "=")
+	if !ok || name == "" || dir == "" {
+		return fmt.Errorf("want NAME=DIR, got %q", v)
+	}
+	s[name] = dir
+	return nil
+}
+
+// runRender implements `sfnkit render`: it writes the files, or with
+// --check compares them with what is on disk and exits 1 when any is
+// missing or stale.
+func runRender(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("render", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "rendered", "the directory for stacks without a --stack")
+	dirs := stackDirs{}
+	fs.Var(dirs, "stack", "put a stack's files in a directory of their own: NAME=DIR (repeatable)")
+	svg := fs.Bool("svg", false, "also render SVG pictures (needs `make deps`: Graphviz as WebAssembly on the pinned Node)")
+	check := fs.Bool("check", false, "write nothing; exit 1 if any file is missing or differs")
+	fs.Usage = func() { fmt.Fprintln(stderr, "usage: sfnkit "+renderUsage); fs.PrintDefaults() }
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	dir := "cdk.out"
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		dir = fs.Arg(0)
+	default:
+		fs.Usage()
+		return 2
+	}
+	asm, err := cfn.ReadAssembly(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "sfnkit render: %v (run `make synth` first)\n", err)
+		return 2
+	}
+	rendered, err := render.Assembly(asm, func(stack string) string {
+		if d, ok := dirs[stack]; ok {
+			return d
+		}
+		if d, ok := local.RenderDirs[stack]; ok {
+			return d
+		}
+		return filepath.Join(*out, stack)
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "sfnkit render:", err)
+		return 2
+	}
+	if *svg {
+		root, err := os.Getwd()
+		if err == nil {
+			err = render.Graphviz{Root: root}.SVG(rendered)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "sfnkit render:", err)
+			return 2
+		}
+	}
+	files := map[string][]byte{}
+	for _, r := range rendered {
+		for path, data := range r.Files() {
+			files[path] = data
+		}
+	}
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	if *check {
+		stale := Stale(files)
+		for _, p := range stale {
+			fmt.Fprintln(stdout, "stale:", p)
+		}
+		if len(stale) > 0 {
+			fmt.Fprintln(stdout, "the rendered workflows are out of date: run `make render` and commit the result")
+			return 1
+		}
+		fmt.Fprintf(stdout, "%d rendered files are current\n", len(paths))
+		return 0
+	}
+	for _, p := range paths {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			fmt.Fprintln(stderr, "sfnkit render:", err)
+			return 2
+		}
+		if err := os.WriteFile(p, files[p], 0o644); err != nil {
+			fmt.Fprintln(stderr, "sfnkit render:", err)
+			return 2
+		}
+		fmt.Fprintln(stdout, "wrote", p)
+	}
+	return 0
+}
+
+// Stale lists the files whose content on disk differs from want.
+func Stale(want map[string][]byte) []string {
+	var stale []string
+	for p, data := range want {
+		if have, err := os.ReadFile(p); err != nil || !bytes.Equal(have, data) {
+			stale = append(stale, p)
+		}
+	}
+	sort.Strings(stale)
+	return stale
+}
