@@ -4,6 +4,7 @@
 //	sfnkit run --definition F  execute a state machine on the local engine
 //	sfnkit demo [cdk.out]      play the sample scenarios on the synthesized workflows
 //	sfnkit render [cdk.out]    readable ASL, Mermaid, DOT and SVG of every state machine
+//	sfnkit diff OLD NEW        what changed in the workflows between two assemblies
 //
 // Exit status: 0 on success, 1 when the command ran and found a problem,
 // 2 when it could not run (bad flags, unreadable input).
@@ -28,6 +29,7 @@ var commands = []command{
 	{"run", runUsage, runRun},
 	{"demo", demoUsage, runDemo},
 	{"render", renderUsage, runRender},
+	{"diff", diffUsage, runDiff},
 }
 
 func main() {

@@ -59,7 +59,7 @@ func runRender(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	asm, err := cfn.ReadAssembly(dir)
 	if err != nil {
-		fmt.Fprintf(stderr, "sfnkit render: %v (run `make synth` first)\n", err)
+		fmt.Fprintln(stderr, "sfnkit render:", err)
 		return 2
 	}
 	rendered, err := render.Assembly(asm, func(stack string) string {

@@ -90,6 +90,23 @@ func Synth(outdir string, cfg stacks.Config, extra ...func(app awscdk.App)) (*As
 	return Read(outdir)
 }
 
+// SynthApp synthesizes an app of the caller's own stacks (not the
+// project's) into outdir, with the context of cdk.json.
+func SynthApp(outdir string, build func(app awscdk.App)) (*Assembly, error) {
+	ctx, err := Context()
+	if err != nil {
+		return nil, err
+	}
+	jsiiCtx := make(map[string]interface{}, len(ctx))
+	for k, v := range ctx {
+		jsiiCtx[k] = v
+	}
+	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir), Context: &jsiiCtx})
+	build(app)
+	app.Synth(nil)
+	return Read(outdir)
+}
+
 // Read loads a cloud assembly directory.
 func Read(dir string) (*Assembly, error) {
 	asm, err := cfn.ReadAssembly(dir)
