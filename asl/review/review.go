@@ -310,7 +310,9 @@ func renames(before, after map[string]*asl.State) map[string]string {
 		}
 	}
 	pair(func(a, b *asl.State) bool { return body(a) == body(b) }, false)
-	pair(func(a, b *asl.State) bool { return a.Type == asl.TypeTask && b.Type == a.Type && a.Resource == b.Resource }, true)
+	pair(func(a, b *asl.State) bool {
+		return a.Type == asl.TypeTask && b.Type == a.Type && a.Resource == b.Resource
+	}, true)
 	return out
 }
 
