@@ -13,8 +13,9 @@ SHELL := bash
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-GO  ?= go
-CDK := $(CURDIR)/node_modules/.bin/cdk
+GO    ?= go
+CDK   := $(CURDIR)/node_modules/.bin/cdk
+STAGE ?= dev
 
 .PHONY: synth test demo render lint deploy diff bootstrap deps clean
 
@@ -40,13 +41,13 @@ lint: deps
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-## deploy: deploy every stack to the account of your AWS credentials (after `make bootstrap`)
+## deploy: deploy every stack of STAGE (dev or prod) to the account of your AWS credentials (after `make bootstrap`)
 deploy: deps
-	$(CDK) deploy --all --require-approval broadening
+	$(CDK) deploy --all -c stage=$(STAGE) --require-approval broadening
 
-## diff: compare every stack with what is deployed
+## diff: compare every stack of STAGE with what is deployed
 diff: deps
-	$(CDK) diff --all
+	$(CDK) diff --all -c stage=$(STAGE)
 
 ## bootstrap: prepare the account and region for CDK deployments (once per account/region)
 bootstrap: deps

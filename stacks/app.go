@@ -4,6 +4,9 @@
 package stacks
 
 import (
+	"fmt"
+	"os"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
@@ -16,11 +19,29 @@ const (
 	ImageProcessingStackID  = "SfnkitImageProcessing"
 )
 
+// Stages the app deploys.
+const (
+	// StageDev is for development: data is deleted with the stack and the
+	// stack can be deleted. The default.
+	StageDev = "dev"
+	// StageProd retains tables, buckets, keys and log groups when the
+	// stack is deleted, turns on termination protection, and must be
+	// pinned to an account and region.
+	StageProd = "prod"
+)
+
 // Config is what the app reads from context and the environment.
 type Config struct {
+	// Stage is StageDev or StageProd ("stage" context key). If empty,
+	// StageDev.
+	Stage string
 	// Account and Region pin the stacks to an environment. If empty, the
-	// stacks are environment-agnostic and the CLI's credentials decide.
+	// stacks are environment-agnostic and the CLI's credentials decide
+	// (only a dev stage may be).
 	Account, Region string
+	// CostCenter, if set, tags every resource for cost allocation
+	// ("costCenter" context key).
+	CostCenter string
 	// ETLGlueJob names an existing Glue job to run as the ETL transform
 	// ("etlGlueJob" context key). If nil, the Lambda transform runs.
 	ETLGlueJob *string
@@ -30,9 +51,11 @@ type Config struct {
 	ImageSageMakerEndpoint string
 }
 
-// ConfigFromContext reads the app's configuration from the "account" and
-// "region" context keys (-c account=... -c region=...). Without them the
-// stacks are environment-agnostic: the template is the same on every
+// ConfigFromContext reads the app's configuration from context: "stage"
+// (dev or prod), "account" and "region" (-c account=... -c region=...),
+// falling back to CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION, which the
+// CDK CLI sets from the credentials, for a prod stage. A dev stage without
+// them is environment-agnostic: the template is the same on every
 // machine, and `cdk deploy` targets the account and region of the CLI's
 // credentials.
 func ConfigFromContext(app awscdk.App) Config {
@@ -40,7 +63,15 @@ func ConfigFromContext(app awscdk.App) Config {
 		v, _ := app.Node().TryGetContext(jsii.String(key)).(string)
 		return v
 	}
-	cfg := Config{Account: get("account"), Region: get("region")}
+	cfg := Config{Stage: get("stage"), Account: get("account"), Region: get("region"), CostCenter: get("costCenter")}
+	if cfg.Stage == StageProd {
+		if cfg.Account == "" {
+			cfg.Account = os.Getenv("CDK_DEFAULT_ACCOUNT")
+		}
+		if cfg.Region == "" {
+			cfg.Region = os.Getenv("CDK_DEFAULT_REGION")
+		}
+	}
 	if job, ok := app.Node().TryGetContext(jsii.String("etlGlueJob")).(string); ok {
 		cfg.ETLGlueJob = &job
 	}
@@ -48,16 +79,62 @@ func ConfigFromContext(app awscdk.App) Config {
 	return cfg
 }
 
-func (c Config) stackProps(description string) *awscdk.StackProps {
-	props := &awscdk.StackProps{Description: jsii.String(description)}
+// Validate reports a stage the app does not know, and a prod stage that
+// is not pinned to an account and region.
+func (c Config) Validate() error {
+	switch c.Stage {
+	case "", StageDev:
+	case StageProd:
+		if c.Account == "" || c.Region == "" {
+			return fmt.Errorf("stacks: stage prod needs an account and a region (got account %q, region %q); pass -c account=123456789012 -c region=eu-west-1, or deploy with credentials so the CDK CLI sets CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION", c.Account, c.Region)
+		}
+	default:
+		return fmt.Errorf("stacks: context stage is %q; use -c stage=dev or -c stage=prod", c.Stage)
+	}
+	return nil
+}
+
+func (c Config) stage() string {
+	if c.Stage == "" {
+		return StageDev
+	}
+	return c.Stage
+}
+
+// stackProps names the stack after its id and stage (two stages can share
+// an account), describes it, pins its environment when known, and turns
+// on termination protection in prod.
+func (c Config) stackProps(id, description string) *awscdk.StackProps {
+	props := &awscdk.StackProps{
+		StackName:             jsii.String(id + "-" + c.stage()),
+		Description:           jsii.String(description + " (" + c.stage() + ")"),
+		TerminationProtection: jsii.Bool(c.stage() == StageProd),
+	}
 	if c.Account != "" || c.Region != "" {
 		props.Env = &awscdk.Environment{Account: strOrNil(c.Account), Region: strOrNil(c.Region)}
 	}
 	return props
 }
 
+// removalPolicy is what happens to tables, buckets, keys and log groups
+// when their stack is deleted: prod retains them, dev deletes them (a
+// bucket that still holds objects then fails the deletion, on purpose).
 func (c Config) removalPolicy() awscdk.RemovalPolicy {
-	return awscdk.RemovalPolicy_RETAIN
+	if c.stage() == StageProd {
+		return awscdk.RemovalPolicy_RETAIN
+	}
+	return awscdk.RemovalPolicy_DESTROY
+}
+
+// tag marks every resource of a stack for cost allocation.
+func (c Config) tag(stack awscdk.Stack, workflow string) {
+	tags := awscdk.Tags_Of(stack)
+	tags.Add(jsii.String("Project"), jsii.String("sfnkit"), nil)
+	tags.Add(jsii.String("Stage"), jsii.String(c.stage()), nil)
+	tags.Add(jsii.String("Workflow"), jsii.String(workflow), nil)
+	if c.CostCenter != "" {
+		tags.Add(jsii.String("CostCenter"), jsii.String(c.CostCenter), nil)
+	}
 }
 
 // Stacks are the app's stacks.
@@ -83,6 +160,9 @@ func NewApp(props *awscdk.AppProps) awscdk.App {
 // Serverless rule packs to all of them. A finding that is neither fixed nor
 // suppressed with a reason is an error annotation, which fails `cdk synth`.
 func Build(app awscdk.App, cfg Config) Stacks {
+	if err := cfg.Validate(); err != nil {
+		panic(err)
+	}
 	s := Stacks{
 		OrderFulfillment: NewOrderFulfillmentStack(app, OrderFulfillmentStackID, cfg),
 		ETL:              NewETLStack(app, ETLStackID, cfg),

@@ -17,7 +17,8 @@ type ETLStack struct {
 // NewETLStack defines the stack and its outputs. The "etlGlueJob" context
 // key switches the transform to an existing Glue job.
 func NewETLStack(scope constructs.Construct, id string, cfg Config) *ETLStack {
-	stack := awscdk.NewStack(scope, jsii.String(id), cfg.stackProps("ETL: Distributed Map over S3, data-quality gate, Athena load"))
+	stack := awscdk.NewStack(scope, jsii.String(id), cfg.stackProps(id, "ETL: Distributed Map over S3, data-quality gate, Athena load"))
+	cfg.tag(stack, "etl")
 	wf := etl.New(stack, "Etl", &etl.Props{
 		GlueJobName:   cfg.ETLGlueJob,
 		RemovalPolicy: cfg.removalPolicy(),

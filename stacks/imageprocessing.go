@@ -17,7 +17,8 @@ type ImageProcessingStack struct {
 // NewImageProcessingStack defines the stack and its outputs. The
 // "imageSageMakerEndpoint" context key adds the custom-model branch.
 func NewImageProcessingStack(scope constructs.Construct, id string, cfg Config) *ImageProcessingStack {
-	stack := awscdk.NewStack(scope, jsii.String(id), cfg.stackProps("Image processing: S3 upload to insights, as an Express workflow"))
+	stack := awscdk.NewStack(scope, jsii.String(id), cfg.stackProps(id, "Image processing: S3 upload to insights, as an Express workflow"))
+	cfg.tag(stack, "imageprocessing")
 	wf := imageprocessing.New(stack, "Images", &imageprocessing.Props{
 		SageMakerEndpoint: cfg.ImageSageMakerEndpoint,
 		RemovalPolicy:     cfg.removalPolicy(),

@@ -16,7 +16,8 @@ type OrderFulfillmentStack struct {
 
 // NewOrderFulfillmentStack defines the stack and its outputs.
 func NewOrderFulfillmentStack(scope constructs.Construct, id string, cfg Config) *OrderFulfillmentStack {
-	stack := awscdk.NewStack(scope, jsii.String(id), cfg.stackProps("Order fulfillment: saga with approval by task token"))
+	stack := awscdk.NewStack(scope, jsii.String(id), cfg.stackProps(id, "Order fulfillment: saga with approval by task token"))
+	cfg.tag(stack, "orderfulfillment")
 	wf := orderfulfillment.New(stack, "OrderFulfillment", &orderfulfillment.Props{
 		RemovalPolicy: cfg.removalPolicy(),
 	})

@@ -1,13 +1,14 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 
+	"github.com/sfnkit/sfnkit/asl"
 	"github.com/sfnkit/sfnkit/asl/cfn"
+	"github.com/sfnkit/sfnkit/asl/render"
 )
 
 // runSummary prints, per stack of a cloud assembly, its resources by type,
@@ -72,17 +73,12 @@ func summarize(w io.Writer, st *cfn.AssemblyStack) bool {
 		fmt.Fprintf(w, "  state machines: cannot read: %v\n", err)
 	}
 	for _, sm := range machines {
-		var def struct {
-			TimeoutSeconds float64
-			States         map[string]struct{ Type string }
+		def, err := asl.Decode([]byte(sm.Definition))
+		if err != nil {
+			fmt.Fprintf(w, "  workflow   %s: cannot read: %v\n", sm.LogicalID, err)
+			continue
 		}
-		_ = json.Unmarshal([]byte(sm.Definition), &def)
-		byType := map[string]int{}
-		for _, s := range def.States {
-			byType[s.Type]++
-		}
-		fmt.Fprintf(w, "  workflow   %s: %s, %d states (%d Task, %d Choice, %d Fail), execution timeout %s\n",
-			sm.LogicalID, sm.Type, len(def.States), byType["Task"], byType["Choice"], byType["Fail"], seconds(def.TimeoutSeconds))
+		fmt.Fprintf(w, "  workflow   %s: %s, %s, execution timeout %s\n", sm.LogicalID, sm.Type, render.Summary(def), seconds(float64(def.TimeoutSeconds)))
 	}
 
 	ok := true

@@ -104,7 +104,9 @@ func New(scope constructs.Construct, id string, props *Props) *StateMachine {
 		nag.Pattern(`/^Resource::<[A-Za-z0-9]+\.Arn>:\*$/`))
 	nag.Suppress(s.StateMachine, "AwsSolutions-IAM5",
 		"A Distributed Map runs child executions of this state machine; CDK scopes DescribeExecution, StopExecution and RedriveExecution to this state machine's own executions, whose ids are only known at run time.",
-		nag.Pattern(`/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*$/`))
+		// The ARN names the partition, region and account as tokens in an
+		// environment-agnostic stack, and literally in a pinned one (prod).
+		nag.Pattern(`/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):states:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]{12}):execution:.*$/`))
 	nag.Suppress(s.Role, "AwsSolutions-IAM5",
 		"CDK's grants for sending to KMS-encrypted queues and topics name kms:GenerateDataKey*; the statement is limited to the keys of those queues and topics.",
 		"Action::kms:GenerateDataKey*")

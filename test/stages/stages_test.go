@@ -1,0 +1,123 @@
+// Package stages_test synthesizes the app for the prod stage and checks
+// what deploy readiness promises: data retained, termination protection,
+// a pinned environment, stage-named stacks, cost-allocation tags, and an
+// output for every state machine. (The dev stage is what every other test
+// package synthesizes.)
+package stages_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/sfnkit/sfnkit/stacks"
+	"github.com/sfnkit/sfnkit/test/synthtest"
+)
+
+var assembly *synthtest.Assembly
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	synthtest.UsePinnedNode()
+	os.Setenv("CDK_VALIDATION", "false")
+	defer jsii.Close()
+	dir, err := os.MkdirTemp("", "stages-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	cfg := stacks.Config{Stage: stacks.StageProd, Account: "123456789012", Region: "eu-west-1", CostCenter: "cc-42"}
+	if assembly, err = synthtest.Synth(dir, cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "synth:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// retained are the resource types that hold data or decrypt it.
+var retained = []string{"AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup"}
+
+func TestProdRetainsData(t *testing.T) {
+	for name, s := range assembly.Stacks {
+		resources, _ := s.Template["Resources"].(map[string]any)
+		for id, r := range resources {
+			res, _ := r.(map[string]any)
+			for _, typ := range retained {
+				if res["Type"] == typ && (res["DeletionPolicy"] != "Retain" || res["UpdateReplacePolicy"] != "Retain") {
+					t.Errorf("%s: %s %s has DeletionPolicy %v, UpdateReplacePolicy %v; prod retains it", name, typ, id, res["DeletionPolicy"], res["UpdateReplacePolicy"])
+				}
+			}
+		}
+	}
+}
+
+func TestProdStacksAreProtectedPinnedNamedAndTagged(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(assembly.Dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var manifest struct {
+		Artifacts map[string]struct {
+			Type        string `json:"type"`
+			Environment string `json:"environment"`
+			Properties  struct {
+				StackName             string `json:"stackName"`
+				TerminationProtection bool   `json:"terminationProtection"`
+			} `json:"properties"`
+		} `json:"artifacts"`
+	}
+	if err := json.Unmarshal(raw, &manifest); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{stacks.OrderFulfillmentStackID, stacks.ETLStackID, stacks.ImageProcessingStackID} {
+		a := manifest.Artifacts[id]
+		if !a.Properties.TerminationProtection || a.Properties.StackName != id+"-prod" || a.Environment != "aws://123456789012/eu-west-1" {
+			t.Errorf("%s: termination protection %v, stack name %q, environment %q", id, a.Properties.TerminationProtection, a.Properties.StackName, a.Environment)
+		}
+		s := assembly.Stacks[id]
+		tags := map[string]string{}
+		for _, r := range s.Resources("AWS::DynamoDB::Table") {
+			list, _ := r["Tags"].([]any)
+			for _, tag := range list {
+				m, _ := tag.(map[string]any)
+				tags[fmt.Sprint(m["Key"])] = fmt.Sprint(m["Value"])
+			}
+		}
+		if tags["Stage"] != "prod" || tags["Project"] != "sfnkit" || tags["CostCenter"] != "cc-42" || tags["Workflow"] == "" {
+			t.Errorf("%s: table tags %v", id, tags)
+		}
+		outputs, _ := s.Template["Outputs"].(map[string]any)
+		if _, ok := outputs["StateMachineArn"]; !ok {
+			t.Errorf("%s has no StateMachineArn output: %v", id, outputs)
+		}
+	}
+	if _, ok := assembly.Stacks[stacks.OrderFulfillmentStackID].Template["Outputs"].(map[string]any)["ApiUrl"]; !ok {
+		t.Error("the order stack has no ApiUrl output")
+	}
+}
+
+func TestStageValidation(t *testing.T) {
+	for _, c := range []struct {
+		cfg  stacks.Config
+		want string
+	}{
+		{stacks.Config{Stage: "qa"}, `context stage is "qa"; use -c stage=dev or -c stage=prod`},
+		{stacks.Config{Stage: stacks.StageProd, Region: "eu-west-1"}, "stage prod needs an account and a region"},
+		{stacks.Config{Stage: stacks.StageProd, Account: "123456789012", Region: "eu-west-1"}, ""},
+		{stacks.Config{}, ""},
+	} {
+		err := c.cfg.Validate()
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("Validate(%+v) = %v; want %q", c.cfg, err, c.want)
+		}
+	}
+}
