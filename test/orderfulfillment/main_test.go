@@ -52,3 +52,25 @@ func run(m *testing.M) int {
 	}
 	return m.Run()
 }
+
+// TestDevStageDeletesData: the default stage is dev, whose tables, keys
+// and log groups go with the stack (test/stages checks prod retains them).
+func TestDevStageDeletesData(t *testing.T) {
+	for _, typ := range []string{"AWS::DynamoDB::Table", "AWS::KMS::Key", "AWS::Logs::LogGroup"} {
+		resources, _ := stack.Template["Resources"].(map[string]any)
+		n := 0
+		for id, r := range resources {
+			res, _ := r.(map[string]any)
+			if res["Type"] != typ {
+				continue
+			}
+			n++
+			if res["DeletionPolicy"] != "Delete" {
+				t.Errorf("%s %s has DeletionPolicy %v in the dev stage", typ, id, res["DeletionPolicy"])
+			}
+		}
+		if n == 0 {
+			t.Errorf("no %s in the order stack", typ)
+		}
+	}
+}
