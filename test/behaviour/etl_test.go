@@ -41,9 +41,9 @@ func (w etlWorld) object(t *testing.T, part, key string) []byte {
 	return data
 }
 
-func (w etlWorld) ledger(t *testing.T) map[string]any {
+func (w etlWorld) ledger(t *testing.T, date string) map[string]any {
 	t.Helper()
-	return table(t, w.env, "RunLedger").Get(local.RunDate)
+	return table(t, w.env, "RunLedger").Get(date)
 }
 
 func (w etlWorld) alerts(t *testing.T) int {
@@ -106,7 +106,7 @@ func TestETLLoaded(t *testing.T) {
 	if q := w.env.AWS.Queries(); len(q) != 1 || !strings.Contains(q[0], "PARTITION (run_date = '"+local.RunDate+"')") {
 		t.Errorf("Athena queries %v", q)
 	}
-	if l := w.ledger(t); attr(l, "status") != "SUCCEEDED" || attr(l, "rowsCurated") != "749" {
+	if l := w.ledger(t, local.RunDate); attr(l, "status") != "SUCCEEDED" || attr(l, "rowsCurated") != "749" {
 		t.Errorf("ledger %v", l)
 	}
 	if w.alerts(t) != 0 {
@@ -154,14 +154,14 @@ func TestETLPoorQuality(t *testing.T) {
 	if !strings.Contains(w.out.Result.Cause, "25.00% of rows were rejected") {
 		t.Errorf("cause %q does not give the reject rate", w.out.Result.Cause)
 	}
-	if attr(w.ledger(t), "status") != "FAILED" || w.alerts(t) != 1 || len(w.env.AWS.Queries()) != 0 {
-		t.Errorf("ledger %v, %d alerts, queries %v: want FAILED, one alert, no partition", w.ledger(t), w.alerts(t), w.env.AWS.Queries())
+	if attr(w.ledger(t, local.PoorRunDate), "status") != "FAILED" || w.alerts(t) != 1 || len(w.env.AWS.Queries()) != 0 {
+		t.Errorf("ledger %v, %d alerts, queries %v: want FAILED, one alert, no partition", w.ledger(t, local.PoorRunDate), w.alerts(t), w.env.AWS.Queries())
 	}
 }
 
 func TestETLRunInProgressLeavesTheClaim(t *testing.T) {
 	w := playETL(t, scenario(t, "etl/in-progress"))
-	if l := w.ledger(t); attr(l, "status") != "RUNNING" || attr(l, "executionId") != local.OtherExecution {
+	if l := w.ledger(t, local.BusyRunDate); attr(l, "status") != "RUNNING" || attr(l, "executionId") != local.OtherExecution {
 		t.Errorf("ledger %v: the other execution's claim was touched", l)
 	}
 	if len(w.objects(t, "CuratedBucket")) != 0 || w.alerts(t) != 0 {
@@ -174,7 +174,7 @@ func TestETLAlreadyLoadedDoesNothing(t *testing.T) {
 	if !reflect.DeepEqual(w.out.Path, []string{etl.StateStartRun, etl.StateAlreadyLoaded, etl.StateRunAlreadySucceeded}) {
 		t.Errorf("path %v", w.out.Path)
 	}
-	if len(w.objects(t, "CuratedBucket")) != 0 || len(w.env.AWS.Queries()) != 0 || attr(w.ledger(t), "executionId") != local.OtherExecution {
+	if len(w.objects(t, "CuratedBucket")) != 0 || len(w.env.AWS.Queries()) != 0 || attr(w.ledger(t, local.LoadedRunDate), "executionId") != local.OtherExecution {
 		t.Error("an already loaded day was loaded again")
 	}
 }

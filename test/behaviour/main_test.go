@@ -150,3 +150,23 @@ func field(v any, keys ...string) any {
 func cfnRef(env *local.Env, id string) string {
 	return cfn.Placeholders{Template: env.Template}.Ref(id)
 }
+
+// TestScenariosShareOneEnvironment seeds one environment per workflow with
+// every scenario's data, as `sfnkit serve` does, and plays them all in it.
+func TestScenariosShareOneEnvironment(t *testing.T) {
+	for _, stack := range []string{local.StackOrderFulfillment, local.StackETL, local.StackImageProcessing} {
+		t.Run(stack, func(t *testing.T) {
+			env := newEnv(t, stack)
+			if err := local.SetUp(env, stack); err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range local.Scenarios() {
+				if s.Stack != stack {
+					continue
+				}
+				s.Setup = nil // seeded above
+				play(t, s, env)
+			}
+		})
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,6 +42,28 @@ type Env struct {
 
 	provider *payments.Simulator
 	onToken  atomic.Pointer[func(asl.PendingTask)]
+
+	mu                 sync.Mutex
+	labels, moderation map[string][]any // what Rekognition finds, by object key
+}
+
+// Recognize sets what Rekognition's fake finds in the object key: its
+// labels and its moderation labels, in Rekognition's JSON.
+func (env *Env) Recognize(key string, labels, moderation []any) {
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	if env.labels == nil {
+		env.labels, env.moderation = map[string][]any{}, map[string][]any{}
+	}
+	env.labels[key], env.moderation[key] = labels, moderation
+}
+
+func (env *Env) recognized(which func(env *Env) map[string][]any) func(bucket, key string) ([]any, error) {
+	return func(_, key string) ([]any, error) {
+		env.mu.Lock()
+		defer env.mu.Unlock()
+		return which(env)[key], nil
+	}
 }
 
 // OnTaskToken sets what is called, on the execution's goroutine, each time
@@ -57,6 +80,9 @@ type Options struct {
 	Seed int64
 	// Clock replaces the virtual clock (for real-time runs).
 	Clock asl.Clock
+	// StateMachineArn is the machine's ARN in executions and the context
+	// object. If empty, the template's placeholder ARN.
+	StateMachineArn string
 }
 
 // NewEnv prepares the state machine logicalID of tpl ("" if it has only
@@ -83,6 +109,8 @@ func NewEnv(tpl *cfn.Template, logicalID string, opts Options) (*Env, error) {
 		opts.Start = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	}
 	env := &Env{LogicalID: chosen.LogicalID, Template: tpl, Machine: sm, AWS: &fakes.AWS{}, Tasks: &asl.Registry{}, Functions: map[string]map[string]string{}}
+	env.AWS.Labels = env.recognized(func(env *Env) map[string][]any { return env.labels })
+	env.AWS.Moderation = env.recognized(func(env *Env) map[string][]any { return env.moderation })
 	for _, id := range tpl.LogicalIDs("AWS::DynamoDB::Table") {
 		pk, sk := keySchema(tpl.Resources[id].Properties)
 		env.AWS.Table(id, pk, sk)
@@ -95,9 +123,13 @@ func NewEnv(tpl *cfn.Template, logicalID string, opts Options) (*Env, error) {
 		env.Clock = asl.NewVirtualClock(opts.Start)
 		clock = env.Clock
 	}
+	arn := opts.StateMachineArn
+	if arn == "" {
+		arn = cfn.Placeholders{Template: tpl}.GetAtt(chosen.LogicalID, "Arn")
+	}
 	env.Engine = asl.NewEngine(asl.Options{
 		Clock: clock, Tasks: env.Tasks.Fallback(env.AWS), Items: env.AWS, Results: env.AWS, Seed: opts.Seed,
-		StateMachineArn: cfn.Placeholders{Template: tpl}.GetAtt(chosen.LogicalID, "Arn"),
+		StateMachineArn: arn,
 		OnTaskToken: func(p asl.PendingTask) {
 			if f := env.onToken.Load(); f != nil && *f != nil {
 				(*f)(p)

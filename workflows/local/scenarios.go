@@ -56,6 +56,23 @@ type Scenario struct {
 	// the last state it entered.
 	WantStatus asl.Status
 	WantEnd    string
+	// Seedless says the scenario needs none of the sample data, so it
+	// runs against a fresh deployment too (`sfnkit smoke`).
+	Seedless bool
+}
+
+// SetUp seeds env with the sample data of every scenario of stack: the
+// scenarios use distinct orders, days and objects, so all of them can run
+// in one environment, as they do in `sfnkit serve`.
+func SetUp(env *Env, stack string) error {
+	for _, s := range Scenarios() {
+		if s.Stack == stack && s.Setup != nil {
+			if err := s.Setup(env); err != nil {
+				return fmt.Errorf("scenario %s: setup: %w", s.Name, err)
+			}
+		}
+	}
+	return nil
 }
 
 // Outcome is what playing a scenario produced.
@@ -210,8 +227,13 @@ func staticInput(v any) func(*Env) ([]byte, error) {
 }
 
 func orderScenarios() []Scenario {
-	large := SampleOrder("ord-large", "tok_visa", "SW1Y 4LG")
-	large["items"] = []any{map[string]any{"sku": "SKU-DESK", "quantity": 1, "unitPriceCents": 250_000}}
+	// Every scenario has its own order id, so all of them can run in one
+	// environment (`sfnkit serve` seeds one per workflow).
+	large := func(id string) map[string]any {
+		o := SampleOrder(id, "tok_visa", "SW1Y 4LG")
+		o["items"] = []any{map[string]any{"sku": "SKU-DESK", "quantity": 1, "unitPriceCents": 250_000}}
+		return o
+	}
 	tooMany := SampleOrder("ord-too-many", "tok_visa", "SW1Y 4LG")
 	tooMany["items"] = []any{map[string]any{"sku": "SKU-LAMP", "quantity": 5, "unitPriceCents": 1500}}
 	invalid := SampleOrder("", "tok_visa", "SW1Y 4LG")
@@ -221,13 +243,14 @@ func orderScenarios() []Scenario {
 		return Scenario{Name: "order/" + name, Stack: StackOrderFulfillment, Summary: summary, Setup: seedStock,
 			Input: staticInput(in), ExecutionName: id, Decision: decision, WantStatus: status, WantEnd: end}
 	}
+	seedless := func(sc Scenario) Scenario { sc.Seedless = true; return sc }
 	return []Scenario{
 		s("completed", "a small order is paid, reserved, shipped and confirmed", SampleOrder("ord-1", "tok_visa", "SW1Y 4LG"), "", asl.StatusSucceeded, order.StateOrderCompleted),
-		s("approved", "an order over the approval threshold waits for an approver, who approves it", large, "approve", asl.StatusSucceeded, order.StateOrderCompleted),
-		s("not-approved", "the approver rejects a large order; nothing is charged", large, "reject", asl.StatusFailed, order.StateOrderNotApproved),
-		s("approval-timed-out", "nobody answers the approval request; the wait times out", large, "ignore", asl.StatusFailed, order.StateOrderNotApproved),
-		s("invalid", "an order without an id and with a bad email is rejected before any side effect", invalid, "", asl.StatusFailed, order.StateOrderRejected),
-		s("payment-declined", "the card is declined; nothing to compensate", SampleOrder("ord-declined", "tok_decline", "SW1Y 4LG"), "", asl.StatusFailed, order.StatePaymentFailed),
+		s("approved", "an order over the approval threshold waits for an approver, who approves it", large("ord-approved"), "approve", asl.StatusSucceeded, order.StateOrderCompleted),
+		seedless(s("not-approved", "the approver rejects a large order; nothing is charged", large("ord-rejected"), "reject", asl.StatusFailed, order.StateOrderNotApproved)),
+		s("approval-timed-out", "nobody answers the approval request; the wait times out", large("ord-unanswered"), "ignore", asl.StatusFailed, order.StateOrderNotApproved),
+		seedless(s("invalid", "an order without an id and with a bad email is rejected before any side effect", invalid, "", asl.StatusFailed, order.StateOrderRejected)),
+		seedless(s("payment-declined", "the card is declined; nothing to compensate", SampleOrder("ord-declined", "tok_decline", "SW1Y 4LG"), "", asl.StatusFailed, order.StatePaymentFailed)),
 		s("out-of-stock", "more lamps than in stock: the payment is refunded", tooMany, "", asl.StatusFailed, order.StateInventoryUnavailable),
 		s("undeliverable", "the carrier refuses the address: stock released, payment refunded", SampleOrder("ord-undeliverable", "tok_visa", "00000"), "", asl.StatusFailed, order.StateShippingFailed),
 	}
@@ -245,11 +268,18 @@ func (env *Env) table(state, variable string) (*fakes.Table, error) {
 
 // ETL scenarios.
 
-// RunDate is the day the ETL scenarios load.
-const RunDate = "2026-11-21"
+// The days the ETL scenarios load, one each, so all of them can run in
+// one environment.
+const (
+	RunDate       = "2026-11-21" // etl/loaded
+	PoorRunDate   = "2026-11-20" // etl/poor-quality
+	BusyRunDate   = "2026-11-19" // etl/in-progress
+	LoadedRunDate = "2026-11-18" // etl/already-loaded
+	EmptyRunDate  = "2026-11-17" // etl/empty-day: no raw files at all
+)
 
-// SalesCSV builds a raw sales file of n rows, of which the rows whose
-// index is in bad have an invalid quantity.
+// SalesCSV builds a raw sales file of n rows sold on RunDate, of which the
+// rows whose index is in bad have an invalid quantity.
 func SalesCSV(n int, bad func(i int) bool) []byte {
 	var b strings.Builder
 	b.WriteString("order_id,sku,quantity,unit_price_cents,currency,sold_at,store_id\n")
@@ -263,44 +293,45 @@ func SalesCSV(n int, bad func(i int) bool) []byte {
 	return []byte(b.String())
 }
 
-func seedRaw(files map[string][]byte) func(env *Env) error {
+// seedRaw puts raw files under raw/<date>/.
+func seedRaw(date string, files map[string][]byte) func(env *Env) error {
 	return func(env *Env) error {
 		bucket := env.Functions[etl.StateStartRun]["RAW_BUCKET"]
 		if bucket == "" {
 			return fmt.Errorf("the StartRun function has no RAW_BUCKET")
 		}
 		for name, data := range files {
-			env.AWS.Bucket(bucket).Put("raw/"+RunDate+"/"+name, data)
+			env.AWS.Bucket(bucket).Put("raw/"+date+"/"+name, data)
 		}
 		return nil
 	}
 }
 
 func etlScenarios() []Scenario {
-	good := seedRaw(map[string][]byte{"store-a.csv": SalesCSV(500, nil), "store-b.csv": SalesCSV(250, func(i int) bool { return i == 7 })})
-	poor := seedRaw(map[string][]byte{"store-a.csv": SalesCSV(200, func(i int) bool { return i%4 == 0 })})
-	input := staticInput(map[string]any{"runDate": RunDate})
+	goodFiles := func() map[string][]byte {
+		return map[string][]byte{"store-a.csv": SalesCSV(500, nil), "store-b.csv": SalesCSV(250, func(i int) bool { return i == 7 })}
+	}
+	input := func(date string) func(*Env) ([]byte, error) { return staticInput(map[string]any{"runDate": date}) }
+	claimed := func(date, status string, ago time.Duration) func(env *Env) error {
+		return func(env *Env) error {
+			if err := seedRaw(date, goodFiles())(env); err != nil {
+				return err
+			}
+			return seedLedger(env, date, status, env.Engine.Clock().Now().Add(-ago))
+		}
+	}
 	return []Scenario{
 		{Name: "etl/loaded", Stack: StackETL, Summary: "two raw files pass the quality gate and the day's partition is loaded",
-			Setup: good, Input: input, WantStatus: asl.StatusSucceeded, WantEnd: etl.StateRunSucceeded},
+			Setup: seedRaw(RunDate, goodFiles()), Input: input(RunDate), WantStatus: asl.StatusSucceeded, WantEnd: etl.StateRunSucceeded},
 		{Name: "etl/poor-quality", Stack: StackETL, Summary: "a quarter of the rows are invalid: the gate fails the run and alerts",
-			Setup: poor, Input: input, WantStatus: asl.StatusFailed, WantEnd: etl.StateDataQualityFailed},
+			Setup: seedRaw(PoorRunDate, map[string][]byte{"store-a.csv": SalesCSV(200, func(i int) bool { return i%4 == 0 })}),
+			Input: input(PoorRunDate), WantStatus: asl.StatusFailed, WantEnd: etl.StateDataQualityFailed},
 		{Name: "etl/in-progress", Stack: StackETL, Summary: "another execution is loading the day: this one stops and leaves its claim alone",
-			Setup: func(env *Env) error {
-				if err := good(env); err != nil {
-					return err
-				}
-				return seedLedger(env, "RUNNING", env.Clock.Now().Add(-time.Hour))
-			},
-			Input: input, WantStatus: asl.StatusFailed, WantEnd: etl.StateRunInProgress},
+			Setup: claimed(BusyRunDate, "RUNNING", time.Hour), Input: input(BusyRunDate), WantStatus: asl.StatusFailed, WantEnd: etl.StateRunInProgress},
+		{Name: "etl/empty-day", Stack: StackETL, Summary: "no raw file arrived for the day: the gate refuses to load nothing",
+			Input: input(EmptyRunDate), WantStatus: asl.StatusFailed, WantEnd: etl.StateDataQualityFailed, Seedless: true},
 		{Name: "etl/already-loaded", Stack: StackETL, Summary: "the day was loaded by an earlier run: nothing is done twice",
-			Setup: func(env *Env) error {
-				if err := good(env); err != nil {
-					return err
-				}
-				return seedLedger(env, "SUCCEEDED", env.Clock.Now().Add(-22*time.Hour))
-			},
-			Input: input, WantStatus: asl.StatusSucceeded, WantEnd: etl.StateRunAlreadySucceeded},
+			Setup: claimed(LoadedRunDate, "SUCCEEDED", 22*time.Hour), Input: input(LoadedRunDate), WantStatus: asl.StatusSucceeded, WantEnd: etl.StateRunAlreadySucceeded},
 	}
 }
 
@@ -308,13 +339,13 @@ func etlScenarios() []Scenario {
 // scenarios seed.
 const OtherExecution = "arn:aws:states:us-east-1:123456789012:execution:EtlStateMachine:earlier"
 
-// seedLedger records RunDate in the run ledger as OtherExecution's.
-func seedLedger(env *Env, status string, started time.Time) error {
+// seedLedger records date in the run ledger as OtherExecution's.
+func seedLedger(env *Env, date, status string, started time.Time) error {
 	t, err := env.table(etl.StateStartRun, "LEDGER_TABLE")
 	if err != nil {
 		return err
 	}
-	t.Put(map[string]any{"runDate": map[string]any{"S": RunDate}, "status": map[string]any{"S": status},
+	t.Put(map[string]any{"runDate": map[string]any{"S": date}, "status": map[string]any{"S": status},
 		"executionId": map[string]any{"S": OtherExecution}, "startedAt": map[string]any{"S": started.UTC().Format(time.RFC3339)}})
 	return nil
 }
@@ -364,8 +395,7 @@ func upload(key string, data func() []byte, labels, moderation []any) (func(*Env
 			return err
 		}
 		env.AWS.Bucket(b).Put(key, data())
-		env.AWS.Labels = func(string, string) ([]any, error) { return labels, nil }
-		env.AWS.Moderation = func(string, string) ([]any, error) { return moderation, nil }
+		env.Recognize(key, labels, moderation)
 		return nil
 	}
 	input := func(env *Env) ([]byte, error) {
@@ -406,6 +436,6 @@ func imageScenarios() []Scenario {
 		{Name: "image/gone", Stack: StackImageProcessing, Summary: "the upload was deleted before the workflow ran: nothing to do",
 			Input: goneInput, WantStatus: asl.StatusSucceeded, WantEnd: images.StateNothingToDo},
 		{Name: "image/foreign-key", Stack: StackImageProcessing, Summary: "an event for a key outside uploads/{userId}/ fails as InvalidImageEvent",
-			Setup: foreignSetup, Input: foreignInput, WantStatus: asl.StatusFailed, WantEnd: images.StateProcessingFailed},
+			Setup: foreignSetup, Input: foreignInput, WantStatus: asl.StatusFailed, WantEnd: images.StateProcessingFailed, Seedless: true},
 	}
 }
