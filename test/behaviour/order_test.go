@@ -129,7 +129,7 @@ func TestOrderApproved(t *testing.T) {
 	}
 	var req map[string]any
 	json.Unmarshal([]byte(requests[0].Body), &req)
-	if req["orderId"] != "ord-large" || req["totalCents"] != 250000.0 || req["taskToken"] == "" || req["email"] != nil {
+	if req["orderId"] != "ord-approved" || req["totalCents"] != 250000.0 || req["taskToken"] == "" || req["email"] != nil {
 		t.Errorf("approval request %v: want the order id, total and token, and no customer email", req)
 	}
 	approval := field(w.out.Result.Output, "approval")
@@ -147,11 +147,11 @@ func TestOrderNotApproved(t *testing.T) {
 	if field(in, "approvalError", "Error") != order.ErrorApprovalRejected {
 		t.Errorf("approvalError %v", field(in, "approvalError"))
 	}
-	if w.payment(t, "ord-large") != nil || w.stock(t, "SKU-DESK") != "1" {
-		t.Errorf("a rejected order moved money or stock: payment %v, desk stock %s", w.payment(t, "ord-large"), w.stock(t, "SKU-DESK"))
+	if w.payment(t, "ord-rejected") != nil || w.stock(t, "SKU-DESK") != "1" {
+		t.Errorf("a rejected order moved money or stock: payment %v, desk stock %s", w.payment(t, "ord-rejected"), w.stock(t, "SKU-DESK"))
 	}
-	if w.orderStatus(t, "ord-large") != "FAILED" || !reflect.DeepEqual(w.customerEvents(t), []string{"OrderFailed"}) {
-		t.Errorf("order %s, customer told %v", w.orderStatus(t, "ord-large"), w.customerEvents(t))
+	if w.orderStatus(t, "ord-rejected") != "FAILED" || !reflect.DeepEqual(w.customerEvents(t), []string{"OrderFailed"}) {
+		t.Errorf("order %s, customer told %v", w.orderStatus(t, "ord-rejected"), w.customerEvents(t))
 	}
 }
 
@@ -180,7 +180,7 @@ func TestApprovalTimesOut(t *testing.T) {
 	if err != nil || status != 410 {
 		t.Errorf("a late approval answered %d, %v; want 410 Gone", status, err)
 	}
-	if w.payment(t, "ord-large") != nil {
+	if w.payment(t, "ord-unanswered") != nil {
 		t.Error("a timed-out order was charged")
 	}
 }
