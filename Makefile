@@ -16,8 +16,9 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 GO    ?= go
 CDK   := $(CURDIR)/node_modules/.bin/cdk
 STAGE ?= dev
+LOCAL_ADDR ?= 127.0.0.1:8083
 
-.PHONY: synth test demo render lint deploy diff bootstrap deps clean
+.PHONY: synth test demo render lint deploy deploy-local smoke diff bootstrap deps clean
 
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
 synth: deps
@@ -48,6 +49,17 @@ deploy: deps
 ## diff: compare every stack of STAGE with what is deployed
 diff: deps
 	$(CDK) diff --all -c stage=$(STAGE)
+
+## deploy-local: synthesize, start sfnkit serve, create every state machine from cdk.out, run every workflow's scenarios through the AWS SDK, print results and paths, stop the server
+deploy-local: synth
+	$(GO) build -o .build/sfnkit ./cmd/sfnkit
+	@.build/sfnkit serve --assembly cdk.out --addr $(LOCAL_ADDR) & server=$$!; \
+	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT; \
+	.build/sfnkit smoke --endpoint-url http://$(LOCAL_ADDR) --create --all --assembly cdk.out
+
+## smoke: after make deploy, run the scenarios a fresh deployment can run against the deployed STAGE
+smoke: deps
+	$(GO) run ./cmd/sfnkit smoke --stage $(STAGE) --assembly cdk.out
 
 ## bootstrap: prepare the account and region for CDK deployments (once per account/region)
 bootstrap: deps

@@ -5,6 +5,8 @@
 //	sfnkit demo [cdk.out]      play the sample scenarios on the synthesized workflows
 //	sfnkit render [cdk.out]    readable ASL, Mermaid, DOT and SVG of every state machine
 //	sfnkit diff OLD NEW        what changed in the workflows between two assemblies
+//	sfnkit serve               a local AWS Step Functions endpoint over the engine
+//	sfnkit smoke               run the sample scenarios against deployed workflows
 //
 // Exit status: 0 on success, 1 when the command ran and found a problem,
 // 2 when it could not run (bad flags, unreadable input).
@@ -30,6 +32,8 @@ var commands = []command{
 	{"demo", demoUsage, runDemo},
 	{"render", renderUsage, runRender},
 	{"diff", diffUsage, runDiff},
+	{"serve", serveUsage, runServe},
+	{"smoke", smokeUsage, runSmoke},
 }
 
 func main() {
