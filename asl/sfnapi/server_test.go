@@ -421,3 +421,31 @@ func TestThousandConcurrentExecutions(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRequests sends arbitrary actions and bodies: every answer is a 200
+// or an AWS error with a code, never a 500 or a crash.
+func FuzzRequests(f *testing.F) {
+	srv := New(Options{Clock: asl.NewVirtualClock(time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))})
+	seed := func(action, body string) { f.Add(action, body) }
+	seed("CreateStateMachine", `{"name":"m","definition":"{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}","roleArn":"`+role+`"}`)
+	seed("StartExecution", `{"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:m","input":"{}"}`)
+	seed("GetExecutionHistory", `{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:m:x","maxResults":1,"nextToken":"b2Zmc2V0OjE"}`)
+	seed("ListExecutions", `{"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:m","statusFilter":"RUNNING"}`)
+	seed("SendTaskSuccess", `{"taskToken":"","output":"{}"}`)
+	seed("DescribeExecution", `[]`)
+	f.Fuzz(func(t *testing.T, action, body string) {
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		req.Header.Set("X-Amz-Target", "AWSStepFunctions."+action)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK && rec.Code != http.StatusBadRequest {
+			t.Fatalf("%s %q: status %d %s", action, body, rec.Code, rec.Body.String())
+		}
+		if rec.Code == http.StatusBadRequest {
+			var e map[string]string
+			if json.Unmarshal(rec.Body.Bytes(), &e) != nil || e["__type"] == "" {
+				t.Fatalf("%s %q: error body %s", action, body, rec.Body.String())
+			}
+		}
+	})
+}
