@@ -22,6 +22,7 @@ LOCAL_ADDR ?= 127.0.0.1:8083
 
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
 synth: deps
+	rm -f cdk.out/*-NagReport.csv # reports of renamed stacks would linger
 	$(CDK) synth --quiet
 	$(GO) run ./cmd/sfnkit summary cdk.out
 

@@ -61,6 +61,7 @@ func ReadAssembly(dir string) (*Assembly, error) {
 			Type       string `json:"type"`
 			Properties struct {
 				TemplateFile string `json:"templateFile"`
+				StackName    string `json:"stackName"`
 			} `json:"properties"`
 			Metadata map[string][]struct {
 				Type string `json:"type"`
@@ -88,7 +89,11 @@ func ReadAssembly(dir string) (*Assembly, error) {
 			}
 		}
 		sort.Slice(st.Messages, func(i, j int) bool { return st.Messages[i].Path < st.Messages[j].Path })
-		if st.Nag, err = readNagReports(dir, name); err != nil {
+		stackName := art.Properties.StackName // cdk-nag names its reports after it
+		if stackName == "" {
+			stackName = name
+		}
+		if st.Nag, err = readNagReports(dir, stackName); err != nil {
 			return nil, err
 		}
 		asm.Stacks = append(asm.Stacks, st)

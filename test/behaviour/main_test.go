@@ -7,12 +7,9 @@ package behaviour_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
-
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/sfnkit/sfnkit/asl"
 	"github.com/sfnkit/sfnkit/asl/cfn"
@@ -25,24 +22,10 @@ import (
 var assembly *synthtest.Assembly
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	synthtest.UsePinnedNode()
-	os.Setenv("CDK_VALIDATION", "false")
-	defer jsii.Close()
-	dir, err := os.MkdirTemp("", "behaviour-synth-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	if assembly, err = synthtest.Synth(dir, stacks.Config{}); err != nil {
-		fmt.Fprintln(os.Stderr, "synth:", err)
-		return 1
-	}
-	return m.Run()
+	os.Exit(synthtest.Main(m, "behaviour", func(dir string) (err error) {
+		assembly, err = synthtest.Synth(dir, stacks.Config{})
+		return err
+	}))
 }
 
 // newEnv prepares a fresh environment for a stack's state machine.

@@ -4,7 +4,6 @@ package etl_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -30,30 +29,15 @@ const (
 var assembly *synthtest.Assembly
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	synthtest.UsePinnedNode()
-	os.Setenv("CDK_VALIDATION", "false")
-	defer jsii.Close()
-	dir, err := os.MkdirTemp("", "etl-synth-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	assembly, err = synthtest.Synth(dir, stacks.Config{}, func(app awscdk.App) {
-		tuned := awscdk.NewStack(app, jsii.String(tunedStack), nil)
-		etl.New(tuned, "Etl", &etl.Props{BatchSize: 50, MaxConcurrency: 20, ToleratedFailurePercentage: 5, Schedule: "rate(12 hours)", MaxRejectRatio: jsii.Number(0.01)})
-		glue := awscdk.NewStack(app, jsii.String(glueStack), nil)
-		etl.New(glue, "Etl", &etl.Props{GlueJobName: jsii.String(glueJob), DisableSchedule: true})
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "synth:", err)
-		return 1
-	}
-	return m.Run()
+	os.Exit(synthtest.Main(m, "etl", func(dir string) (err error) {
+		assembly, err = synthtest.Synth(dir, stacks.Config{}, func(app awscdk.App) {
+			tuned := awscdk.NewStack(app, jsii.String(tunedStack), nil)
+			etl.New(tuned, "Etl", &etl.Props{BatchSize: 50, MaxConcurrency: 20, ToleratedFailurePercentage: 5, Schedule: "rate(12 hours)", MaxRejectRatio: jsii.Number(0.01)})
+			glue := awscdk.NewStack(app, jsii.String(glueStack), nil)
+			etl.New(glue, "Etl", &etl.Props{GlueJobName: jsii.String(glueJob), DisableSchedule: true})
+		})
+		return err
+	}))
 }
 
 func stack(t *testing.T, name string) (*synthtest.Stack, *synthtest.Definition) {

@@ -30,28 +30,13 @@ const (
 var assembly *synthtest.Assembly
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	synthtest.UsePinnedNode()
-	os.Setenv("CDK_VALIDATION", "false")
-	defer jsii.Close()
-	dir, err := os.MkdirTemp("", "image-synth-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	assembly, err = synthtest.Synth(dir, stacks.Config{}, func(app awscdk.App) {
-		s := awscdk.NewStack(app, jsii.String(modelStack), nil)
-		imageprocessing.New(s, "Images", &imageprocessing.Props{SageMakerEndpoint: endpoint, ThumbnailSizes: []int{64, 1024}, ModerationMinConfidence: 60})
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "synth:", err)
-		return 1
-	}
-	return m.Run()
+	os.Exit(synthtest.Main(m, "image", func(dir string) (err error) {
+		assembly, err = synthtest.Synth(dir, stacks.Config{}, func(app awscdk.App) {
+			s := awscdk.NewStack(app, jsii.String(modelStack), nil)
+			imageprocessing.New(s, "Images", &imageprocessing.Props{SageMakerEndpoint: endpoint, ThumbnailSizes: []int{64, 1024}, ModerationMinConfidence: 60})
+		})
+		return err
+	}))
 }
 
 func stack(t *testing.T, name string) (*synthtest.Stack, *synthtest.Definition) {

@@ -8,8 +8,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
-
 	"github.com/sfnkit/sfnkit/stacks"
 	"github.com/sfnkit/sfnkit/test/synthtest"
 )
@@ -20,37 +18,17 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	synthtest.UsePinnedNode()
-	// The built-in template validator costs seconds per synth; `make synth`
-	// keeps it on for the real synth.
-	os.Setenv("CDK_VALIDATION", "false")
-	defer jsii.Close()
-
-	dir, err := os.MkdirTemp("", "order-synth-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	asm, err := synthtest.Synth(dir, stacks.Config{})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "synth:", err)
-		return 1
-	}
-	stack = asm.Stacks[stacks.OrderFulfillmentStackID]
-	if stack == nil {
-		fmt.Fprintln(os.Stderr, "the assembly has no order-fulfillment stack")
-		return 1
-	}
-	if _, def, err = stack.StateMachine(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return m.Run()
+	os.Exit(synthtest.Main(m, "order", func(dir string) error {
+		asm, err := synthtest.Synth(dir, stacks.Config{})
+		if err != nil {
+			return err
+		}
+		if stack = asm.Stacks[stacks.OrderFulfillmentStackID]; stack == nil {
+			return fmt.Errorf("the assembly has no order-fulfillment stack")
+		}
+		_, def, err = stack.StateMachine()
+		return err
+	}))
 }
 
 // TestDevStageDeletesData: the default stage is dev, whose tables, keys

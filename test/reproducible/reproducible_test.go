@@ -7,15 +7,12 @@ package reproducible_test
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/sfnkit/sfnkit/asl/cfn"
 	"github.com/sfnkit/sfnkit/asl/render"
@@ -28,27 +25,15 @@ import (
 var first, second string
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	synthtest.UsePinnedNode()
-	os.Setenv("CDK_VALIDATION", "false")
-	defer jsii.Close()
-	for _, dir := range []*string{&first, &second} {
-		d, err := os.MkdirTemp("", "reproducible-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
+	os.Exit(synthtest.Main(m, "reproducible", func(dir string) error {
+		first, second = filepath.Join(dir, "first"), filepath.Join(dir, "second")
+		for _, d := range []string{first, second} {
+			if _, err := synthtest.Synth(d, stacks.Config{}); err != nil {
+				return err
+			}
 		}
-		defer os.RemoveAll(d)
-		if _, err := synthtest.Synth(d, stacks.Config{}); err != nil {
-			fmt.Fprintln(os.Stderr, "synth:", err)
-			return 1
-		}
-		*dir = d
-	}
-	return m.Run()
+		return nil
+	}))
 }
 
 // files lists the assembly's templates, asset manifests and asset

@@ -5,7 +5,6 @@ package review_test
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,29 +68,17 @@ func workflow(v variant) func(app awscdk.App) {
 var dirs = map[string]string{}
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	synthtest.UsePinnedNode()
-	os.Setenv("CDK_VALIDATION", "false")
-	defer jsii.Close()
-	changed := base
-	changed.recordName, changed.catch, changed.timeout, changed.widenRole = "StoreOrder", false, 10*time.Second, true
-	for name, v := range map[string]variant{"base": base, "same": base, "changed": changed} {
-		dir, err := os.MkdirTemp("", "review-"+name+"-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
+	os.Exit(synthtest.Main(m, "review", func(dir string) error {
+		changed := base
+		changed.recordName, changed.catch, changed.timeout, changed.widenRole = "StoreOrder", false, 10*time.Second, true
+		for name, v := range map[string]variant{"base": base, "same": base, "changed": changed} {
+			dirs[name] = filepath.Join(dir, name)
+			if _, err := synthtest.SynthApp(dirs[name], workflow(v)); err != nil {
+				return err
+			}
 		}
-		defer os.RemoveAll(dir)
-		if _, err := synthtest.SynthApp(dir, workflow(v)); err != nil {
-			fmt.Fprintln(os.Stderr, "synth:", err)
-			return 1
-		}
-		dirs[name] = dir
-	}
-	return m.Run()
+		return nil
+	}))
 }
 
 func compare(t *testing.T, old, new string) review.Report {

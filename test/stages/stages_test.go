@@ -13,8 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
-
 	"github.com/sfnkit/sfnkit/stacks"
 	"github.com/sfnkit/sfnkit/test/synthtest"
 )
@@ -22,25 +20,11 @@ import (
 var assembly *synthtest.Assembly
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	synthtest.UsePinnedNode()
-	os.Setenv("CDK_VALIDATION", "false")
-	defer jsii.Close()
-	dir, err := os.MkdirTemp("", "stages-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	cfg := stacks.Config{Stage: stacks.StageProd, Account: "123456789012", Region: "eu-west-1", CostCenter: "cc-42"}
-	if assembly, err = synthtest.Synth(dir, cfg); err != nil {
-		fmt.Fprintln(os.Stderr, "synth:", err)
-		return 1
-	}
-	return m.Run()
+	os.Exit(synthtest.Main(m, "stages", func(dir string) (err error) {
+		cfg := stacks.Config{Stage: stacks.StageProd, Account: "123456789012", Region: "eu-west-1", CostCenter: "cc-42"}
+		assembly, err = synthtest.Synth(dir, cfg)
+		return err
+	}))
 }
 
 // retained are the resource types that hold data or decrypt it.

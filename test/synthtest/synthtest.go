@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -126,4 +127,27 @@ func Read(dir string) (*Assembly, error) {
 		out.Stacks[st.Name] = s
 	}
 	return out, nil
+}
+
+// Main runs a test package that synthesizes once: it puts the pinned Node
+// first, turns off the template validator (seconds per synth; `make synth`
+// keeps it on), calls synth with a fresh directory, runs the tests, then
+// removes the directory and stops the jsii kernel. Use it as
+//
+//	func TestMain(m *testing.M) { os.Exit(synthtest.Main(m, "orders", synth)) }
+func Main(m *testing.M, name string, synth func(dir string) error) int {
+	UsePinnedNode()
+	os.Setenv("CDK_VALIDATION", "false")
+	defer jsii.Close()
+	dir, err := os.MkdirTemp("", name+"-synth-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	if err := synth(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "synth:", err)
+		return 1
+	}
+	return m.Run()
 }
