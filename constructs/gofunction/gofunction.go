@@ -22,8 +22,13 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/sfnkit/sfnkit/constructs/encrypted"
+	"github.com/sfnkit/sfnkit/constructs/gofunction/gobuild"
 	"github.com/sfnkit/sfnkit/constructs/nag"
 )
+
+// PackageMetadataKey is the function resource's metadata entry that holds
+// the import path of its handler's main package.
+const PackageMetadataKey = "sfnkit:go-package"
 
 // Function is a Go Lambda function and what was created for it.
 type Function struct {
@@ -41,7 +46,7 @@ type Function struct {
 	// least as long (a Step Functions task, a queue's visibility timeout).
 	Timeout time.Duration
 	// Package is the handler's resolved main package.
-	Package Package
+	Package gobuild.Package
 }
 
 // New compiles props.Entry and defines the function. Invalid props, or a
@@ -52,11 +57,11 @@ func New(scope constructs.Construct, id string, props *Props) *Function {
 		panic(err)
 	}
 	p := props.withDefaults()
-	pkg, err := Resolve(p.Entry)
+	pkg, err := gobuild.Resolve(p.Entry)
 	if err != nil {
 		panic(err)
 	}
-	assetDir, err := Build(pkg)
+	assetDir, err := gobuild.Build(pkg)
 	if err != nil {
 		panic(err)
 	}
@@ -97,6 +102,10 @@ func New(scope constructs.Construct, id string, props *Props) *Function {
 		Tracing:                      awslambda.Tracing_ACTIVE,
 		ReservedConcurrentExecutions: reserved,
 	})
+	// The template names the handler's package, so `sfnkit serve` can build
+	// the same code for this machine and run it through the Lambda Runtime
+	// API (the asset is an arm64 binary).
+	f.Function.Node().DefaultChild().(awslambda.CfnFunction).AddMetadata(jsii.String(PackageMetadataKey), pkg.ImportPath)
 	nag.Suppress(f.Role, "AwsSolutions-IAM5",
 		"X-Ray's PutTraceSegments and PutTelemetryRecords do not support resource-level permissions, so active tracing needs Resource *.",
 		"Resource::*")

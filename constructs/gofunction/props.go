@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+
+	"github.com/sfnkit/sfnkit/constructs/gofunction/gobuild"
 )
 
 // Defaults and Lambda's limits.
@@ -79,7 +81,7 @@ func (p *Props) Validate() error {
 		return fmt.Errorf("gofunction: Props is nil: pass &gofunction.Props{Entry: \"./lambdas/cmd/<handler>\"}")
 	}
 	if strings.TrimSpace(p.Entry) == "" {
-		return &BuildError{Entry: p.Entry, Reason: "is empty: set it to the handler's main package, e.g. \"./lambdas/cmd/validate-order\""}
+		return &gobuild.BuildError{Entry: p.Entry, Reason: "is empty: set it to the handler's main package, e.g. \"./lambdas/cmd/validate-order\""}
 	}
 	if p.MemoryMiB != 0 && (p.MemoryMiB < MinMemoryMiB || p.MemoryMiB > MaxMemoryMiB) {
 		return fmt.Errorf("gofunction: Props.MemoryMiB is %d; Lambda allows %d to %d MiB: set a value in that range or 0 for the default %d",

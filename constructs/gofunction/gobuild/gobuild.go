@@ -1,4 +1,10 @@
-package gofunction
+// Package gobuild compiles a handler's Go main package reproducibly: for
+// Lambda (linux/arm64), which gofunction deploys, and for this machine,
+// which the local runtime runs as a process. Both builds use the same
+// source, flags and toolchain, so what runs locally is the deployed code
+// compiled for another CPU. It has no CDK dependency, so the sfnkit CLI can
+// build handlers without the jsii bindings.
+package gobuild
 
 import (
 	"bytes"
@@ -15,13 +21,31 @@ import (
 	"sync"
 )
 
-// The Lambda target and the flags that make a build reproducible: the same
-// sources and toolchain give the same bytes, so an unchanged handler keeps
-// its asset hash and never shows up in `cdk diff`.
+// Target is a platform a handler is compiled for.
+type Target struct {
+	GOOS, GOARCH string
+	// dir names the target's directory under .build.
+	dir string
+}
+
 var (
-	targetEnv  = []string{"GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0"}
-	buildFlags = []string{"-trimpath", "-tags", "lambda.norpc", "-ldflags=-s -w -buildid=", "-buildvcs=false"}
+	// Lambda is the deployed platform: Graviton, static.
+	Lambda = Target{GOOS: "linux", GOARCH: "arm64", dir: "gofunction"}
+	// Host is this machine, for running a handler locally as a process.
+	Host = Target{GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, dir: "host"}
 )
+
+func (t Target) String() string { return t.GOOS + "/" + t.GOARCH }
+
+// env is the go tool's environment for the target.
+func (t Target) env() []string {
+	return []string{"GOOS=" + t.GOOS, "GOARCH=" + t.GOARCH, "CGO_ENABLED=0"}
+}
+
+// The flags that make a build reproducible: the same sources and toolchain
+// give the same bytes, so an unchanged handler keeps its asset hash and
+// never shows up in `cdk diff`.
+var buildFlags = []string{"-trimpath", "-tags", "lambda.norpc", "-ldflags=-s -w -buildid=", "-buildvcs=false"}
 
 // BuildError is a handler that cannot be built; its message names the Entry
 // prop, what is wrong and how to fix it.
@@ -56,7 +80,7 @@ func Resolve(entry string) (Package, error) {
 
 // resolveIn resolves entry inside the Go module rooted at root.
 func resolveIn(root, entry string) (Package, error) {
-	out, err := goCommand(root, "list", "-f", "{{.Name}}\t{{.ImportPath}}\t{{.Dir}}", entry)
+	out, err := goCommand(root, Lambda, "list", "-f", "{{.Name}}\t{{.ImportPath}}\t{{.Dir}}", entry)
 	if err != nil {
 		return Package{}, &BuildError{Entry: entry, Reason: "is not a Go package that builds: " + err.Error() +
 			"; point it at a directory or import path holding the handler's package main"}
@@ -73,37 +97,42 @@ func resolveIn(root, entry string) (Package, error) {
 
 var (
 	buildsMu sync.Mutex
-	builds   = map[string]string{} // import path → asset directory, per process
+	builds   = map[string]string{} // target and import path → directory, per process
 )
 
-// Build compiles pkg for Lambda (linux/arm64, static) into a directory that
-// holds only the executable "bootstrap", and returns the directory.
+// Build compiles pkg for Lambda; see BuildFor.
+func Build(pkg Package) (string, error) { return BuildFor(pkg, Lambda) }
+
+// BuildFor compiles pkg for target (static) into a directory that holds
+// only the executable "bootstrap", and returns the directory.
 //
-// The directory is <module root>/.build/gofunction/<import path>. A stamp
+// The directory is <module root>/.build/gofunction/<import path> for
+// Lambda and .build/host/<import path> for Host. A stamp
 // beside it records a fingerprint of everything the build reads (toolchain,
 // flags, the module's own source files, dependency versions); when it
 // matches, nothing is rebuilt. A rebuild that produces identical bytes leaves
 // the existing file untouched. Builds write to a temporary file and rename
 // it, so concurrent synths (parallel test packages) never see a partial file.
-func Build(pkg Package) (string, error) {
+func BuildFor(pkg Package, target Target) (string, error) {
 	buildsMu.Lock()
 	defer buildsMu.Unlock()
-	if dir, ok := builds[pkg.ImportPath]; ok {
+	memo := target.String() + " " + pkg.ImportPath
+	if dir, ok := builds[memo]; ok {
 		return dir, nil
 	}
-	dir := filepath.Join(pkg.ModuleRoot, ".build", "gofunction", filepath.FromSlash(pkg.ImportPath))
+	dir := filepath.Join(pkg.ModuleRoot, ".build", target.dir, filepath.FromSlash(pkg.ImportPath))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
 	binary := filepath.Join(dir, "bootstrap")
 	stamp := dir + ".stamp"
 
-	fingerprint, err := Fingerprint(pkg)
+	fingerprint, err := fingerprint(pkg, target)
 	if err != nil {
 		return "", err
 	}
 	if previous, err := os.ReadFile(stamp); err == nil && string(previous) == fingerprint && fileExists(binary) {
-		builds[pkg.ImportPath] = dir
+		builds[memo] = dir
 		return dir, nil
 	}
 
@@ -115,8 +144,8 @@ func Build(pkg Package) (string, error) {
 	defer os.Remove(tmp.Name())
 	args := append([]string{"build"}, buildFlags...)
 	args = append(args, "-o", tmp.Name(), pkg.ImportPath)
-	if _, err := goCommand(pkg.ModuleRoot, args...); err != nil {
-		return "", &BuildError{Entry: pkg.ImportPath, Reason: "does not compile for linux/arm64: " + err.Error()}
+	if _, err := goCommand(pkg.ModuleRoot, target, args...); err != nil {
+		return "", &BuildError{Entry: pkg.ImportPath, Reason: "does not compile for " + target.String() + ": " + err.Error()}
 	}
 	if !sameContent(tmp.Name(), binary) {
 		if err := os.Chmod(tmp.Name(), 0o755); err != nil {
@@ -129,22 +158,22 @@ func Build(pkg Package) (string, error) {
 	if err := writeAtomically(stamp, []byte(fingerprint)); err != nil {
 		return "", err
 	}
-	builds[pkg.ImportPath] = dir
+	builds[memo] = dir
 	return dir, nil
 }
 
-// Fingerprint hashes what a build of pkg depends on. Packages of the main
+// fingerprint hashes what a build of pkg for target depends on. Packages of the main
 // module (and directory replacements) are hashed by content; packages from
 // the module cache by module path and version, which pins their content.
-func Fingerprint(pkg Package) (string, error) {
-	out, err := goCommand(pkg.ModuleRoot, "list", "-deps", "-f",
+func fingerprint(pkg Package, target Target) (string, error) {
+	out, err := goCommand(pkg.ModuleRoot, target, "list", "-deps", "-f",
 		`{{if not .Standard}}{{.ImportPath}}	{{with .Module}}{{.Path}}@{{.Version}}{{with .Replace}}=>{{.Path}}@{{.Version}}{{end}}{{end}}	{{.Dir}}	{{join .GoFiles ","}},{{join .EmbedFiles ","}}{{end}}`,
 		pkg.ImportPath)
 	if err != nil {
 		return "", &BuildError{Entry: pkg.ImportPath, Reason: "dependencies cannot be listed: " + err.Error()}
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\n%s\n", runtime.Version(), strings.Join(targetEnv, " "), strings.Join(buildFlags, " "))
+	fmt.Fprintf(h, "%s\n%s\n%s\n", runtime.Version(), strings.Join(target.env(), " "), strings.Join(buildFlags, " "))
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	sort.Strings(lines)
 	for _, line := range lines {
@@ -168,12 +197,12 @@ func Fingerprint(pkg Package) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// goCommand runs the go tool for the Lambda target in dir and returns its
-// standard output; on failure the error carries the tool's diagnostics.
-func goCommand(dir string, args ...string) (string, error) {
+// goCommand runs the go tool for target in dir and returns its standard
+// output; on failure the error carries the tool's diagnostics.
+func goCommand(dir string, target Target, args ...string) (string, error) {
 	cmd := exec.Command(goBinary(), args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), targetEnv...)
+	cmd.Env = append(os.Environ(), target.env()...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

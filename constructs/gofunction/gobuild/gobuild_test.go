@@ -1,10 +1,11 @@
-package gofunction
+package gobuild
 
 import (
 	"bytes"
 	"debug/elf"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -98,6 +99,30 @@ func TestBuildIsReproducibleAndIncremental(t *testing.T) {
 	}
 	if changed, _ := os.ReadFile(binary); bytes.Equal(first, changed) {
 		t.Error("a changed handler was not rebuilt")
+	}
+}
+
+func TestBuildForHostRunsHere(t *testing.T) {
+	root := tempModule(t)
+	pkg, err := resolveIn(root, "./cmd/hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forget()
+	lambdaDir, err := Build(pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostDir, err := BuildFor(pkg, Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hostDir == lambdaDir {
+		t.Fatalf("both targets built into %s; the host binary would replace the asset", hostDir)
+	}
+	out, err := exec.Command(filepath.Join(hostDir, "bootstrap")).Output()
+	if err != nil || string(out) != "hello\n" {
+		t.Errorf("the host build ran with %q, %v; want hello", out, err)
 	}
 }
 
