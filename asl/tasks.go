@@ -183,7 +183,30 @@ func functionName(nameOrArn string) string {
 // of {"errorMessage", "errorType"}; a panic is reported the same way.
 func LambdaFunction(handler any) TaskHandler {
 	h := lambda.NewHandler(handler)
-	return TaskFunc(func(ctx context.Context, req TaskRequest) (out any, err error) {
+	return LambdaInvoker(func(ctx context.Context, payload []byte) (raw []byte, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = LambdaFailure(typeName(reflect.TypeOf(r)), fmt.Sprint(r))
+			}
+		}()
+		raw, err = h.Invoke(ctx, payload)
+		if err != nil {
+			return nil, LambdaFailure(typeName(reflect.TypeOf(err)), err.Error())
+		}
+		return raw, nil
+	})
+}
+
+// LambdaInvoker serves Lambda tasks with invoke, which runs the function on
+// the JSON payload Lambda would deliver and returns its JSON response: a
+// handler in this process (LambdaFunction) or a function's own process
+// behind the Lambda Runtime API (package lambdart). invoke reports a
+// function error as a *Failure (see LambdaFailure); any other error fails
+// the task as States.TaskFailed. For the optimized lambda:invoke
+// integration the function gets the task's Payload and the task gets
+// Lambda's Invoke response around the function's result.
+func LambdaInvoker(invoke func(ctx context.Context, payload []byte) ([]byte, error)) TaskHandler {
+	return TaskFunc(func(ctx context.Context, req TaskRequest) (any, error) {
 		payload := req.Input
 		_, action, _ := parseResource(req.Resource)
 		if action == "invoke" { // lambda:invoke: the function gets Payload
@@ -195,14 +218,9 @@ func LambdaFunction(handler any) TaskHandler {
 		if err != nil {
 			return nil, err
 		}
-		defer func() {
-			if r := recover(); r != nil {
-				err = lambdaError(fmt.Errorf("%v", r), reflect.TypeOf(r))
-			}
-		}()
-		raw, err := h.Invoke(ctx, in)
+		raw, err := invoke(ctx, in)
 		if err != nil {
-			return nil, lambdaError(err, reflect.TypeOf(err))
+			return nil, err
 		}
 		result, err := decodeJSON(raw)
 		if err != nil {
@@ -215,18 +233,24 @@ func LambdaFunction(handler any) TaskHandler {
 	})
 }
 
-// lambdaError names an error as the Lambda Go runtime does: the type name,
-// without package or pointer.
-func lambdaError(err error, t reflect.Type) *Failure {
-	name := "errorString"
-	if t != nil {
-		if t.Kind() == reflect.Ptr {
-			t = t.Elem()
-		}
-		name = t.Name()
+// LambdaFailure is a function error as a Lambda task reports it: the error
+// named by its errorType, with the runtime's {"errorMessage", "errorType"}
+// as the cause.
+func LambdaFailure(errorType, errorMessage string) *Failure {
+	cause, _ := json.Marshal(map[string]string{"errorMessage": errorMessage, "errorType": errorType})
+	return &Failure{Name: errorType, Cause: string(cause)}
+}
+
+// typeName names a Go type as the Lambda Go runtime names an error: the
+// type name, without package or pointer.
+func typeName(t reflect.Type) string {
+	if t == nil {
+		return "errorString"
 	}
-	cause, _ := json.Marshal(map[string]string{"errorMessage": err.Error(), "errorType": name})
-	return &Failure{Name: name, Cause: string(cause)}
+	if t.Kind() == reflect.Ptr {
+		t = t.Elem()
+	}
+	return t.Name()
 }
 
 // ResolverFunc adapts a function to Resolver.
