@@ -5,6 +5,9 @@
 // .sync jobs, Rekognition and SageMaker. It resolves Task states by their
 // Resource, so an engine runs a synthesized definition unchanged.
 //
+// AWS.Endpoint serves the same fakes over DynamoDB's and S3's wire
+// protocols, for handlers that run as processes of their own.
+//
 // The fakes do what the project's workflows need, faithfully, and refuse
 // anything else with a clear error rather than pretending.
 package fakes
@@ -51,6 +54,7 @@ type AWS struct {
 	messages []Message
 	queries  []string
 	seq      int
+	uploads  map[string]*multipartUpload // S3 multipart uploads in progress, by id
 }
 
 var (
