@@ -31,7 +31,7 @@ func endpointConfig(tb testing.TB, fake *AWS, checksums string) aws.Config {
 	for k, v := range map[string]string{
 		"AWS_ENDPOINT_URL": srv.URL, "AWS_REGION": "us-east-1",
 		"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "",
-		"AWS_REQUEST_CHECKSUM_CALCULATION": checksums, "AWS_RESPONSE_CHECKSUM_VALIDATION": "when_required", "AWS_PROFILE": "", "AWS_CONFIG_FILE": "/dev/null",
+		"AWS_REQUEST_CHECKSUM_CALCULATION": checksums, "AWS_RESPONSE_CHECKSUM_VALIDATION": "", "AWS_PROFILE": "", "AWS_CONFIG_FILE": "/dev/null",
 		"AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
 	} {
 		tb.Setenv(k, v)

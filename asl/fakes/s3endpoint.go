@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/md5"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"sort"
@@ -115,6 +117,9 @@ func serveObject(w http.ResponseWriter, r *http.Request, bucket *objectstore.Mem
 		}
 		status, body = http.StatusPartialContent, data[start:end+1]
 		h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, end, len(data)))
+	} else { // S3 returns the object's checksum with the whole object; the SDK checks it
+		sum := crc32.ChecksumIEEE(data)
+		h.Set("X-Amz-Checksum-Crc32", base64.StdEncoding.EncodeToString([]byte{byte(sum >> 24), byte(sum >> 16), byte(sum >> 8), byte(sum)}))
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)

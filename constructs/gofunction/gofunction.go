@@ -26,10 +26,6 @@ import (
 	"github.com/sfnkit/sfnkit/constructs/nag"
 )
 
-// PackageMetadataKey is the function resource's metadata entry that holds
-// the import path of its handler's main package.
-const PackageMetadataKey = "sfnkit:go-package"
-
 // Function is a Go Lambda function and what was created for it.
 type Function struct {
 	constructs.Construct
@@ -105,7 +101,7 @@ func New(scope constructs.Construct, id string, props *Props) *Function {
 	// The template names the handler's package, so `sfnkit serve` can build
 	// the same code for this machine and run it through the Lambda Runtime
 	// API (the asset is an arm64 binary).
-	f.Function.Node().DefaultChild().(awslambda.CfnFunction).AddMetadata(jsii.String(PackageMetadataKey), pkg.ImportPath)
+	f.Function.Node().DefaultChild().(awslambda.CfnFunction).AddMetadata(jsii.String(gobuild.PackageMetadataKey), pkg.ImportPath)
 	nag.Suppress(f.Role, "AwsSolutions-IAM5",
 		"X-Ray's PutTraceSegments and PutTelemetryRecords do not support resource-level permissions, so active tracing needs Resource *.",
 		"Resource::*")

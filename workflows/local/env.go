@@ -9,6 +9,7 @@ package local
 import (
 	"context"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"sync"
@@ -42,6 +43,7 @@ type Env struct {
 
 	provider *payments.Simulator
 	onToken  atomic.Pointer[func(asl.PendingTask)]
+	procs    *functionProcesses // with Runtime Processes
 
 	mu                 sync.Mutex
 	labels, moderation map[string][]any // what Rekognition finds, by object key
@@ -83,6 +85,12 @@ type Options struct {
 	// StateMachineArn is the machine's ARN in executions and the context
 	// object. If empty, the template's placeholder ARN.
 	StateMachineArn string
+	// Runtime says how Lambda tasks run. If zero, InProcess. With
+	// Processes, call Env.Close when done.
+	Runtime Runtime
+	// FunctionLogs receives what function processes write, each line
+	// prefixed with the function's logical id. If nil, it is discarded.
+	FunctionLogs io.Writer
 }
 
 // NewEnv prepares the state machine logicalID of tpl ("" if it has only
@@ -136,7 +144,8 @@ func NewEnv(tpl *cfn.Template, logicalID string, opts Options) (*Env, error) {
 			}
 		},
 	})
-	if err := env.wireHandlers(sm, clock); err != nil {
+	if err := env.wireHandlers(sm, clock, opts); err != nil {
+		env.Close()
 		return nil, err
 	}
 	return env, nil
@@ -160,8 +169,9 @@ func keySchema(props map[string]any) (string, string) {
 
 // wireHandlers serves every Lambda task state (top level and nested) with
 // the project's handler for that state, configured from the invoked
-// function's environment in the template.
-func (env *Env) wireHandlers(sm *asl.StateMachine, clock asl.Clock) error {
+// function's environment in the template: in this process, or as the
+// function's own processes (opts.Runtime).
+func (env *Env) wireHandlers(sm *asl.StateMachine, clock asl.Clock, opts Options) error {
 	for _, name := range stateNames(sm) {
 		st := findState(sm, name)
 		if st == nil || st.Type != asl.TypeTask {
@@ -177,6 +187,14 @@ func (env *Env) wireHandlers(sm *asl.StateMachine, clock asl.Clock) error {
 		}
 		vars := environment(env.Template, res.Properties)
 		env.Functions[name] = vars
+		if opts.Runtime == Processes {
+			f, err := env.processFunction(fn, res, vars, opts.FunctionLogs)
+			if err != nil {
+				return fmt.Errorf("state %q: %w", name, err)
+			}
+			env.Tasks.HandleState(name, f.Handler())
+			continue
+		}
 		make, ok := handlers[name]
 		if !ok {
 			return fmt.Errorf("no local handler is known for the Lambda task %q: add it to workflows/local", name)

@@ -2,7 +2,9 @@ package local
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/sfnkit/sfnkit/asl"
 	"github.com/sfnkit/sfnkit/asl/cfn"
@@ -11,37 +13,65 @@ import (
 )
 
 // Serving makes the engines of `sfnkit serve`. A state machine created
-// with the definition of one in the assembly (as `sfnkit smoke --create`
-// and `make deploy-local` create them) runs with the project's real Go
+// with the definition of one in Assembly (as `sfnkit smoke --create` and
+// `make deploy-local` create them) runs with the project's real Go
 // handlers and AWS fakes, seeded with the sample data of its workflow's
 // scenarios; any other runs its AWS SDK integrations on fresh fakes, and
 // its Lambda tasks fail for want of a handler.
-func Serving(asm *cfn.Assembly, clock asl.Clock) sfnapi.Prepare {
-	return func(m *sfnapi.Machine) (*asl.Engine, error) {
-		if asm != nil {
-			for _, st := range asm.Stacks {
-				machines, err := st.Template.StateMachines(cfn.Placeholders{Template: st.Template})
+type Serving struct {
+	// Assembly holds the synthesized state machines. If nil, every machine
+	// runs on fresh fakes.
+	Assembly *cfn.Assembly
+	// Options configure each machine's Env (clock, Lambda runtime,
+	// function logs); StateMachineArn is the created machine's.
+	Options Options
+
+	mu   sync.Mutex
+	envs []*Env
+}
+
+// Prepare implements sfnapi.Prepare.
+func (s *Serving) Prepare(m *sfnapi.Machine) (*asl.Engine, error) {
+	if s.Assembly != nil {
+		for _, st := range s.Assembly.Stacks {
+			machines, err := st.Template.StateMachines(cfn.Placeholders{Template: st.Template})
+			if err != nil {
+				return nil, fmt.Errorf("stack %s: %w", st.Name, err)
+			}
+			for _, sm := range machines {
+				if !sameJSON(sm.Definition, m.Definition) {
+					continue
+				}
+				opts := s.Options
+				opts.StateMachineArn = m.Arn
+				env, err := NewEnv(st.Template, sm.LogicalID, opts)
 				if err != nil {
-					return nil, fmt.Errorf("stack %s: %w", st.Name, err)
+					return nil, err
 				}
-				for _, sm := range machines {
-					if !sameJSON(sm.Definition, m.Definition) {
-						continue
-					}
-					env, err := NewEnv(st.Template, sm.LogicalID, Options{Clock: clock, StateMachineArn: m.Arn})
-					if err != nil {
-						return nil, err
-					}
-					if err := SetUp(env, st.Name); err != nil {
-						return nil, err
-					}
-					return env.Engine, nil
+				s.mu.Lock()
+				s.envs = append(s.envs, env)
+				s.mu.Unlock()
+				if err := SetUp(env, st.Name); err != nil {
+					return nil, err
 				}
+				return env.Engine, nil
 			}
 		}
-		aws := &fakes.AWS{}
-		return asl.NewEngine(asl.Options{Clock: clock, Tasks: aws, Items: aws, Results: aws, StateMachineArn: m.Arn}), nil
 	}
+	aws := &fakes.AWS{}
+	return asl.NewEngine(asl.Options{Clock: s.Options.Clock, Tasks: aws, Items: aws, Results: aws, StateMachineArn: m.Arn}), nil
+}
+
+// Close stops the function processes of every machine served.
+func (s *Serving) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var errs []error
+	for _, env := range s.envs {
+		errs = append(errs, env.Close())
+	}
+	s.envs = nil
+	return errors.Join(errs...)
 }
 
 // sameJSON compares two JSON documents as values.

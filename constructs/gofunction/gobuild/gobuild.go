@@ -21,6 +21,11 @@ import (
 	"sync"
 )
 
+// PackageMetadataKey is the entry of a function resource's template
+// metadata that holds the import path of its handler's main package, so a
+// local runtime can build the function from the template alone.
+const PackageMetadataKey = "sfnkit:go-package"
+
 // Target is a platform a handler is compiled for.
 type Target struct {
 	GOOS, GOARCH string
