@@ -89,7 +89,8 @@ func (s *S3) ReadRange(ctx context.Context, key string, offset, length int64) ([
 	if offset < 0 {
 		rng = fmt.Sprintf("bytes=%d", offset) // the last -offset bytes
 	}
-	out, err := s.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.Bucket), Key: aws.String(key), Range: aws.String(rng)})
+	out, err := s.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.Bucket), Key: aws.String(key), Range: aws.String(rng)},
+		partialRead)
 	var missing *types.NoSuchKey
 	var apiErr smithy.APIError
 	switch {
@@ -107,6 +108,13 @@ func (s *S3) ReadRange(ctx context.Context, key string, offset, length int64) ([
 		return nil, 0, err
 	}
 	return data, objectSize(aws.ToString(out.ContentRange), aws.ToInt64(out.ContentLength)), nil
+}
+
+// partialRead stops the SDK asking for the object's checksum: S3 returns
+// none with a range, so it could not be checked, and the SDK would log
+// that at every read.
+func partialRead(o *s3.Options) {
+	o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 }
 
 // objectSize reads the total of a Content-Range ("bytes 0-99/1234"); a
