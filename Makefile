@@ -51,7 +51,7 @@ deploy: deps
 diff: deps
 	$(CDK) diff --all -c stage=$(STAGE)
 
-## deploy-local: synthesize, start sfnkit serve, create every state machine from cdk.out, run every workflow's scenarios through the AWS SDK, print results and paths, stop the server
+## deploy-local: synthesize, start sfnkit serve (each Lambda its own process behind a local Lambda Runtime API), create every state machine from cdk.out, run every workflow's scenarios through the AWS SDK, print results and paths, stop the server
 deploy-local: synth
 	$(GO) build -o .build/sfnkit ./cmd/sfnkit
 	@.build/sfnkit serve --assembly cdk.out --addr $(LOCAL_ADDR) & server=$$!; \
