@@ -212,3 +212,32 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	return s.w.Write(p)
 }
+
+// BenchmarkInvoke measures a warm invocation through the Runtime API: the
+// cost `sfnkit serve` adds to each Lambda task over calling the handler in
+// process.
+func BenchmarkInvoke(b *testing.B) {
+	f := newFunction(b, &Function{MaxConcurrency: 8})
+	payload := []byte(`{"value":{"orderId":"o-1","items":[{"sku":"SKU-1","qty":2}]}}`)
+	ctx := context.Background()
+	if _, err := f.Invoke(ctx, payload); err != nil { // start an environment
+		b.Fatal(err)
+	}
+	b.Run("sequential", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := f.Invoke(ctx, payload); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("parallel", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := f.Invoke(ctx, payload); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+}
