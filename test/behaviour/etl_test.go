@@ -129,6 +129,7 @@ func TestETLManyFiles(t *testing.T) {
 		}
 		return nil
 	}
+	s.WantOutput = map[string]any{"quality.rowsIn": 4800, "quality.rowsQuarantined": 12, "quality.rowsCurated": 4788}
 	w := playETL(t, s)
 	quality := field(w.out.Result.Output, "quality")
 	if field(quality, "rowsIn") != 4800.0 || field(quality, "rowsQuarantined") != 12.0 || field(quality, "rowsCurated") != 4788.0 {

@@ -183,7 +183,8 @@ func TestPersistentFaults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s.WantStatus, s.WantEnd = tc.status, tc.end
+			// The fault changes the outcome; the case says what it must be.
+			s.WantStatus, s.WantEnd, s.WantOutput, s.WantCause = tc.status, tc.end, nil, ""
 			if tc.state == order.StateRequestApproval {
 				s.Decision = "" // the request never reaches the approver
 			}

@@ -99,7 +99,7 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 
 	flagUnsafe := awsstepfunctions.NewPass(scope, jsii.String(contract.StateFlagUnsafe), &awsstepfunctions.PassProps{
 		Parameters: &map[string]interface{}{
-			"Error":    "UnsafeContent",
+			"Error":    contract.ErrorUnsafeContent,
 			"Cause":    "Rekognition found content that needs moderation",
 			"labels.$": contract.PathAnalysis + ".moderation",
 		},

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -56,6 +57,13 @@ type Scenario struct {
 	// the last state it entered.
 	WantStatus asl.Status
 	WantEnd    string
+	// WantOutput holds facts about a successful execution's output: each
+	// key is a dotted path into its JSON ("payment.status"), each value
+	// what must be there. Ids a run makes unique are left out, so the
+	// same facts hold for a deployment (`sfnkit smoke`).
+	WantOutput map[string]any
+	// WantCause is text a failed execution's cause must contain.
+	WantCause string
 	// Seedless says the scenario needs none of the sample data, so it
 	// runs against a fresh deployment too (`sfnkit smoke`).
 	Seedless bool
@@ -94,7 +102,50 @@ func (s Scenario) Check(o Outcome) error {
 		return fmt.Errorf("scenario %s ended %s in %s (error %q, cause %q); want %s in %s",
 			s.Name, o.Result.Status, end, o.Result.Error, o.Result.Cause, s.WantStatus, s.WantEnd)
 	}
+	if err := s.CheckResult(o.Result.Output, o.Result.Cause); err != nil {
+		return fmt.Errorf("scenario %s: %w", s.Name, err)
+	}
 	return nil
+}
+
+// CheckResult reports how an execution's output (decoded JSON) or cause
+// differs from WantOutput and WantCause.
+func (s Scenario) CheckResult(output any, cause string) error {
+	if s.WantCause != "" && !strings.Contains(cause, s.WantCause) {
+		return fmt.Errorf("the cause %q lacks %q", cause, s.WantCause)
+	}
+	paths := make([]string, 0, len(s.WantOutput))
+	for path := range s.WantOutput {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	for _, path := range paths {
+		got, found := output, true
+		for _, field := range strings.Split(path, ".") {
+			m, ok := got.(map[string]any)
+			if got, found = m[field]; !ok || !found {
+				break
+			}
+		}
+		gotJSON, _ := json.Marshal(got)
+		wantJSON, _ := json.Marshal(s.WantOutput[path])
+		if !found || string(gotJSON) != string(wantJSON) {
+			return fmt.Errorf("the output's %s is %s; want %s", path, gotJSON, wantJSON)
+		}
+	}
+	return nil
+}
+
+// expecting returns the scenario with facts its output must hold.
+func (s Scenario) expecting(output map[string]any) Scenario {
+	s.WantOutput = output
+	return s
+}
+
+// because returns the scenario with text its cause must contain.
+func (s Scenario) because(cause string) Scenario {
+	s.WantCause = cause
+	return s
 }
 
 // Play seeds env, runs the scenario's execution to its end and answers
@@ -245,14 +296,22 @@ func orderScenarios() []Scenario {
 	}
 	seedless := func(sc Scenario) Scenario { sc.Seedless = true; return sc }
 	return []Scenario{
-		s("completed", "a small order is paid, reserved, shipped and confirmed", SampleOrder("ord-1", "tok_visa", "SW1Y 4LG"), "", asl.StatusSucceeded, order.StateOrderCompleted),
-		s("approved", "an order over the approval threshold waits for an approver, who approves it", large("ord-approved"), "approve", asl.StatusSucceeded, order.StateOrderCompleted),
-		seedless(s("not-approved", "the approver rejects a large order; nothing is charged", large("ord-rejected"), "reject", asl.StatusFailed, order.StateOrderNotApproved)),
-		s("approval-timed-out", "nobody answers the approval request; the wait times out", large("ord-unanswered"), "ignore", asl.StatusFailed, order.StateOrderNotApproved),
-		seedless(s("invalid", "an order without an id and with a bad email is rejected before any side effect", invalid, "", asl.StatusFailed, order.StateOrderRejected)),
-		seedless(s("payment-declined", "the card is declined; nothing to compensate", SampleOrder("ord-declined", "tok_decline", "SW1Y 4LG"), "", asl.StatusFailed, order.StatePaymentFailed)),
-		s("out-of-stock", "more lamps than in stock: the payment is refunded", tooMany, "", asl.StatusFailed, order.StateInventoryUnavailable),
-		s("undeliverable", "the carrier refuses the address: stock released, payment refunded", SampleOrder("ord-undeliverable", "tok_visa", "00000"), "", asl.StatusFailed, order.StateShippingFailed),
+		s("completed", "a small order is paid, reserved, shipped and confirmed", SampleOrder("ord-1", "tok_visa", "SW1Y 4LG"), "", asl.StatusSucceeded, order.StateOrderCompleted).
+			expecting(map[string]any{"payment.status": "CHARGED", "payment.amountCents": 4500, "reservation.units": 3, "shipment.carrier": "SIMULATED"}),
+		s("approved", "an order over the approval threshold waits for an approver, who approves it", large("ord-approved"), "approve", asl.StatusSucceeded, order.StateOrderCompleted).
+			expecting(map[string]any{"approval.approved": true, "payment.status": "CHARGED", "payment.amountCents": 250000, "shipment.parcels": 1}),
+		seedless(s("not-approved", "the approver rejects a large order; nothing is charged", large("ord-rejected"), "reject", asl.StatusFailed, order.StateOrderNotApproved).
+			because("rejected the order")),
+		s("approval-timed-out", "nobody answers the approval request; the wait times out", large("ord-unanswered"), "ignore", asl.StatusFailed, order.StateOrderNotApproved).
+			because("did not answer in time"),
+		seedless(s("invalid", "an order without an id and with a bad email is rejected before any side effect", invalid, "", asl.StatusFailed, order.StateOrderRejected).
+			because(`"errorType":"` + order.ErrorInvalidOrder + `"`)),
+		seedless(s("payment-declined", "the card is declined; nothing to compensate", SampleOrder("ord-declined", "tok_decline", "SW1Y 4LG"), "", asl.StatusFailed, order.StatePaymentFailed).
+			because("declined")),
+		s("out-of-stock", "more lamps than in stock: the payment is refunded", tooMany, "", asl.StatusFailed, order.StateInventoryUnavailable).
+			because("the payment was refunded"),
+		s("undeliverable", "the carrier refuses the address: stock released, payment refunded", SampleOrder("ord-undeliverable", "tok_visa", "00000"), "", asl.StatusFailed, order.StateShippingFailed).
+			because("stock was released and the payment refunded"),
 	}
 }
 
@@ -322,16 +381,19 @@ func etlScenarios() []Scenario {
 	}
 	return []Scenario{
 		{Name: "etl/loaded", Stack: StackETL, Summary: "two raw files pass the quality gate and the day's partition is loaded",
-			Setup: seedRaw(RunDate, goodFiles()), Input: input(RunDate), WantStatus: asl.StatusSucceeded, WantEnd: etl.StateRunSucceeded},
+			Setup: seedRaw(RunDate, goodFiles()), Input: input(RunDate), WantStatus: asl.StatusSucceeded, WantEnd: etl.StateRunSucceeded,
+			WantOutput: map[string]any{"runDate": RunDate, "run.alreadySucceeded": false, "quality.rowsIn": 750, "quality.rowsCurated": 749, "quality.rowsQuarantined": 1}},
 		{Name: "etl/poor-quality", Stack: StackETL, Summary: "a quarter of the rows are invalid: the gate fails the run and alerts",
 			Setup: seedRaw(PoorRunDate, map[string][]byte{"store-a.csv": SalesCSV(200, func(i int) bool { return i%4 == 0 })}),
-			Input: input(PoorRunDate), WantStatus: asl.StatusFailed, WantEnd: etl.StateDataQualityFailed},
+			Input: input(PoorRunDate), WantStatus: asl.StatusFailed, WantEnd: etl.StateDataQualityFailed, WantCause: "25.00% of rows were rejected"},
 		{Name: "etl/in-progress", Stack: StackETL, Summary: "another execution is loading the day: this one stops and leaves its claim alone",
-			Setup: claimed(BusyRunDate, "RUNNING", time.Hour), Input: input(BusyRunDate), WantStatus: asl.StatusFailed, WantEnd: etl.StateRunInProgress},
+			Setup: claimed(BusyRunDate, "RUNNING", time.Hour), Input: input(BusyRunDate), WantStatus: asl.StatusFailed, WantEnd: etl.StateRunInProgress,
+			WantCause: "is being loaded by " + OtherExecution},
 		{Name: "etl/empty-day", Stack: StackETL, Summary: "no raw file arrived for the day: the gate refuses to load nothing",
-			Input: input(EmptyRunDate), WantStatus: asl.StatusFailed, WantEnd: etl.StateDataQualityFailed, Seedless: true},
+			Input: input(EmptyRunDate), WantStatus: asl.StatusFailed, WantEnd: etl.StateDataQualityFailed, WantCause: "only 0 rows were read", Seedless: true},
 		{Name: "etl/already-loaded", Stack: StackETL, Summary: "the day was loaded by an earlier run: nothing is done twice",
-			Setup: claimed(LoadedRunDate, "SUCCEEDED", 22*time.Hour), Input: input(LoadedRunDate), WantStatus: asl.StatusSucceeded, WantEnd: etl.StateRunAlreadySucceeded},
+			Setup: claimed(LoadedRunDate, "SUCCEEDED", 22*time.Hour), Input: input(LoadedRunDate), WantStatus: asl.StatusSucceeded, WantEnd: etl.StateRunAlreadySucceeded,
+			WantOutput: map[string]any{"runDate": LoadedRunDate, "run.alreadySucceeded": true}},
 	}
 }
 
@@ -428,14 +490,19 @@ func imageScenarios() []Scenario {
 	foreignSetup, foreignInput := upload("uploads/user-42/../../config/settings.jpg", photo, nil, nil)
 	return []Scenario{
 		{Name: "image/processed", Stack: StackImageProcessing, Summary: "a photo gets metadata, labels, thumbnails and insights, stored and announced",
-			Setup: okSetup, Input: okInput, WantStatus: asl.StatusSucceeded, WantEnd: images.StateImageProcessed},
+			Setup: okSetup, Input: okInput, WantStatus: asl.StatusSucceeded, WantEnd: images.StateImageProcessed,
+			WantOutput: map[string]any{"image.format": "jpeg", "image.width": 1200, "insights.aspectRatio": "3:2", "insights.moderation.reviewed": true}},
 		{Name: "image/quarantined", Stack: StackImageProcessing, Summary: "moderation flags the photo: it is moved to quarantine and the owner told",
-			Setup: unsafeSetup, Input: unsafeInput, WantStatus: asl.StatusSucceeded, WantEnd: images.StateImageQuarantined},
+			Setup: unsafeSetup, Input: unsafeInput, WantStatus: asl.StatusSucceeded, WantEnd: images.StateImageQuarantined,
+			WantOutput: map[string]any{"quarantine.Error": images.ErrorUnsafeContent}},
 		{Name: "image/not-an-image", Stack: StackImageProcessing, Summary: "a text file named .jpg is quarantined as an unsupported image",
-			Setup: textSetup, Input: textInput, WantStatus: asl.StatusSucceeded, WantEnd: images.StateImageQuarantined},
+			Setup: textSetup, Input: textInput, WantStatus: asl.StatusSucceeded, WantEnd: images.StateImageQuarantined,
+			WantOutput: map[string]any{"quarantine.Error": images.ErrorUnsupportedImage}},
 		{Name: "image/gone", Stack: StackImageProcessing, Summary: "the upload was deleted before the workflow ran: nothing to do",
-			Input: goneInput, WantStatus: asl.StatusSucceeded, WantEnd: images.StateNothingToDo},
+			Input: goneInput, WantStatus: asl.StatusSucceeded, WantEnd: images.StateNothingToDo,
+			WantOutput: map[string]any{"error.Error": images.ErrorImageGone}},
 		{Name: "image/foreign-key", Stack: StackImageProcessing, Summary: "an event for a key outside uploads/{userId}/ fails as InvalidImageEvent",
-			Setup: foreignSetup, Input: foreignInput, WantStatus: asl.StatusFailed, WantEnd: images.StateProcessingFailed, Seedless: true},
+			Setup: foreignSetup, Input: foreignInput, WantStatus: asl.StatusFailed, WantEnd: images.StateProcessingFailed,
+			WantCause: `"errorType":"` + images.ErrorInvalidImageEvent + `"`, Seedless: true},
 	}
 }

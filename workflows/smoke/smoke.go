@@ -148,7 +148,7 @@ func play(ctx context.Context, o Options, s local.Scenario, arn string) Result {
 		r.Err = err
 		return r
 	}
-	var executionArn, errName string
+	var executionArn, errName, output, cause string
 	if d.Type == types.StateMachineTypeExpress {
 		// Express executions are not described or listed by AWS: run
 		// them synchronously.
@@ -158,6 +158,7 @@ func play(ctx context.Context, o Options, s local.Scenario, arn string) Result {
 			return r
 		}
 		executionArn, r.Status, errName = aws.ToString(out.ExecutionArn), string(out.Status), aws.ToString(out.Error)
+		output, cause = aws.ToString(out.Output), aws.ToString(out.Cause)
 	} else {
 		out, err := o.Client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(input), Name: name})
 		if err != nil {
@@ -171,12 +172,13 @@ func play(ctx context.Context, o Options, s local.Scenario, arn string) Result {
 				return r
 			}
 		}
-		status, e, err := await(ctx, o.Client, executionArn)
+		ended, err := await(ctx, o.Client, executionArn)
 		if err != nil {
 			r.Err = err
 			return r
 		}
-		r.Status, errName = status, e
+		r.Status, errName = string(ended.Status), aws.ToString(ended.Error)
+		output, cause = aws.ToString(ended.Output), aws.ToString(ended.Cause)
 	}
 	if path, err := history(ctx, o.Client, executionArn); err == nil {
 		r.Path = path
@@ -194,8 +196,22 @@ func play(ctx context.Context, o Options, s local.Scenario, arn string) Result {
 		// Without a history, a Fail state is known by its error, which
 		// in these workflows is its own name.
 		r.Err = fmt.Errorf("failed with %s; want %s", errName, s.WantEnd)
+	default:
+		r.Err = checkResult(s, output, cause)
 	}
 	return r
+}
+
+// checkResult checks the execution's output and cause against what the
+// scenario wants.
+func checkResult(s local.Scenario, output, cause string) error {
+	var decoded any
+	if output != "" {
+		if err := json.Unmarshal([]byte(output), &decoded); err != nil {
+			return fmt.Errorf("the output is not JSON: %v", err)
+		}
+	}
+	return s.CheckResult(decoded, cause)
 }
 
 // inputOf builds the scenario's input from its template, with the order
@@ -264,18 +280,19 @@ func approve(ctx context.Context, c *sfn.Client, executionArn, decision string) 
 	}
 }
 
-// await polls the execution until it ends or ctx does.
-func await(ctx context.Context, c *sfn.Client, executionArn string) (status, errName string, err error) {
+// await polls the execution until it ends or ctx does, and returns its
+// final description.
+func await(ctx context.Context, c *sfn.Client, executionArn string) (*sfn.DescribeExecutionOutput, error) {
 	for {
 		d, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(executionArn)})
 		if err != nil {
-			return "", "", err
+			return nil, err
 		}
 		if d.Status != types.ExecutionStatusRunning {
-			return string(d.Status), aws.ToString(d.Error), nil
+			return d, nil
 		}
 		if err := pause(ctx); err != nil {
-			return "", "", fmt.Errorf("still running: %w", err)
+			return nil, fmt.Errorf("still running: %w", err)
 		}
 	}
 }

@@ -36,9 +36,12 @@ const (
 	ErrorUnsupportedImage  = "UnsupportedImage"
 	ErrorImageGone         = "ImageGone"
 	ErrorInvalidImageEvent = "InvalidImageEvent"
-	ErrorConditionFailed   = "DynamoDB.ConditionalCheckFailedException"
-	ErrorAll               = "States.ALL"
-	ErrorTaskFailed        = "States.TaskFailed"
+	// ErrorUnsafeContent is the quarantine reason FlagUnsafe records when
+	// moderation finds something; it is not raised, only recorded.
+	ErrorUnsafeContent   = "UnsafeContent"
+	ErrorConditionFailed = "DynamoDB.ConditionalCheckFailedException"
+	ErrorAll             = "States.ALL"
+	ErrorTaskFailed      = "States.TaskFailed"
 )
 
 // Rekognition's transient errors, as AWS SDK integrations name them.
