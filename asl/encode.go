@@ -5,7 +5,8 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/sfnkit/sfnkit/internal/jsonstring"
 )
 
 // appendJSON encodes a decoded JSON value (maps, slices, strings,
@@ -22,7 +23,7 @@ func appendJSON(b []byte, v any) ([]byte, bool) {
 	case bool:
 		return strconv.AppendBool(b, x), true
 	case string:
-		return appendJSONString(b, x), true
+		return jsonstring.Append(b, x), true
 	case float64:
 		return appendJSONFloat(b, x)
 	case int:
@@ -45,7 +46,7 @@ func appendJSON(b []byte, v any) ([]byte, bool) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, k)
+			b = jsonstring.Append(b, k)
 			b = append(b, ':')
 			var ok bool
 			if b, ok = appendJSON(b, x[k]); !ok {
@@ -87,61 +88,6 @@ func appendJSONFloat(b []byte, f float64) ([]byte, bool) {
 		}
 	}
 	return b, true
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString quotes s as encoding/json does without HTML escaping.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // jsonCopy deep-copies a value made of JSON's types, as decoding its
@@ -194,7 +140,7 @@ func jsonLen(v any) (int, bool) {
 		}
 		return 5, true
 	case string:
-		return jsonStringLen(x), true
+		return jsonstring.Len(x), true
 	case float64:
 		var buf [32]byte
 		b, ok := appendJSONFloat(buf[:0], x)
@@ -206,7 +152,7 @@ func jsonLen(v any) (int, bool) {
 			if !ok {
 				return 0, false
 			}
-			n += jsonStringLen(k) + 1 + m
+			n += jsonstring.Len(k) + 1 + m
 		}
 		return n, true
 	case []any:
@@ -222,33 +168,4 @@ func jsonLen(v any) (int, bool) {
 	}
 	b, ok := appendJSON(nil, v)
 	return len(b), ok
-}
-
-// jsonStringLen is the length of s quoted by appendJSONString.
-func jsonStringLen(s string) int {
-	n := 2
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c >= 0x20 && c != '"' && c != '\\':
-				n++
-			case c == '"', c == '\\', c == '\b', c == '\f', c == '\n', c == '\r', c == '\t':
-				n += 2
-			default:
-				n += 6
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1, r == '\u2028', r == '\u2029':
-			n += 6
-		default:
-			n += size
-		}
-		i += size
-	}
-	return n
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sfnkit/sfnkit/internal/jsonstring"
 	"github.com/sfnkit/sfnkit/lambdas/objectstore"
 )
 
@@ -412,7 +413,7 @@ func (o *outputs) writeCurated(key string, lineNo int) error {
 	}
 	b := append(o.rowBuf[:0], '{')
 	for i, col := range o.t.Schema.Columns {
-		b = appendJSONString(b, col.Name)
+		b = jsonstring.Append(b, col.Name)
 		b = append(b, ':')
 		switch v := o.values[i]; {
 		case v.null:
@@ -420,15 +421,15 @@ func (o *outputs) writeCurated(key string, lineNo int) error {
 		case v.isNum:
 			b = strconv.AppendInt(b, v.n, 10)
 		default:
-			b = appendJSONString(b, v.s)
+			b = jsonstring.Append(b, v.s)
 		}
 		b = append(b, ',')
 	}
-	b = appendJSONString(b, ColumnSourceObject)
+	b = jsonstring.Append(b, ColumnSourceObject)
 	b = append(b, ':')
-	b = appendJSONString(b, key)
+	b = jsonstring.Append(b, key)
 	b = append(b, ',')
-	b = appendJSONString(b, ColumnSourceLine)
+	b = jsonstring.Append(b, ColumnSourceLine)
 	b = append(b, ':')
 	b = strconv.AppendInt(b, int64(lineNo), 10)
 	b = append(b, '}', '\n')
@@ -506,35 +507,4 @@ func (o *outputs) abort() {
 	if a, ok := o.quarantined.(interface{ Abort() }); ok {
 		a.Abort()
 	}
-}
-
-// appendJSONString appends s as a JSON string. encoding/json offers no
-// append form, and a reflective Marshal per cell dominated the transform's
-// profile.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
-		start = i + 1
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
