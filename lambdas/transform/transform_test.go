@@ -347,7 +347,6 @@ func TestSplitCSV(t *testing.T) {
 	}
 }
 
-
 // FuzzTransform feeds arbitrary objects: no panic, and every row is
 // accounted for.
 func FuzzTransform(f *testing.F) {
