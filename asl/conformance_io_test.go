@@ -177,6 +177,11 @@ func TestJSONata(t *testing.T) {
 		`{"in":1}`, `{"out":2}`, (&Registry{}).HandleState("T", returns(`{"out":2}`)))
 	// A JSONata error raises States.QueryEvaluationError.
 	expectError(t, `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $number('x') %}","End":true}}}`, `{}`, ErrQueryEvaluationError, "", nil)
+	// Step Functions' own functions: $hash digests as States.Hash does;
+	// an unknown algorithm is a query error.
+	expectOutput(t, `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":{"h":"{% $hash('input data', 'SHA-1') %}","p":"{% $partition([1,2,3], 2) %}"},"End":true}}}`,
+		`{}`, `{"h":"aaff4a450a104cd177d28d18d74485e8cae074b7","p":[[1,2],[3]]}`, nil)
+	expectError(t, `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $hash('x', 'CRC32') %}","End":true}}}`, `{}`, ErrQueryEvaluationError, "", nil)
 	// A state may use JSONata in a JSONPath machine.
 	expectOutput(t, `{"StartAt":"P","States":{"P":{"Type":"Pass","QueryLanguage":"JSONata","Output":{"n":"{% $count($states.input.list) %}"},"End":true}}}`,
 		`{"list":[1,2,3]}`, `{"n":3}`, nil)

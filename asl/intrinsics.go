@@ -513,6 +513,12 @@ func hashFn(args []any, _ []bool, _ *runtime) (any, error) {
 	if !ok {
 		return nil, fmt.Errorf("the algorithm must be a string")
 	}
+	return digest(args[0], algorithm)
+}
+
+// digest is States.Hash and JSONata's $hash: the hex digest of data's text
+// under one of the algorithms Step Functions offers.
+func digest(data any, algorithm string) (string, error) {
 	var h hash.Hash
 	switch algorithm {
 	case "MD5":
@@ -526,9 +532,9 @@ func hashFn(args []any, _ []bool, _ *runtime) (any, error) {
 	case "SHA-512":
 		h = sha512.New()
 	default:
-		return nil, fmt.Errorf("algorithm %q is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512", algorithm)
+		return "", fmt.Errorf("algorithm %q is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512", algorithm)
 	}
-	h.Write([]byte(formatValue(args[0])))
+	h.Write([]byte(formatValue(data)))
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 

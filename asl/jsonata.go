@@ -1,15 +1,9 @@
 package asl
 
 import (
-	"crypto/md5"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"strings"
 	"sync"
 
@@ -50,23 +44,11 @@ func stepFunctionsFunctions() map[string]jsonata.Extension {
 			return v.([]any), nil
 		}},
 		"hash": {Func: func(data interface{}, algorithm string) (string, error) {
-			var h hash.Hash
-			switch algorithm {
-			case "MD5":
-				h = md5.New()
-			case "SHA-1":
-				h = sha1.New()
-			case "SHA-256":
-				h = sha256.New()
-			case "SHA-384":
-				h = sha512.New384()
-			case "SHA-512":
-				h = sha512.New()
-			default:
-				return "", fmt.Errorf("$hash: algorithm %q is not supported", algorithm)
+			h, err := digest(data, algorithm)
+			if err != nil {
+				return "", fmt.Errorf("$hash: %w", err)
 			}
-			h.Write([]byte(formatValue(data)))
-			return hex.EncodeToString(h.Sum(nil)), nil
+			return h, nil
 		}},
 		"parse": {Func: func(s string) (interface{}, error) { return decodeJSON([]byte(s)) }},
 	}
