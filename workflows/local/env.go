@@ -1,7 +1,9 @@
 // Package local runs the project's synthesized state machines on the asl
 // engine, offline: every Lambda task runs the project's real Go handler,
-// wired the way its main package wires it but to in-memory AWS fakes, and
-// every direct service integration runs against the same fakes. A test, the
+// wired the way its main package wires it but to in-memory AWS fakes (or,
+// with Runtime Processes, the function's own main package as a process
+// behind the Lambda Runtime API), and every direct service integration
+// runs against the same fakes. A test, the
 // sfnkit CLI or a local endpoint gets exactly what `cdk synth` produced, with
 // the production code paths of the handlers.
 package local
