@@ -62,17 +62,6 @@ func raw(t *testing.T, def *synthtest.Definition, state string) map[string]any {
 	return st
 }
 
-func ref(v any) string {
-	m, _ := v.(map[string]any)
-	if id, ok := m["Ref"].(string); ok {
-		return id
-	}
-	if ga, ok := m["Fn::GetAtt"].([]any); ok {
-		return ga[0].(string)
-	}
-	return ""
-}
-
 // bucket returns the logical id of the stack's bucket whose id starts with name.
 func bucket(t *testing.T, s *synthtest.Stack, name string) string {
 	t.Helper()
@@ -263,7 +252,7 @@ func TestDailyScheduleStartsTheStateMachine(t *testing.T) {
 			sm := s.Parsed.LogicalIDs("AWS::StepFunctions::StateMachine")[0]
 			transformer, _ := target["InputTransformer"].(map[string]any)
 			paths, _ := transformer["InputPathsMap"].(map[string]any)
-			if r["ScheduleExpression"] != tt.expr || ref(target["Arn"]) != sm ||
+			if r["ScheduleExpression"] != tt.expr || synthtest.Ref(target["Arn"]) != sm ||
 				transformer["InputTemplate"] != `{"scheduledAt":<time>}` || paths["time"] != "$.time" ||
 				target["DeadLetterConfig"] == nil || target["RetryPolicy"] == nil {
 				t.Errorf("%s: rule = %v", tt.stack, r)
@@ -312,48 +301,29 @@ func TestBucketsAreEncryptedPrivateLoggedAndExpire(t *testing.T) {
 		if enc["SSEAlgorithm"] != "aws:kms" || enc["KMSMasterKeyID"] == nil {
 			t.Errorf("bucket %s is encrypted with %v", id, enc)
 		}
-		if lc, _ := b["LoggingConfiguration"].(map[string]any); ref(lc["DestinationBucketName"]) != logs {
+		if lc, _ := b["LoggingConfiguration"].(map[string]any); synthtest.Ref(lc["DestinationBucketName"]) != logs {
 			t.Errorf("bucket %s logs to %v", id, lc)
 		}
 	}
 	for id, p := range s.Resources("AWS::S3::BucketPolicy") {
-		if !strings.Contains(mustJSON(p), `"aws:SecureTransport":"false"`) {
+		if !strings.Contains(synthtest.JSON(p), `"aws:SecureTransport":"false"`) {
 			t.Errorf("bucket policy %s does not deny requests without TLS", id)
 		}
 	}
 }
 
-// statements returns every IAM statement of the stack by the role it is on.
-func statements(s *synthtest.Stack) map[string][]map[string]any {
-	out := map[string][]map[string]any{}
-	for _, p := range s.Resources("AWS::IAM::Policy") {
-		role := ref(p["Roles"].([]any)[0])
-		for _, st := range p["PolicyDocument"].(map[string]any)["Statement"].([]any) {
-			out[role] = append(out[role], st.(map[string]any))
-		}
-	}
-	return out
-}
-
-func list(v any) []any {
-	if l, ok := v.([]any); ok {
-		return l
-	}
-	return []any{v}
-}
-
 func TestLeastPrivilege(t *testing.T) {
 	for _, name := range []string{stacks.ETLStackID, glueStack} {
 		s := assembly.Stacks[name]
-		for role, sts := range statements(s) {
+		for role, sts := range s.StatementsByRole() {
 			for _, st := range sts {
-				for _, a := range list(st["Action"]) {
+				for _, a := range synthtest.List(st["Action"]) {
 					action := a.(string)
 					if action == "*" || strings.HasSuffix(action, ":*") {
 						t.Errorf("%s: role %s is granted %q", name, role, action)
 					}
 					if strings.HasPrefix(action, "s3:") || strings.HasPrefix(action, "glue:") || strings.HasPrefix(action, "athena:") {
-						for _, r := range list(st["Resource"]) {
+						for _, r := range synthtest.List(st["Resource"]) {
 							if r == "*" {
 								t.Errorf("%s: role %s may %s on every resource", name, role, action)
 							}
@@ -374,12 +344,12 @@ func TestLeastPrivilege(t *testing.T) {
 	s := assembly.Stacks[stacks.ETLStackID]
 	sm := s.Parsed.LogicalIDs("AWS::StepFunctions::StateMachine")[0]
 	found := false
-	for _, sts := range statements(s) {
+	for _, sts := range s.StatementsByRole() {
 		for _, st := range sts {
-			text := mustJSON(st)
+			text := synthtest.JSON(st)
 			switch {
-			case reflect.DeepEqual(list(st["Action"]), []any{"states:StartExecution"}):
-				if ref(st["Resource"]) != sm {
+			case reflect.DeepEqual(synthtest.List(st["Action"]), []any{"states:StartExecution"}):
+				if synthtest.Ref(st["Resource"]) != sm {
 					t.Errorf("StartExecution on %v", st["Resource"])
 				}
 				found = true
@@ -423,9 +393,4 @@ func TestHandlerErrorTypesAreTheWorkflowsErrorNames(t *testing.T) {
 			t.Errorf("no handler error type is named %s", name)
 		}
 	}
-}
-
-func mustJSON(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

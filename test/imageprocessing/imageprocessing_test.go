@@ -64,17 +64,6 @@ func only(t *testing.T, s *synthtest.Stack, typ string) (string, map[string]any)
 	return "", nil
 }
 
-func ref(v any) string {
-	m, _ := v.(map[string]any)
-	if id, ok := m["Ref"].(string); ok {
-		return id
-	}
-	if ga, ok := m["Fn::GetAtt"].([]any); ok {
-		return ga[0].(string)
-	}
-	return ""
-}
-
 func TestExpressWithFullLogging(t *testing.T) {
 	s, _ := stack(t, stacks.ImageProcessingStackID)
 	_, sm := only(t, s, "AWS::StepFunctions::StateMachine")
@@ -215,13 +204,13 @@ func TestUploadRuleEventPattern(t *testing.T) {
 		}
 	}
 	if !reflect.DeepEqual(pattern["source"], []any{"aws.s3"}) || !reflect.DeepEqual(pattern["detail-type"], []any{"Object Created"}) ||
-		ref(detail["bucket"].(map[string]any)["name"].([]any)[0]) != images ||
+		synthtest.Ref(detail["bucket"].(map[string]any)["name"].([]any)[0]) != images ||
 		!reflect.DeepEqual(detail["object"], map[string]any{"key": []any{map[string]any{"prefix": imageprocessing.UploadsPrefix}}}) {
 		t.Errorf("pattern = %v", pattern)
 	}
 	target := rule["Targets"].([]any)[0].(map[string]any)
 	sm := s.Parsed.LogicalIDs("AWS::StepFunctions::StateMachine")[0]
-	if ref(target["Arn"]) != sm || target["DeadLetterConfig"] == nil {
+	if synthtest.Ref(target["Arn"]) != sm || target["DeadLetterConfig"] == nil {
 		t.Errorf("target = %v", target)
 	}
 	bucket := s.Parsed.Resources[images].Properties
@@ -233,36 +222,13 @@ func TestUploadRuleEventPattern(t *testing.T) {
 	}
 }
 
-func statements(s *synthtest.Stack) map[string][]map[string]any {
-	out := map[string][]map[string]any{}
-	for _, p := range s.Resources("AWS::IAM::Policy") {
-		role := ref(p["Roles"].([]any)[0])
-		for _, st := range p["PolicyDocument"].(map[string]any)["Statement"].([]any) {
-			out[role] = append(out[role], st.(map[string]any))
-		}
-	}
-	return out
-}
-
-func list(v any) []any {
-	if l, ok := v.([]any); ok {
-		return l
-	}
-	return []any{v}
-}
-
-func mustJSON(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
 func TestLeastPrivilege(t *testing.T) {
 	for _, name := range []string{stacks.ImageProcessingStackID, modelStack} {
 		s := assembly.Stacks[name]
-		for role, sts := range statements(s) {
+		for role, sts := range s.StatementsByRole() {
 			for _, st := range sts {
-				resources := list(st["Resource"])
-				for _, a := range list(st["Action"]) {
+				resources := synthtest.List(st["Resource"])
+				for _, a := range synthtest.List(st["Action"]) {
 					action := a.(string)
 					if action == "*" || strings.HasSuffix(action, ":*") {
 						t.Errorf("%s: %s granted %q", name, role, action)
@@ -278,13 +244,13 @@ func TestLeastPrivilege(t *testing.T) {
 						t.Errorf("%s: %s may %s on every resource", name, role, action)
 					case action == "s3:DeleteObject":
 						for _, r := range resources {
-							if s := mustJSON(r); !strings.Contains(s, "/"+imageprocessing.UploadsPrefix+"*") && !strings.Contains(s, "/"+imageprocessing.ProcessedPrefix+"*") {
+							if s := synthtest.JSON(r); !strings.Contains(s, "/"+imageprocessing.UploadsPrefix+"*") && !strings.Contains(s, "/"+imageprocessing.ProcessedPrefix+"*") {
 								t.Errorf("%s: DeleteObject beyond uploads/ and processed/: %s", name, s)
 							}
 						}
-					case action == "sagemaker:InvokeEndpoint" && (len(resources) != 1 || !strings.HasSuffix(mustJSON(resources), `:endpoint/`+strings.ToLower(endpoint)+`"]]}]`)):
-						t.Errorf("%s: InvokeEndpoint on %v", name, mustJSON(resources))
-					case strings.HasPrefix(action, "s3:") && !strings.Contains(mustJSON(resources), "/"):
+					case action == "sagemaker:InvokeEndpoint" && (len(resources) != 1 || !strings.HasSuffix(synthtest.JSON(resources), `:endpoint/`+strings.ToLower(endpoint)+`"]]}]`)):
+						t.Errorf("%s: InvokeEndpoint on %v", name, synthtest.JSON(resources))
+					case strings.HasPrefix(action, "s3:") && !strings.Contains(synthtest.JSON(resources), "/"):
 						t.Errorf("%s: %s on whole buckets: %v", name, action, resources)
 					}
 				}

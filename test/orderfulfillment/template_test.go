@@ -1,8 +1,6 @@
 package orderfulfillment_test
 
 import (
-	"encoding/json"
-
 	"reflect"
 	"sort"
 	"strings"
@@ -14,6 +12,7 @@ import (
 	"github.com/sfnkit/sfnkit/lambdas/orders"
 	"github.com/sfnkit/sfnkit/lambdas/payments"
 	"github.com/sfnkit/sfnkit/lambdas/shipping"
+	"github.com/sfnkit/sfnkit/test/synthtest"
 	wf "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 )
 
@@ -29,32 +28,19 @@ func only(t *testing.T, resourceType string) (string, map[string]any) {
 	return "", nil
 }
 
-// ref returns the logical id a {"Ref": id} or {"Fn::GetAtt": [id, _]} names.
-func ref(v any) string {
-	m, _ := v.(map[string]any)
-	if id, ok := m["Ref"].(string); ok {
-		return id
-	}
-	if ga, ok := m["Fn::GetAtt"].([]any); ok && len(ga) > 0 {
-		id, _ := ga[0].(string)
-		return id
-	}
-	return ""
-}
-
 func TestStateMachineLogsTracesEncryptsAndTimesOut(t *testing.T) {
 	_, sm := only(t, "AWS::StepFunctions::StateMachine")
 	logging := sm["LoggingConfiguration"].(map[string]any)
 	if logging["Level"] != "ALL" || logging["IncludeExecutionData"] != true {
 		t.Errorf("LoggingConfiguration = %v, want level ALL with execution data", logging)
 	}
-	logGroup := ref(logging["Destinations"].([]any)[0].(map[string]any)["CloudWatchLogsLogGroup"].(map[string]any)["LogGroupArn"])
+	logGroup := synthtest.Ref(logging["Destinations"].([]any)[0].(map[string]any)["CloudWatchLogsLogGroup"].(map[string]any)["LogGroupArn"])
 	assertEncryptedLogGroup(t, logGroup)
 	if tracing := sm["TracingConfiguration"].(map[string]any); tracing["Enabled"] != true {
 		t.Errorf("TracingConfiguration = %v", tracing)
 	}
 	enc := sm["EncryptionConfiguration"].(map[string]any)
-	if enc["Type"] != "CUSTOMER_MANAGED_KMS_KEY" || stack.Parsed.Resources[ref(enc["KmsKeyId"])].Type != "AWS::KMS::Key" {
+	if enc["Type"] != "CUSTOMER_MANAGED_KMS_KEY" || stack.Parsed.Resources[synthtest.Ref(enc["KmsKeyId"])].Type != "AWS::KMS::Key" {
 		t.Errorf("EncryptionConfiguration = %v, want the workflow's customer-managed key", enc)
 	}
 	if def.TimeoutSeconds <= 0 {
@@ -68,7 +54,7 @@ func TestFourAlarmsNotifyTheAlarmTopic(t *testing.T) {
 	for id, a := range alarms {
 		metrics = append(metrics, a["MetricName"].(string))
 		actions, _ := a["AlarmActions"].([]any)
-		if len(actions) != 1 || stack.Parsed.Resources[ref(actions[0])].Type != "AWS::SNS::Topic" {
+		if len(actions) != 1 || stack.Parsed.Resources[synthtest.Ref(actions[0])].Type != "AWS::SNS::Topic" {
 			t.Errorf("alarm %s actions = %v, want one SNS topic", id, actions)
 		}
 		if a["Namespace"] != "AWS/States" || a["Threshold"] != 1.0 {
@@ -117,7 +103,7 @@ func TestEverythingIsEncryptedAndLogGroupsExpire(t *testing.T) {
 	}
 	for _, typ := range []string{"AWS::SNS::TopicPolicy", "AWS::SQS::QueuePolicy"} {
 		for id, p := range stack.Resources(typ) {
-			if !strings.Contains(mustJSON(p), `"aws:SecureTransport":"false"`) {
+			if !strings.Contains(synthtest.JSON(p), `"aws:SecureTransport":"false"`) {
 				t.Errorf("%s %s does not deny requests without TLS", typ, id)
 			}
 		}
@@ -146,8 +132,8 @@ func TestFunctionsAreArmGoWithTracingAndOwnLogs(t *testing.T) {
 			t.Errorf("%s: environment not encrypted with the workflow key", id)
 		}
 		lc, _ := f["LoggingConfig"].(map[string]any)
-		assertEncryptedLogGroup(t, ref(lc["LogGroup"]))
-		role := ref(f["Role"])
+		assertEncryptedLogGroup(t, synthtest.Ref(lc["LogGroup"]))
+		role := synthtest.Ref(f["Role"])
 		if other, dup := roles[role]; dup {
 			t.Errorf("%s and %s share role %s", id, other, role)
 		}
@@ -168,17 +154,10 @@ func statements(t *testing.T) map[string][]map[string]any {
 	return out
 }
 
-func list(v any) []any {
-	if l, ok := v.([]any); ok {
-		return l
-	}
-	return []any{v}
-}
-
 func TestNoWildcardActionsAndNoManagedPolicies(t *testing.T) {
 	for policy, stmts := range statements(t) {
 		for _, s := range stmts {
-			for _, a := range list(s["Action"]) {
+			for _, a := range synthtest.List(s["Action"]) {
 				action, _ := a.(string)
 				if action == "*" || strings.HasSuffix(action, ":*") {
 					t.Errorf("policy %s grants action %q", policy, action)
@@ -195,23 +174,23 @@ func TestNoWildcardActionsAndNoManagedPolicies(t *testing.T) {
 
 func TestStateMachineRoleInvokesOnlyItsOwnFunctions(t *testing.T) {
 	_, sm := only(t, "AWS::StepFunctions::StateMachine")
-	role := ref(sm["RoleArn"])
+	role := synthtest.Ref(sm["RoleArn"])
 	invoked := map[string]bool{}
 	for _, st := range lambdaTasks(t) {
 		invoked[st.Resource[strings.LastIndex(st.Resource, ":")+1:]] = true
 	}
 	granted := map[string]bool{}
 	for policyID, stmts := range statements(t) {
-		roles := list(stack.Parsed.Resources[policyID].Properties["Roles"])
-		if len(roles) != 1 || ref(roles[0]) != role {
+		roles := synthtest.List(stack.Parsed.Resources[policyID].Properties["Roles"])
+		if len(roles) != 1 || synthtest.Ref(roles[0]) != role {
 			continue
 		}
 		for _, s := range stmts {
-			for _, a := range list(s["Action"]) {
+			for _, a := range synthtest.List(s["Action"]) {
 				if a != "lambda:InvokeFunction" {
 					continue
 				}
-				for _, r := range list(s["Resource"]) {
+				for _, r := range synthtest.List(s["Resource"]) {
 					granted[joinedRef(r)] = true
 				}
 			}
@@ -234,14 +213,14 @@ func joinedRef(v any) string {
 	m, _ := v.(map[string]any)
 	join, ok := m["Fn::Join"].([]any)
 	if !ok {
-		return ref(v)
+		return synthtest.Ref(v)
 	}
 	var out strings.Builder
 	for _, part := range join[1].([]any) {
 		if s, ok := part.(string); ok {
 			out.WriteString(s)
 		} else {
-			out.WriteString(ref(part))
+			out.WriteString(synthtest.Ref(part))
 		}
 	}
 	return out.String()
@@ -251,13 +230,13 @@ func TestFunctionRolesCanOnlyDoWhatTheirCodeDoes(t *testing.T) {
 	functions := stack.Resources("AWS::Lambda::Function")
 	byFunction := map[string][]string{}
 	for policyID, stmts := range statements(t) {
-		roleID := ref(list(stack.Parsed.Resources[policyID].Properties["Roles"])[0])
+		roleID := synthtest.Ref(synthtest.List(stack.Parsed.Resources[policyID].Properties["Roles"])[0])
 		for fnID, f := range functions {
-			if ref(f["Role"]) != roleID {
+			if synthtest.Ref(f["Role"]) != roleID {
 				continue
 			}
 			for _, s := range stmts {
-				for _, a := range list(s["Action"]) {
+				for _, a := range synthtest.List(s["Action"]) {
 					byFunction[fnID] = append(byFunction[fnID], a.(string))
 				}
 			}
@@ -287,9 +266,9 @@ func TestApiRequiresIAMAndValidatesBodies(t *testing.T) {
 		}
 		integration := m["Integration"].(map[string]any)
 		if integration["Type"] == "AWS" {
-			template := mustJSON(integration["RequestTemplates"])
-			if !strings.Contains(mustJSON(integration["Uri"]), "states:action/StartExecution") || !strings.Contains(template, `$input.path('$.orderId')`) {
-				t.Errorf("orders integration = %s", mustJSON(integration))
+			template := synthtest.JSON(integration["RequestTemplates"])
+			if !strings.Contains(synthtest.JSON(integration["Uri"]), "states:action/StartExecution") || !strings.Contains(template, `$input.path('$.orderId')`) {
+				t.Errorf("orders integration = %s", synthtest.JSON(integration))
 			}
 		}
 	}
@@ -297,7 +276,7 @@ func TestApiRequiresIAMAndValidatesBodies(t *testing.T) {
 	if stage["TracingEnabled"] != true || stage["AccessLogSetting"] == nil {
 		t.Errorf("stage: tracing %v, access logs %v", stage["TracingEnabled"], stage["AccessLogSetting"])
 	}
-	assertEncryptedLogGroup(t, ref(stage["AccessLogSetting"].(map[string]any)["DestinationArn"]))
+	assertEncryptedLogGroup(t, synthtest.Ref(stage["AccessLogSetting"].(map[string]any)["DestinationArn"]))
 	var validator map[string]any
 	for _, v := range stack.Resources("AWS::ApiGateway::RequestValidator") {
 		validator = v
@@ -349,14 +328,6 @@ func TestHandlerErrorTypesAreTheWorkflowsErrorNames(t *testing.T) {
 	if approval.RejectedError != wf.ErrorApprovalRejected {
 		t.Errorf("the approval callback sends %q, the workflow catches %q", approval.RejectedError, wf.ErrorApprovalRejected)
 	}
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
 }
 
 func keys(m map[string]bool) []string {
