@@ -5,7 +5,7 @@
 // and an execution history shaped like GetExecutionHistory. Time comes from
 // a Clock, so tests run Wait states, backoffs and timeouts on virtual time.
 //
-// It reads plain ASL JSON and knows nothing of CDK; asl/cfn turns a
+// It reads plain ASL JSON and knows nothing of CDK; package cfn turns a
 // synthesized template into that JSON.
 package asl
 

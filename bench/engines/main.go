@@ -24,8 +24,8 @@ import (
 	"time"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/workflows/local"
+	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/local/harness"
 	order "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 )
 
@@ -89,14 +89,14 @@ func run(templatePath string, d time.Duration, concurrency int) error {
 }
 
 // record plays the happy-path scenario once and keeps each Task's result.
-func record(tpl *cfn.Template) (workload, local.Scenario, error) {
-	var s local.Scenario
-	for _, sc := range local.Scenarios() {
+func record(tpl *cfn.Template) (workload, harness.Scenario, error) {
+	var s harness.Scenario
+	for _, sc := range harness.Scenarios() {
 		if sc.Name == "order/completed" {
 			s = sc
 		}
 	}
-	env, err := local.NewEnv(tpl, "", local.Options{})
+	env, err := harness.NewEnv(tpl, "", harness.Options{})
 	if err != nil {
 		return workload{}, s, err
 	}
@@ -187,17 +187,17 @@ func replayer(w workload) (func() error, error) {
 // AWS fakes: one environment, stock for every execution, a new order each
 // time.
 func measureRealHandlers(tpl *cfn.Template, d time.Duration, concurrency int) (measurement, error) {
-	env, err := local.NewEnv(tpl, "", local.Options{})
+	env, err := harness.NewEnv(tpl, "", harness.Options{})
 	if err != nil {
 		return measurement{}, err
 	}
 	inventory := env.AWS.Table(env.Functions[order.StateReserveInventory]["INVENTORY_TABLE"], "", "")
-	for sku := range local.Stock {
+	for sku := range harness.Stock {
 		inventory.Put(map[string]any{"sku": map[string]any{"S": sku}, "stock": map[string]any{"N": "1000000000"}})
 	}
 	var seq atomic.Int64
 	return measure(d, concurrency, func() error {
-		input, err := json.Marshal(local.SampleOrder(fmt.Sprintf("bench-%d", seq.Add(1)), "tok_visa", "SW1Y 4LG"))
+		input, err := json.Marshal(harness.SampleOrder(fmt.Sprintf("bench-%d", seq.Add(1)), "tok_visa", "SW1Y 4LG"))
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"github.com/sfnkit/sfnkit/asl/cfn"
+	"github.com/sfnkit/sfnkit/cfn"
 )
 
 // BenchmarkReplay is one execution of the order workflow on the asl

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/workflows/local"
+	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/local/harness"
 )
 
 const demoUsage = `demo [cdk.out] [NAME-PREFIX]   play every sample scenario on the synthesized state machines`
@@ -32,7 +32,7 @@ func runDemo(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	templates := map[string]*cfn.Template{}
 	failed, played := 0, 0
-	for _, s := range local.Scenarios() {
+	for _, s := range harness.Scenarios() {
 		if !strings.HasPrefix(s.Name, prefix) {
 			continue
 		}
@@ -45,7 +45,7 @@ func runDemo(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			}
 			templates[s.Stack] = tpl
 		}
-		env, err := local.NewEnv(tpl, "", local.Options{})
+		env, err := harness.NewEnv(tpl, "", harness.Options{})
 		if err != nil {
 			fmt.Fprintf(stderr, "sfnkit demo: %s: %v\n", s.Stack, err)
 			return 2

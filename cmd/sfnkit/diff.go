@@ -7,8 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/asl/review"
+	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/internal/review/diff"
 )
 
 const diffUsage = `diff [--fail-on CLASS,...|any] OLD NEW
@@ -19,7 +19,7 @@ const diffUsage = `diff [--fail-on CLASS,...|any] OLD NEW
 func runDiff(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	failOn := fs.String("fail-on", "", "exit 1 on these risk classes (comma-separated, or any): "+strings.Join(review.RiskClasses, ", "))
+	failOn := fs.String("fail-on", "", "exit 1 on these risk classes (comma-separated, or any): "+strings.Join(diff.RiskClasses, ", "))
 	fs.Usage = func() { fmt.Fprintln(stderr, "usage: sfnkit "+diffUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -40,7 +40,7 @@ func runDiff(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	report, err := review.Compare(asm[0], asm[1])
+	report, err := diff.Compare(asm[0], asm[1])
 	if err != nil {
 		fmt.Fprintln(stderr, "sfnkit diff:", err)
 		return 2
@@ -65,13 +65,13 @@ func riskClasses(s string) ([]string, error) {
 		return nil, nil
 	}
 	if s == "any" {
-		return review.RiskClasses, nil
+		return diff.RiskClasses, nil
 	}
 	var out []string
 	for _, c := range strings.Split(s, ",") {
 		c = strings.TrimSpace(c)
-		if !slices.Contains(review.RiskClasses, c) {
-			return nil, fmt.Errorf("--fail-on: %q is not a risk class; the classes are %s, or any", c, strings.Join(review.RiskClasses, ", "))
+		if !slices.Contains(diff.RiskClasses, c) {
+			return nil, fmt.Errorf("--fail-on: %q is not a risk class; the classes are %s, or any", c, strings.Join(diff.RiskClasses, ", "))
 		}
 		out = append(out, c)
 	}

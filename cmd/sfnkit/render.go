@@ -10,9 +10,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/asl/render"
-	"github.com/sfnkit/sfnkit/workflows/local"
+	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/internal/review/render"
+	"github.com/sfnkit/sfnkit/local/harness"
 )
 
 const renderUsage = `render [--out DIR] [--stack NAME=DIR ...] [--svg] [--check] [cdk.out]
@@ -66,7 +66,7 @@ func runRender(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if d, ok := dirs[stack]; ok {
 			return d
 		}
-		if d, ok := local.RenderDirs[stack]; ok {
+		if d, ok := harness.RenderDirs[stack]; ok {
 			return d
 		}
 		return filepath.Join(*out, stack)

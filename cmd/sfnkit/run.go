@@ -11,9 +11,9 @@ import (
 	"strings"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/asl/fakes"
-	"github.com/sfnkit/sfnkit/workflows/local"
+	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/local/fakes"
+	"github.com/sfnkit/sfnkit/local/harness"
 )
 
 const runUsage = `run --definition FILE [--input FILE|-] [--mock-config FILE --test-case NAME [--state-machine NAME]]
@@ -26,7 +26,7 @@ type runOptions struct {
 	history, realTime                                                      bool
 }
 
-// runRun implements `sfnkit run`, with the contract of DESIGN.md: exit 0
+// runRun implements `sfnkit run`, with its stable contract: exit 0
 // and the output on success; exit 1 and {"Error","Cause"} when the
 // execution fails; exit 2 and a message on stderr when it cannot run.
 func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -100,7 +100,7 @@ func execute(ctx context.Context, o runOptions, stdin io.Reader) (asl.Result, []
 		if err != nil {
 			return asl.Result{}, nil, fmt.Errorf("%s: %v", o.definition, err)
 		}
-		env, err := local.NewEnv(tpl, o.logicalID, local.Options{Clock: clock})
+		env, err := harness.NewEnv(tpl, o.logicalID, harness.Options{Clock: clock})
 		if err != nil && o.mockConfig == "" {
 			return asl.Result{}, nil, fmt.Errorf("%s: %v (give --mock-config for state machines whose tasks the project has no handler for)", o.definition, err)
 		}

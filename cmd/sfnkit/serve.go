@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/asl/sfnapi"
-	"github.com/sfnkit/sfnkit/workflows/local"
+	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/local/harness"
+	"github.com/sfnkit/sfnkit/local/sfnapi"
 )
 
 const serveUsage = `serve [--addr 127.0.0.1:8083] [--assembly cdk.out] [--lambdas process|in-process]
@@ -37,10 +37,10 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return 2
 	}
-	serving := &local.Serving{Options: local.Options{Clock: asl.RealClock{}}}
+	serving := &harness.Serving{Options: harness.Options{Clock: asl.RealClock{}}}
 	switch *lambdas {
 	case "process":
-		serving.Options.Runtime, serving.Options.FunctionLogs = local.Processes, stderr
+		serving.Options.Runtime, serving.Options.FunctionLogs = harness.Processes, stderr
 	case "in-process":
 	default:
 		fmt.Fprintf(stderr, "sfnkit serve: --lambdas is %q; use \"process\" or \"in-process\"\n", *lambdas)

@@ -13,9 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/asl/sfnapi"
-	"github.com/sfnkit/sfnkit/workflows/smoke"
+	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/local/sfnapi"
+	"github.com/sfnkit/sfnkit/local/smoke"
 )
 
 const smokeUsage = `smoke [--endpoint-url URL [--create]] [--stage dev] [--all] [--assembly cdk.out]

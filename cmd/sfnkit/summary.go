@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/asl/render"
+	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/internal/review/render"
 )
 
 // runSummary prints, per stack of a cloud assembly, its resources by type,

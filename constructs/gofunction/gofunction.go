@@ -1,8 +1,8 @@
 // Package gofunction is a Lambda function whose code is a Go main package,
 // compiled by the local Go toolchain at synth time into a reproducible asset.
 //
-// It exists because the aws-lambda-go-alpha module cannot be installed here,
-// and because a function built this way is secure by default: ARM64 on
+// It builds with nothing but the Go toolchain (no Docker, no bundling
+// image), and a function built this way is secure by default: ARM64 on
 // provided.al2023, X-Ray active tracing, JSON logs into its own encrypted log
 // group with finite retention, environment encrypted with a customer key, and
 // a role of its own that can write only to that log group until its user
@@ -22,8 +22,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/sfnkit/sfnkit/constructs/encrypted"
-	"github.com/sfnkit/sfnkit/constructs/gofunction/gobuild"
 	"github.com/sfnkit/sfnkit/constructs/nag"
+	"github.com/sfnkit/sfnkit/internal/gobuild"
 )
 
 // Function is a Go Lambda function and what was created for it.

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 
-	"github.com/sfnkit/sfnkit/constructs/gofunction/gobuild"
+	"github.com/sfnkit/sfnkit/internal/gobuild"
 )
 
 // Defaults and Lambda's limits.

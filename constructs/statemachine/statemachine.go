@@ -1,5 +1,5 @@
 // Package statemachine is a Step Functions state machine with the defaults
-// every workflow of this project gets (see DESIGN.md): execution logs at
+// every workflow of this project gets (see the README): execution logs at
 // level ALL, with execution data, into a log group encrypted with a
 // customer-managed key; X-Ray tracing; execution data encrypted with the same
 // key; an execution timeout; alarms on failed, timed-out, aborted and

@@ -10,17 +10,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sfnkit/sfnkit/local/harness"
 	etl "github.com/sfnkit/sfnkit/workflows/etl/contract"
-	"github.com/sfnkit/sfnkit/workflows/local"
 )
 
 // etlWorld is what an ETL execution left behind.
 type etlWorld struct {
-	env *local.Env
-	out local.Outcome
+	env *harness.Env
+	out harness.Outcome
 }
 
-func playETL(t *testing.T, s local.Scenario) etlWorld {
+func playETL(t *testing.T, s harness.Scenario) etlWorld {
 	t.Helper()
 	env := newEnv(t, s.Stack)
 	return etlWorld{env: env, out: play(t, s, env)}
@@ -86,7 +86,7 @@ func TestETLLoaded(t *testing.T) {
 	}
 	var curated, rejected []map[string]any
 	for _, key := range w.objects(t, "CuratedBucket") {
-		if !strings.HasPrefix(key, "sales/run_date="+local.RunDate+"/") {
+		if !strings.HasPrefix(key, "sales/run_date="+harness.RunDate+"/") {
 			t.Errorf("curated object %s outside the run date's partition", key)
 		}
 		curated = append(curated, lines(t, w.object(t, "CuratedBucket", key))...)
@@ -103,10 +103,10 @@ func TestETLLoaded(t *testing.T) {
 	if reason := fmt.Sprint(rejected[0]); !strings.Contains(reason, "quantity") {
 		t.Errorf("the rejected row %s does not say that its quantity is wrong", reason)
 	}
-	if q := w.env.AWS.Queries(); len(q) != 1 || !strings.Contains(q[0], "PARTITION (run_date = '"+local.RunDate+"')") {
+	if q := w.env.AWS.Queries(); len(q) != 1 || !strings.Contains(q[0], "PARTITION (run_date = '"+harness.RunDate+"')") {
 		t.Errorf("Athena queries %v", q)
 	}
-	if l := w.ledger(t, local.RunDate); attr(l, "status") != "SUCCEEDED" || attr(l, "rowsCurated") != "749" {
+	if l := w.ledger(t, harness.RunDate); attr(l, "status") != "SUCCEEDED" || attr(l, "rowsCurated") != "749" {
 		t.Errorf("ledger %v", l)
 	}
 	if w.alerts(t) != 0 {
@@ -120,12 +120,12 @@ func TestETLManyFiles(t *testing.T) {
 	s := scenario(t, "etl/loaded")
 	files := map[string][]byte{}
 	for i := 0; i < 120; i++ {
-		files[fmt.Sprintf("store-%03d.csv", i)] = local.SalesCSV(40, func(j int) bool { return j == i%40 && i%10 == 0 })
+		files[fmt.Sprintf("store-%03d.csv", i)] = harness.SalesCSV(40, func(j int) bool { return j == i%40 && i%10 == 0 })
 	}
-	s.Setup = func(env *local.Env) error {
+	s.Setup = func(env *harness.Env) error {
 		raw := env.Functions[etl.StateStartRun]["RAW_BUCKET"]
 		for name, data := range files {
-			env.AWS.Bucket(raw).Put("raw/"+local.RunDate+"/"+name, data)
+			env.AWS.Bucket(raw).Put("raw/"+harness.RunDate+"/"+name, data)
 		}
 		return nil
 	}
@@ -155,14 +155,14 @@ func TestETLPoorQuality(t *testing.T) {
 	if !strings.Contains(w.out.Result.Cause, "25.00% of rows were rejected") {
 		t.Errorf("cause %q does not give the reject rate", w.out.Result.Cause)
 	}
-	if attr(w.ledger(t, local.PoorRunDate), "status") != "FAILED" || w.alerts(t) != 1 || len(w.env.AWS.Queries()) != 0 {
-		t.Errorf("ledger %v, %d alerts, queries %v: want FAILED, one alert, no partition", w.ledger(t, local.PoorRunDate), w.alerts(t), w.env.AWS.Queries())
+	if attr(w.ledger(t, harness.PoorRunDate), "status") != "FAILED" || w.alerts(t) != 1 || len(w.env.AWS.Queries()) != 0 {
+		t.Errorf("ledger %v, %d alerts, queries %v: want FAILED, one alert, no partition", w.ledger(t, harness.PoorRunDate), w.alerts(t), w.env.AWS.Queries())
 	}
 }
 
 func TestETLRunInProgressLeavesTheClaim(t *testing.T) {
 	w := playETL(t, scenario(t, "etl/in-progress"))
-	if l := w.ledger(t, local.BusyRunDate); attr(l, "status") != "RUNNING" || attr(l, "executionId") != local.OtherExecution {
+	if l := w.ledger(t, harness.BusyRunDate); attr(l, "status") != "RUNNING" || attr(l, "executionId") != harness.OtherExecution {
 		t.Errorf("ledger %v: the other execution's claim was touched", l)
 	}
 	if len(w.objects(t, "CuratedBucket")) != 0 || w.alerts(t) != 0 {
@@ -175,7 +175,7 @@ func TestETLAlreadyLoadedDoesNothing(t *testing.T) {
 	if !reflect.DeepEqual(w.out.Path, []string{etl.StateStartRun, etl.StateAlreadyLoaded, etl.StateRunAlreadySucceeded}) {
 		t.Errorf("path %v", w.out.Path)
 	}
-	if len(w.objects(t, "CuratedBucket")) != 0 || len(w.env.AWS.Queries()) != 0 || attr(w.ledger(t, local.LoadedRunDate), "executionId") != local.OtherExecution {
+	if len(w.objects(t, "CuratedBucket")) != 0 || len(w.env.AWS.Queries()) != 0 || attr(w.ledger(t, harness.LoadedRunDate), "executionId") != harness.OtherExecution {
 		t.Error("an already loaded day was loaded again")
 	}
 }

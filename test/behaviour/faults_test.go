@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/workflows/local"
+	"github.com/sfnkit/sfnkit/local/harness"
 	"github.com/sfnkit/sfnkit/workflows/retry"
 
 	etl "github.com/sfnkit/sfnkit/workflows/etl/contract"
@@ -37,21 +37,21 @@ func transientError(resource string) string {
 
 // allAttempts counts a state's attempts in the execution and its child
 // executions.
-func allAttempts(out local.Outcome, state string) int {
-	n := local.Attempts(out.History, state)
+func allAttempts(out harness.Outcome, state string) int {
+	n := harness.Attempts(out.History, state)
 	for _, c := range out.Children {
-		n += local.Attempts(c.Events, state)
+		n += harness.Attempts(c.Events, state)
 	}
 	return n
 }
 
 // taskStates lists the Task states an outcome passed through, child
 // executions included.
-func taskStates(env *local.Env, out local.Outcome) []string {
+func taskStates(env *harness.Env, out harness.Outcome) []string {
 	seen := map[string]bool{}
 	paths := [][]string{out.Path}
 	for _, c := range out.Children {
-		paths = append(paths, local.Path(c.Events))
+		paths = append(paths, harness.Path(c.Events))
 	}
 	var names []string
 	for _, p := range paths {
@@ -71,7 +71,7 @@ func taskStates(env *local.Env, out local.Outcome) []string {
 // retried: the execution takes the same path to the same end, with one
 // more attempt of that Task.
 func TestTransientFaultsAreRetried(t *testing.T) {
-	for _, s := range local.Scenarios() {
+	for _, s := range harness.Scenarios() {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
 			env := newEnv(t, s.Stack)
@@ -79,7 +79,7 @@ func TestTransientFaultsAreRetried(t *testing.T) {
 			for _, state := range taskStates(env, baseline) {
 				t.Run(state, func(t *testing.T) {
 					env := newEnv(t, s.Stack)
-					fault := local.Fault{Error: transientError(env.State(state).Resource), Times: 1}
+					fault := harness.Fault{Error: transientError(env.State(state).Resource), Times: 1}
 					injected, err := env.Inject(state, fault)
 					if err != nil {
 						t.Fatal(err)
@@ -178,7 +178,7 @@ func TestPersistentFaults(t *testing.T) {
 			t.Parallel()
 			s := scenario(t, tc.scenario)
 			env := newEnv(t, s.Stack)
-			fault := local.Fault{Error: transientError(env.State(tc.state).Resource), Times: -1}
+			fault := harness.Fault{Error: transientError(env.State(tc.state).Resource), Times: -1}
 			injected, err := env.Inject(tc.state, fault)
 			if err != nil {
 				t.Fatal(err)
@@ -194,7 +194,7 @@ func TestPersistentFaults(t *testing.T) {
 			}
 			path := out.Path
 			for _, c := range out.Children { // a state of a child execution counts as before its Map's successors
-				path = append(local.Path(c.Events), path...)
+				path = append(harness.Path(c.Events), path...)
 			}
 			if !followedBy(path, tc.state, tc.then) {
 				t.Errorf("path %v: want %s followed by %v", path, tc.state, tc.then)
@@ -231,9 +231,9 @@ func contains(path []string, name string) bool {
 // TestInjectRefusesUnknownStates keeps fault injection honest: a typo
 // must not silently inject nothing.
 func TestInjectRefusesUnknownStates(t *testing.T) {
-	env := newEnv(t, local.StackOrderFulfillment)
+	env := newEnv(t, harness.StackOrderFulfillment)
 	for _, state := range []string{"NoSuchState", order.StateNeedsApproval} {
-		if _, err := env.Inject(state, local.Fault{Error: "X", Times: 1}); err == nil {
+		if _, err := env.Inject(state, harness.Fault{Error: "X", Times: 1}); err == nil {
 			t.Errorf("Inject(%q) was accepted", state)
 		}
 	}

@@ -11,17 +11,17 @@ import (
 	"testing"
 
 	"github.com/sfnkit/sfnkit/asl"
+	"github.com/sfnkit/sfnkit/local/harness"
 	images "github.com/sfnkit/sfnkit/workflows/imageprocessing/contract"
-	"github.com/sfnkit/sfnkit/workflows/local"
 )
 
 // imageWorld is what an image execution left behind.
 type imageWorld struct {
-	env *local.Env
-	out local.Outcome
+	env *harness.Env
+	out harness.Outcome
 }
 
-func playImage(t *testing.T, s local.Scenario, env *local.Env) imageWorld {
+func playImage(t *testing.T, s harness.Scenario, env *harness.Env) imageWorld {
 	t.Helper()
 	return imageWorld{env: env, out: play(t, s, env)}
 }
@@ -105,7 +105,7 @@ func TestRepeatedEventIsProcessedOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := x.Wait(context.Background())
-	if path := local.Path(x.History()); err != nil || res.Status != asl.StatusSucceeded || path[len(path)-1] != images.StateAlreadyProcessed {
+	if path := harness.Path(x.History()); err != nil || res.Status != asl.StatusSucceeded || path[len(path)-1] != images.StateAlreadyProcessed {
 		t.Fatalf("second delivery: %s, path %v, %v", res.Status, path, err)
 	}
 	if n := w.notifications(t); len(n) != 1 {

@@ -12,11 +12,11 @@ import (
 	"testing"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/asl/fakes"
+	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/internal/synthtest"
+	"github.com/sfnkit/sfnkit/local/fakes"
+	"github.com/sfnkit/sfnkit/local/harness"
 	"github.com/sfnkit/sfnkit/stacks"
-	"github.com/sfnkit/sfnkit/test/synthtest"
-	"github.com/sfnkit/sfnkit/workflows/local"
 )
 
 var assembly *synthtest.Assembly
@@ -29,13 +29,13 @@ func TestMain(m *testing.M) {
 }
 
 // newEnv prepares a fresh environment for a stack's state machine.
-func newEnv(t *testing.T, stack string) *local.Env {
+func newEnv(t *testing.T, stack string) *harness.Env {
 	t.Helper()
 	s := assembly.Stacks[stack]
 	if s == nil {
 		t.Fatalf("no stack %s in the assembly", stack)
 	}
-	env, err := local.NewEnv(s.Parsed, "", local.Options{})
+	env, err := harness.NewEnv(s.Parsed, "", harness.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,19 +43,19 @@ func newEnv(t *testing.T, stack string) *local.Env {
 }
 
 // scenario finds a shipped scenario by name.
-func scenario(t *testing.T, name string) local.Scenario {
+func scenario(t *testing.T, name string) harness.Scenario {
 	t.Helper()
-	for _, s := range local.Scenarios() {
+	for _, s := range harness.Scenarios() {
 		if s.Name == name {
 			return s
 		}
 	}
 	t.Fatalf("no scenario %s", name)
-	return local.Scenario{}
+	return harness.Scenario{}
 }
 
 // play runs a scenario in env and checks its outcome.
-func play(t *testing.T, s local.Scenario, env *local.Env) local.Outcome {
+func play(t *testing.T, s harness.Scenario, env *harness.Env) harness.Outcome {
 	t.Helper()
 	out, err := s.Play(context.Background(), env)
 	if err != nil {
@@ -69,7 +69,7 @@ func play(t *testing.T, s local.Scenario, env *local.Env) local.Outcome {
 
 // TestScenarios plays every shipped scenario, as `sfnkit demo` does.
 func TestScenarios(t *testing.T) {
-	for _, s := range local.Scenarios() {
+	for _, s := range harness.Scenarios() {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
 			out := play(t, s, newEnv(t, s.Stack))
@@ -82,7 +82,7 @@ func TestScenarios(t *testing.T) {
 
 // logicalID finds the one resource of a type whose logical id contains
 // part.
-func logicalID(t *testing.T, env *local.Env, resourceType, part string) string {
+func logicalID(t *testing.T, env *harness.Env, resourceType, part string) string {
 	t.Helper()
 	var found []string
 	for _, id := range env.Template.LogicalIDs(resourceType) {
@@ -97,14 +97,14 @@ func logicalID(t *testing.T, env *local.Env, resourceType, part string) string {
 }
 
 // table is the fake of the template's table whose logical id contains part.
-func table(t *testing.T, env *local.Env, part string) *fakes.Table {
+func table(t *testing.T, env *harness.Env, part string) *fakes.Table {
 	t.Helper()
 	return env.AWS.Table(logicalID(t, env, "AWS::DynamoDB::Table", part), "", "")
 }
 
 // messages are those published or sent to the topic or queue whose
 // logical id contains part.
-func messages(t *testing.T, env *local.Env, resourceType, part string) []fakes.Message {
+func messages(t *testing.T, env *harness.Env, resourceType, part string) []fakes.Message {
 	t.Helper()
 	return env.AWS.Messages(cfn.Placeholders{Template: env.Template}.Ref(logicalID(t, env, resourceType, part)))
 }
@@ -130,20 +130,20 @@ func field(v any, keys ...string) any {
 }
 
 // cfnRef is what a Ref to the resource resolves to in the environment.
-func cfnRef(env *local.Env, id string) string {
+func cfnRef(env *harness.Env, id string) string {
 	return cfn.Placeholders{Template: env.Template}.Ref(id)
 }
 
 // TestScenariosShareOneEnvironment seeds one environment per workflow with
 // every scenario's data, as `sfnkit serve` does, and plays them all in it.
 func TestScenariosShareOneEnvironment(t *testing.T) {
-	for _, stack := range []string{local.StackOrderFulfillment, local.StackETL, local.StackImageProcessing} {
+	for _, stack := range []string{harness.StackOrderFulfillment, harness.StackETL, harness.StackImageProcessing} {
 		t.Run(stack, func(t *testing.T) {
 			env := newEnv(t, stack)
-			if err := local.SetUp(env, stack); err != nil {
+			if err := harness.SetUp(env, stack); err != nil {
 				t.Fatal(err)
 			}
-			for _, s := range local.Scenarios() {
+			for _, s := range harness.Scenarios() {
 				if s.Stack != stack {
 					continue
 				}

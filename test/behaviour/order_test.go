@@ -9,16 +9,16 @@ import (
 	"time"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/asl/fakes"
 	"github.com/sfnkit/sfnkit/constructs/orderfulfillment"
-	"github.com/sfnkit/sfnkit/workflows/local"
+	"github.com/sfnkit/sfnkit/local/fakes"
+	"github.com/sfnkit/sfnkit/local/harness"
 	order "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 )
 
 // orderWorld is what an order execution left behind.
 type orderWorld struct {
-	env *local.Env
-	out local.Outcome
+	env *harness.Env
+	out harness.Outcome
 }
 
 func playOrder(t *testing.T, name string) orderWorld {
@@ -97,8 +97,8 @@ func TestOrderCompleted(t *testing.T) {
 		t.Errorf("customer told %v", got)
 	}
 	for _, state := range want {
-		if st := w.env.State(state); st.Type == asl.TypeTask && local.Attempts(w.out.History, state) != 1 {
-			t.Errorf("%s attempted %d times without faults", state, local.Attempts(w.out.History, state))
+		if st := w.env.State(state); st.Type == asl.TypeTask && harness.Attempts(w.out.History, state) != 1 {
+			t.Errorf("%s attempted %d times without faults", state, harness.Attempts(w.out.History, state))
 		}
 	}
 }
@@ -133,8 +133,8 @@ func TestOrderApproved(t *testing.T) {
 		t.Errorf("approval request %v: want the order id, total and token, and no customer email", req)
 	}
 	approval := field(w.out.Result.Output, "approval")
-	if field(approval, "approved") != true || field(approval, "approver") != local.Approver {
-		t.Errorf("approval %v; want approved by %s", approval, local.Approver)
+	if field(approval, "approved") != true || field(approval, "approver") != harness.Approver {
+		t.Errorf("approval %v; want approved by %s", approval, harness.Approver)
 	}
 	if got := w.stock(t, "SKU-DESK"); got != "0" {
 		t.Errorf("desk stock %s after the approved order", got)
@@ -187,7 +187,7 @@ func TestApprovalTimesOut(t *testing.T) {
 
 // approvalRequests are the messages sent to the queue RequestApproval
 // sends to.
-func approvalRequests(t *testing.T, env *local.Env) []fakes.Message {
+func approvalRequests(t *testing.T, env *harness.Env) []fakes.Message {
 	t.Helper()
 	var params struct{ QueueUrl string }
 	if err := json.Unmarshal(env.State(order.StateRequestApproval).Parameters, &params); err != nil || params.QueueUrl == "" {
@@ -197,7 +197,7 @@ func approvalRequests(t *testing.T, env *local.Env) []fakes.Message {
 }
 
 // tokenOf reads the task token from the one approval request sent.
-func tokenOf(t *testing.T, env *local.Env) string {
+func tokenOf(t *testing.T, env *harness.Env) string {
 	t.Helper()
 	requests := approvalRequests(t, env)
 	if len(requests) != 1 {

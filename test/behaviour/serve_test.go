@@ -14,10 +14,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/asl/sfnapi"
-	"github.com/sfnkit/sfnkit/workflows/local"
-	"github.com/sfnkit/sfnkit/workflows/smoke"
+	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/local/harness"
+	"github.com/sfnkit/sfnkit/local/sfnapi"
+	"github.com/sfnkit/sfnkit/local/smoke"
 )
 
 // TestSmokeAgainstServe is `make deploy-local` in a test: the Step
@@ -31,7 +31,7 @@ func TestSmokeAgainstServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs syncBuffer
-	serving := &local.Serving{Assembly: asm, Options: local.Options{Clock: asl.RealClock{}, Runtime: local.Processes, FunctionLogs: &logs}}
+	serving := &harness.Serving{Assembly: asm, Options: harness.Options{Clock: asl.RealClock{}, Runtime: harness.Processes, FunctionLogs: &logs}}
 	defer serving.Close()
 	ts := httptest.NewServer(sfnapi.New(sfnapi.Options{Prepare: serving.Prepare}))
 	defer ts.Close()
@@ -55,7 +55,7 @@ func TestSmokeAgainstServe(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	want := 0
-	for _, s := range local.Scenarios() {
+	for _, s := range harness.Scenarios() {
 		if s.Decision != "ignore" {
 			want++
 		}

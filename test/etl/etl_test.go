@@ -13,9 +13,9 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/sfnkit/sfnkit/constructs/etl"
+	"github.com/sfnkit/sfnkit/internal/synthtest"
 	"github.com/sfnkit/sfnkit/lambdas/transform"
 	"github.com/sfnkit/sfnkit/stacks"
-	"github.com/sfnkit/sfnkit/test/synthtest"
 	wf "github.com/sfnkit/sfnkit/workflows/etl/contract"
 	"github.com/sfnkit/sfnkit/workflows/retry"
 )

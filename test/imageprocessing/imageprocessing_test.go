@@ -15,9 +15,9 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/sfnkit/sfnkit/constructs/imageprocessing"
+	"github.com/sfnkit/sfnkit/internal/synthtest"
 	"github.com/sfnkit/sfnkit/lambdas/imagemeta"
 	"github.com/sfnkit/sfnkit/stacks"
-	"github.com/sfnkit/sfnkit/test/synthtest"
 	wf "github.com/sfnkit/sfnkit/workflows/imageprocessing/contract"
 	"github.com/sfnkit/sfnkit/workflows/retry"
 )

@@ -5,13 +5,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sfnkit/sfnkit/test/synthtest"
+	"github.com/sfnkit/sfnkit/internal/synthtest"
 	wf "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 	"github.com/sfnkit/sfnkit/workflows/retry"
 )
 
 func TestEveryStateOfTheDesignWithItsTransitions(t *testing.T) {
-	// Type and Next (or, for Choice, Default) of every state of DESIGN.md.
+	// Type and Next (or, for Choice, Default) of every state of the designed workflow.
 	want := map[string][2]string{
 		wf.StateValidateOrder:           {"Task", wf.StateRecordOrderReceived},
 		wf.StateRecordOrderReceived:     {"Task", wf.StateNeedsApproval},

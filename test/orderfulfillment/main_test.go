@@ -8,8 +8,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/sfnkit/sfnkit/internal/synthtest"
 	"github.com/sfnkit/sfnkit/stacks"
-	"github.com/sfnkit/sfnkit/test/synthtest"
 )
 
 var (

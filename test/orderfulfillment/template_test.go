@@ -7,12 +7,12 @@ import (
 	"testing"
 
 	"github.com/sfnkit/sfnkit/constructs/statemachine"
+	"github.com/sfnkit/sfnkit/internal/synthtest"
 	"github.com/sfnkit/sfnkit/lambdas/approval"
 	"github.com/sfnkit/sfnkit/lambdas/inventory"
 	"github.com/sfnkit/sfnkit/lambdas/orders"
 	"github.com/sfnkit/sfnkit/lambdas/payments"
 	"github.com/sfnkit/sfnkit/lambdas/shipping"
-	"github.com/sfnkit/sfnkit/test/synthtest"
 	wf "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 )
 

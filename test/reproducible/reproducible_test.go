@@ -14,11 +14,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/asl/render"
+	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/internal/review/render"
+	"github.com/sfnkit/sfnkit/internal/synthtest"
+	"github.com/sfnkit/sfnkit/local/harness"
 	"github.com/sfnkit/sfnkit/stacks"
-	"github.com/sfnkit/sfnkit/test/synthtest"
-	"github.com/sfnkit/sfnkit/workflows/local"
 )
 
 // first and second are two syntheses of the same app.
@@ -87,9 +87,9 @@ func renderAll(t *testing.T, dir string) []render.Rendered {
 	}
 	root := synthtest.ModuleRoot()
 	rendered, err := render.Assembly(asm, func(stack string) string {
-		d, ok := local.RenderDirs[stack]
+		d, ok := harness.RenderDirs[stack]
 		if !ok {
-			t.Fatalf("stack %s has no place for its rendered workflow in local.RenderDirs", stack)
+			t.Fatalf("stack %s has no place for its rendered workflow in harness.RenderDirs", stack)
 		}
 		return filepath.Join(root, d)
 	})

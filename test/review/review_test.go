@@ -17,11 +17,11 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctionstasks"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/asl/review"
+	"github.com/sfnkit/sfnkit/cfn"
 	"github.com/sfnkit/sfnkit/constructs/encrypted"
 	"github.com/sfnkit/sfnkit/constructs/statemachine"
-	"github.com/sfnkit/sfnkit/test/synthtest"
+	"github.com/sfnkit/sfnkit/internal/review/diff"
+	"github.com/sfnkit/sfnkit/internal/synthtest"
 )
 
 // variant says how a synthesized workflow differs from the base one.
@@ -81,7 +81,7 @@ func TestMain(m *testing.M) {
 	}))
 }
 
-func compare(t *testing.T, old, new string) review.Report {
+func compare(t *testing.T, old, new string) diff.Report {
 	t.Helper()
 	a, err := cfn.ReadAssembly(dirs[old])
 	if err != nil {
@@ -91,7 +91,7 @@ func compare(t *testing.T, old, new string) review.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := review.Compare(a, b)
+	r, err := diff.Compare(a, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestChangesAndRisks(t *testing.T) {
 	if strings.Contains(md, "removed `RecordOrder`") || strings.Contains(md, "added `StoreOrder`") {
 		t.Errorf("the rename reads as a removal and an addition:\n%s", md)
 	}
-	want := []string{review.CatchRemoved, review.IAMWidened, review.TimeoutShortened}
+	want := []string{diff.CatchRemoved, diff.IAMWidened, diff.TimeoutShortened}
 	if got := r.Risks(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("risks %v; want %v", got, want)
 	}

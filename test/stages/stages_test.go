@@ -13,8 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sfnkit/sfnkit/internal/synthtest"
 	"github.com/sfnkit/sfnkit/stacks"
-	"github.com/sfnkit/sfnkit/test/synthtest"
 )
 
 var assembly *synthtest.Assembly

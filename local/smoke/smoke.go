@@ -19,8 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/workflows/local"
+	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/local/harness"
 	order "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 )
 
@@ -46,7 +46,7 @@ type Options struct {
 
 // Result is one scenario's verdict.
 type Result struct {
-	Scenario local.Scenario
+	Scenario harness.Scenario
 	Status   string
 	End      string // the last state entered, when the history is readable
 	Path     []string
@@ -93,7 +93,7 @@ func Run(ctx context.Context, o Options) ([]Result, error) {
 	}
 	var results []Result
 	failed := 0
-	for _, s := range local.Scenarios() {
+	for _, s := range harness.Scenarios() {
 		if !o.All && !s.Seedless || s.Decision == "ignore" {
 			continue
 		}
@@ -134,7 +134,7 @@ func orUnknown(s string) string {
 }
 
 // play runs one scenario against the machine arn.
-func play(ctx context.Context, o Options, s local.Scenario, arn string) Result {
+func play(ctx context.Context, o Options, s harness.Scenario, arn string) Result {
 	r := Result{Scenario: s}
 	input, name, err := inputOf(o, s)
 	if err != nil {
@@ -204,7 +204,7 @@ func play(ctx context.Context, o Options, s local.Scenario, arn string) Result {
 
 // checkResult checks the execution's output and cause against what the
 // scenario wants.
-func checkResult(s local.Scenario, output, cause string) error {
+func checkResult(s harness.Scenario, output, cause string) error {
 	var decoded any
 	if output != "" {
 		if err := json.Unmarshal([]byte(output), &decoded); err != nil {
@@ -216,7 +216,7 @@ func checkResult(s local.Scenario, output, cause string) error {
 
 // inputOf builds the scenario's input from its template, with the order
 // id (and the execution name) made unique to this run.
-func inputOf(o Options, s local.Scenario) (string, *string, error) {
+func inputOf(o Options, s harness.Scenario) (string, *string, error) {
 	var tpl *cfn.Template
 	for _, st := range o.Assembly.Stacks {
 		if st.Name == s.Stack {
@@ -226,7 +226,7 @@ func inputOf(o Options, s local.Scenario) (string, *string, error) {
 	if tpl == nil {
 		return "", nil, fmt.Errorf("the assembly has no stack %s", s.Stack)
 	}
-	env, err := local.NewEnv(tpl, "", local.Options{})
+	env, err := harness.NewEnv(tpl, "", harness.Options{})
 	if err != nil {
 		return "", nil, err
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/asl/cfn"
+	"github.com/sfnkit/sfnkit/cfn"
 )
 
 // Rendered is what render writes for one state machine.

@@ -4,7 +4,7 @@
 // heartbeats; the resources the definition uses; the IAM actions its
 // stack's roles gain or lose; its type, logging and tracing. Each change
 // that weakens the workflow carries a risk class that CI can fail on.
-package review
+package diff
 
 import (
 	"encoding/json"
@@ -14,8 +14,8 @@ import (
 	"strings"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/asl/render"
+	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/internal/review/render"
 )
 
 // Risk classes, for --fail-on.

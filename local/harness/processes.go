@@ -1,4 +1,4 @@
-package local
+package harness
 
 import (
 	"errors"
@@ -10,9 +10,9 @@ import (
 	"sort"
 	"time"
 
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/asl/lambdart"
-	"github.com/sfnkit/sfnkit/constructs/gofunction/gobuild"
+	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/internal/gobuild"
+	"github.com/sfnkit/sfnkit/local/lambdart"
 )
 
 // Runtime says how an Env runs its Lambda tasks.

@@ -1,10 +1,10 @@
-package review
+package diff
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/sfnkit/sfnkit/asl/cfn"
+	"github.com/sfnkit/sfnkit/cfn"
 )
 
 // assembly is a one-stack assembly of a state machine with the given

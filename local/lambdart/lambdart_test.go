@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/constructs/gofunction/gobuild"
+	"github.com/sfnkit/sfnkit/internal/gobuild"
 )
 
 // probe is the test function's executable, built once for this machine
@@ -22,7 +22,7 @@ import (
 var probe string
 
 func TestMain(m *testing.M) {
-	pkg, err := gobuild.Resolve("./asl/lambdart/testdata/probe")
+	pkg, err := gobuild.Resolve("./local/lambdart/testdata/probe")
 	if err == nil {
 		var dir string
 		dir, err = gobuild.BuildFor(pkg, gobuild.Host)

@@ -6,7 +6,7 @@
 // runs against the same fakes. A test, the
 // sfnkit CLI or a local endpoint gets exactly what `cdk synth` produced, with
 // the production code paths of the handlers.
-package local
+package harness
 
 import (
 	"context"
@@ -19,9 +19,9 @@ import (
 	"time"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/asl/fakes"
+	"github.com/sfnkit/sfnkit/cfn"
 	"github.com/sfnkit/sfnkit/lambdas/payments"
+	"github.com/sfnkit/sfnkit/local/fakes"
 )
 
 // Env is one synthesized state machine ready to run.
@@ -199,7 +199,7 @@ func (env *Env) wireHandlers(sm *asl.StateMachine, clock asl.Clock, opts Options
 		}
 		make, ok := handlers[name]
 		if !ok {
-			return fmt.Errorf("no local handler is known for the Lambda task %q: add it to workflows/local", name)
+			return fmt.Errorf("no local handler is known for the Lambda task %q: add it to local/harness", name)
 		}
 		h, err := make(vars, env, clock)
 		if err != nil {

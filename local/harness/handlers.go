@@ -1,4 +1,4 @@
-package local
+package harness
 
 import (
 	"fmt"
@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/asl/fakes"
 	"github.com/sfnkit/sfnkit/lambdas/etlrun"
 	"github.com/sfnkit/sfnkit/lambdas/imagemeta"
 	"github.com/sfnkit/sfnkit/lambdas/insights"
@@ -18,6 +17,7 @@ import (
 	"github.com/sfnkit/sfnkit/lambdas/shipping"
 	"github.com/sfnkit/sfnkit/lambdas/thumbnail"
 	"github.com/sfnkit/sfnkit/lambdas/transform"
+	"github.com/sfnkit/sfnkit/local/fakes"
 	etl "github.com/sfnkit/sfnkit/workflows/etl/contract"
 	images "github.com/sfnkit/sfnkit/workflows/imageprocessing/contract"
 	order "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"

@@ -1,4 +1,4 @@
-package local
+package harness
 
 import (
 	"encoding/json"
@@ -7,9 +7,9 @@ import (
 	"sync"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/asl/cfn"
-	"github.com/sfnkit/sfnkit/asl/fakes"
-	"github.com/sfnkit/sfnkit/asl/sfnapi"
+	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/local/fakes"
+	"github.com/sfnkit/sfnkit/local/sfnapi"
 )
 
 // Serving makes the engines of `sfnkit serve`. A state machine created

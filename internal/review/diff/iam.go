@@ -1,11 +1,11 @@
-package review
+package diff
 
 import (
 	"encoding/json"
 	"fmt"
 	"sort"
 
-	"github.com/sfnkit/sfnkit/asl/cfn"
+	"github.com/sfnkit/sfnkit/cfn"
 )
 
 // grants maps each role of a template to the permissions its policies

@@ -1,4 +1,4 @@
-package local
+package harness
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/asl/fakes"
+	"github.com/sfnkit/sfnkit/local/fakes"
 	etl "github.com/sfnkit/sfnkit/workflows/etl/contract"
 	images "github.com/sfnkit/sfnkit/workflows/imageprocessing/contract"
 	order "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"

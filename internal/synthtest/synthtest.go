@@ -18,7 +18,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/sfnkit/sfnkit/asl/cfn"
+	"github.com/sfnkit/sfnkit/cfn"
 	"github.com/sfnkit/sfnkit/stacks"
 )
 
@@ -34,7 +34,7 @@ type Stack struct {
 	*cfn.AssemblyStack
 	// Template is the template as generic JSON.
 	Template map[string]any
-	// Parsed is the template for asl/cfn.
+	// Parsed is the template for package cfn.
 	Parsed *cfn.Template
 }
 
