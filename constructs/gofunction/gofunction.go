@@ -26,22 +26,27 @@ import (
 	"github.com/sfnkit/sfnkit/internal/gobuild"
 )
 
-// Function is a Go Lambda function and what was created for it.
+// Function is a Lambda function of a workflow and what was created for it:
+// a Go function built by New, or an existing function taken by Use.
 type Function struct {
 	constructs.Construct
 
-	// Function is the Lambda function (construct id "Resource").
-	Function awslambda.Function
-	// Role is the function's own execution role.
-	Role awsiam.Role
-	// LogGroup receives the function's logs.
-	LogGroup awslogs.LogGroup
-	// Key encrypts the environment and the log group.
+	// Function is the Lambda function (construct id "Resource" when New
+	// built it).
+	Function awslambda.IFunction
+	// Role is the function's own execution role; nil for an existing
+	// function, whose permissions are its owner's to manage.
+	Role awsiam.IRole
+	// LogGroup receives the function's logs; nil for an existing function.
+	LogGroup awslogs.ILogGroup
+	// Key encrypts the environment and the log group; nil for an existing
+	// function.
 	Key awskms.IKey
 	// Timeout is the function's timeout, for callers that must wait at
 	// least as long (a Step Functions task, a queue's visibility timeout).
 	Timeout time.Duration
-	// Package is the handler's resolved main package.
+	// Package is the handler's resolved main package; zero for an existing
+	// function.
 	Package gobuild.Package
 }
 
@@ -70,17 +75,18 @@ func New(scope constructs.Construct, id string, props *Props) *Function {
 	f.LogGroup = encrypted.NewLogGroup(this, "LogGroup", &encrypted.LogGroupProps{
 		Key: f.Key, Retention: p.LogRetention, RemovalPolicy: p.RemovalPolicy,
 	})
-	f.Role = awsiam.NewRole(this, jsii.String("Role"), &awsiam.RoleProps{
+	role := awsiam.NewRole(this, jsii.String("Role"), &awsiam.RoleProps{
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
 		Description: jsii.String("Execution role of " + p.Description),
 	})
-	f.LogGroup.GrantWrite(f.Role)
+	f.Role = role
+	f.LogGroup.GrantWrite(role)
 
 	var reserved *float64
 	if p.ReservedConcurrency > 0 {
 		reserved = jsii.Number(p.ReservedConcurrency)
 	}
-	f.Function = awslambda.NewFunction(this, jsii.String("Resource"), &awslambda.FunctionProps{
+	function := awslambda.NewFunction(this, jsii.String("Resource"), &awslambda.FunctionProps{
 		Code:                         awslambda.Code_FromAsset(jsii.String(assetDir), nil),
 		Handler:                      jsii.String("bootstrap"),
 		Runtime:                      awslambda.Runtime_PROVIDED_AL2023(),
@@ -90,7 +96,7 @@ func New(scope constructs.Construct, id string, props *Props) *Function {
 		Description:                  jsii.String(p.Description),
 		Environment:                  environment(p.Environment),
 		EnvironmentEncryption:        f.Key,
-		Role:                         f.Role,
+		Role:                         role,
 		LogGroup:                     f.LogGroup,
 		LoggingFormat:                awslambda.LoggingFormat_JSON,
 		ApplicationLogLevelV2:        awslambda.ApplicationLogLevel_INFO,
@@ -101,11 +107,12 @@ func New(scope constructs.Construct, id string, props *Props) *Function {
 	// The template names the handler's package, so `sfnkit serve` can build
 	// the same code for this machine and run it through the Lambda Runtime
 	// API (the asset is an arm64 binary).
-	f.Function.Node().DefaultChild().(awslambda.CfnFunction).AddMetadata(jsii.String(gobuild.PackageMetadataKey), pkg.ImportPath)
+	function.Node().DefaultChild().(awslambda.CfnFunction).AddMetadata(jsii.String(gobuild.PackageMetadataKey), pkg.ImportPath)
+	f.Function = function
 	nag.Suppress(f.Role, "AwsSolutions-IAM5",
 		"X-Ray's PutTraceSegments and PutTelemetryRecords do not support resource-level permissions, so active tracing needs Resource *.",
 		"Resource::*")
-	nag.Suppress(f.Function, "Serverless-LambdaDLQ",
+	nag.Suppress(function, "Serverless-LambdaDLQ",
 		"The function is invoked synchronously (a Step Functions task or an API Gateway proxy); a dead-letter queue only receives failed asynchronous invocations. Failures reach the caller's Retry and Catch.")
 	return f
 }
@@ -119,12 +126,13 @@ func (f *Function) GrantInvoke(grantee awsiam.IGrantable) awsiam.Grant {
 }
 
 // GrantPrincipal is the function's role, so a Function can be passed where
-// Go code takes an awsiam.IGrantable.
-func (f *Function) GrantPrincipal() awsiam.IPrincipal { return f.Role.GrantPrincipal() }
+// Go code takes an awsiam.IGrantable. Grants to an existing function whose
+// role is not in this app add nothing: CDK warns, and its owner grants.
+func (f *Function) GrantPrincipal() awsiam.IPrincipal { return f.Function.GrantPrincipal() }
 
 // AddToRolePolicy adds a statement to the function's role.
 func (f *Function) AddToRolePolicy(statement awsiam.PolicyStatement) {
-	f.Role.AddToPrincipalPolicy(statement)
+	f.Function.AddToRolePolicy(statement)
 }
 
 // environment converts to jsii's map, in a stable key order.

@@ -25,9 +25,14 @@ const (
 
 // Props configures a Go Lambda function.
 type Props struct {
-	// Entry is the handler's main package: an import path
-	// ("github.com/sfnkit/sfnkit/lambdas/cmd/ship-order") or a directory
-	// relative to the Go module's root ("./lambdas/cmd/ship-order"). Required.
+	// Entry is the handler's main package: a directory relative to your
+	// app's Go module root ("./cmd/ship-order"), or an import path in your
+	// module or in a module it requires
+	// ("github.com/sfnkit/sfnkit/lambdas/cmd/ship-order"). A package of
+	// another module builds in that module's directory with its own go.sum,
+	// so your go.sum need not list the handler's dependencies. Builds go
+	// to .build/ under your module root, which ignores itself in git.
+	// Required.
 	Entry string
 
 	// MemoryMiB is the memory size. If zero, DefaultMemoryMiB (256), which
@@ -78,10 +83,10 @@ var reservedEnv = map[string]bool{
 // emptiness; New resolves and builds it.
 func (p *Props) Validate() error {
 	if p == nil {
-		return fmt.Errorf("gofunction: Props is nil: pass &gofunction.Props{Entry: \"./lambdas/cmd/<handler>\"}")
+		return fmt.Errorf("gofunction: Props is nil: pass &gofunction.Props{Entry: \"./cmd/<handler>\"}")
 	}
 	if strings.TrimSpace(p.Entry) == "" {
-		return &gobuild.BuildError{Entry: p.Entry, Reason: "is empty: set it to the handler's main package, e.g. \"./lambdas/cmd/validate-order\""}
+		return &gobuild.BuildError{Entry: p.Entry, Reason: "is empty: set it to the handler's main package, e.g. \"./cmd/process-payment\""}
 	}
 	if p.MemoryMiB != 0 && (p.MemoryMiB < MinMemoryMiB || p.MemoryMiB > MaxMemoryMiB) {
 		return fmt.Errorf("gofunction: Props.MemoryMiB is %d; Lambda allows %d to %d MiB: set a value in that range or 0 for the default %d",

@@ -63,43 +63,6 @@ func (e *BuildError) Error() string {
 	return fmt.Sprintf("gofunction: Props.Entry %q %s", e.Entry, e.Reason)
 }
 
-// Package describes a handler's main package.
-type Package struct {
-	ImportPath string
-	Dir        string
-	ModuleRoot string
-}
-
-// Resolve finds the main package named by entry, an import path or a
-// directory relative to the current Go module's root.
-func Resolve(entry string) (Package, error) {
-	if strings.TrimSpace(entry) == "" {
-		return Package{}, &BuildError{Entry: entry, Reason: "is empty: set it to the handler's main package, e.g. \"./lambdas/cmd/validate-order\""}
-	}
-	root, err := moduleRoot()
-	if err != nil {
-		return Package{}, &BuildError{Entry: entry, Reason: err.Error()}
-	}
-	return resolveIn(root, entry)
-}
-
-// resolveIn resolves entry inside the Go module rooted at root.
-func resolveIn(root, entry string) (Package, error) {
-	out, err := goCommand(root, Lambda, "list", "-f", "{{.Name}}\t{{.ImportPath}}\t{{.Dir}}", entry)
-	if err != nil {
-		return Package{}, &BuildError{Entry: entry, Reason: "is not a Go package that builds: " + err.Error() +
-			"; point it at a directory or import path holding the handler's package main"}
-	}
-	fields := strings.Split(strings.TrimSpace(out), "\t")
-	if len(fields) != 3 {
-		return Package{}, &BuildError{Entry: entry, Reason: "matched several packages (" + strings.TrimSpace(out) + "); name exactly one"}
-	}
-	if fields[0] != "main" {
-		return Package{}, &BuildError{Entry: entry, Reason: fmt.Sprintf("is package %s, not a main package: point it at the package whose main calls lambda.Start", fields[0])}
-	}
-	return Package{ImportPath: fields[1], Dir: fields[2], ModuleRoot: root}, nil
-}
-
 var (
 	buildsMu sync.Mutex
 	builds   = map[string]string{} // target and import path → directory, per process
@@ -111,8 +74,9 @@ func Build(pkg Package) (string, error) { return BuildFor(pkg, Lambda) }
 // BuildFor compiles pkg for target (static) into a directory that holds
 // only the executable "bootstrap", and returns the directory.
 //
-// The directory is <module root>/.build/gofunction/<import path> for
-// Lambda and .build/host/<import path> for Host. A stamp
+// The directory is <app module root>/.build/gofunction/<import path> for
+// Lambda and .build/host/<import path> for Host; .build holds a .gitignore
+// that ignores it all, so builds never show up in the app's repository. A stamp
 // beside it records a fingerprint of everything the build reads (toolchain,
 // flags, the module's own source files, dependency versions); when it
 // matches, nothing is rebuilt. A rebuild that produces identical bytes leaves
@@ -125,8 +89,11 @@ func BuildFor(pkg Package, target Target) (string, error) {
 	if dir, ok := builds[memo]; ok {
 		return dir, nil
 	}
-	dir := filepath.Join(pkg.ModuleRoot, ".build", target.dir, filepath.FromSlash(pkg.ImportPath))
+	dir := filepath.Join(pkg.OutputRoot, OutputDir, target.dir, filepath.FromSlash(pkg.ImportPath))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	if err := ignoreOutput(pkg.OutputRoot); err != nil {
 		return "", err
 	}
 	binary := filepath.Join(dir, "bootstrap")
@@ -149,7 +116,7 @@ func BuildFor(pkg Package, target Target) (string, error) {
 	defer os.Remove(tmp.Name())
 	args := append([]string{"build"}, buildFlags...)
 	args = append(args, "-o", tmp.Name(), pkg.ImportPath)
-	if _, err := goCommand(pkg.ModuleRoot, target, args...); err != nil {
+	if _, err := pkg.goCommand(target, args...); err != nil {
 		return "", &BuildError{Entry: pkg.ImportPath, Reason: "does not compile for " + target.String() + ": " + err.Error()}
 	}
 	if !sameContent(tmp.Name(), binary) {
@@ -171,7 +138,7 @@ func BuildFor(pkg Package, target Target) (string, error) {
 // module (and directory replacements) are hashed by content; packages from
 // the module cache by module path and version, which pins their content.
 func fingerprint(pkg Package, target Target) (string, error) {
-	out, err := goCommand(pkg.ModuleRoot, target, "list", "-deps", "-f",
+	out, err := pkg.goCommand(target, "list", "-deps", "-f",
 		`{{if not .Standard}}{{.ImportPath}}	{{with .Module}}{{.Path}}@{{.Version}}{{with .Replace}}=>{{.Path}}@{{.Version}}{{end}}{{end}}	{{.Dir}}	{{join .GoFiles ","}},{{join .EmbedFiles ","}}{{end}}`,
 		pkg.ImportPath)
 	if err != nil {
@@ -202,12 +169,13 @@ func fingerprint(pkg Package, target Target) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// goCommand runs the go tool for target in dir and returns its standard
-// output; on failure the error carries the tool's diagnostics.
-func goCommand(dir string, target Target, args ...string) (string, error) {
+// goCommand runs the go tool for target in dir, with extra environment
+// variables, and returns its standard output; on failure the error carries
+// the tool's diagnostics.
+func goCommand(dir string, target Target, extraEnv []string, args ...string) (string, error) {
 	cmd := exec.Command(goBinary(), args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), target.env()...)
+	cmd.Env = append(append(os.Environ(), target.env()...), extraEnv...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -228,28 +196,6 @@ func goBinary() string {
 		return candidate
 	}
 	return "go"
-}
-
-var moduleRootCache struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-func moduleRoot() (string, error) {
-	moduleRootCache.once.Do(func() {
-		out, err := exec.Command(goBinary(), "env", "GOMOD").Output()
-		gomod := strings.TrimSpace(string(out))
-		switch {
-		case err != nil:
-			moduleRootCache.err = fmt.Errorf("cannot be resolved: `go env GOMOD` failed: %v", err)
-		case gomod == "" || gomod == os.DevNull:
-			moduleRootCache.err = fmt.Errorf("cannot be resolved: synthesize from inside the Go module that contains the handler")
-		default:
-			moduleRootCache.dir = filepath.Dir(gomod)
-		}
-	})
-	return moduleRootCache.dir, moduleRootCache.err
 }
 
 // firstLines keeps tool output short enough to read in a synth error.
@@ -293,6 +239,16 @@ func writeAtomically(path string, data []byte) error {
 	}
 	tmp.Close()
 	return os.Rename(tmp.Name(), path)
+}
+
+// ignoreOutput writes root/.build/.gitignore, so an app's repository
+// ignores the build output without an entry of its own.
+func ignoreOutput(root string) error {
+	path := filepath.Join(root, OutputDir, ".gitignore")
+	if fileExists(path) {
+		return nil
+	}
+	return writeAtomically(path, []byte("# Handler builds of sfnkit's gofunction; rebuilt at every synth.\n*\n"))
 }
 
 func fileExists(path string) bool {

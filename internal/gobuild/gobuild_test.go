@@ -41,7 +41,7 @@ func forget() {
 
 func TestBuildIsReproducibleAndIncremental(t *testing.T) {
 	root := tempModule(t)
-	pkg, err := resolveIn(root, "./cmd/hello")
+	pkg, err := resolveIn(root, root, "./cmd/hello")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestBuildIsReproducibleAndIncremental(t *testing.T) {
 
 func TestBuildForHostRunsHere(t *testing.T) {
 	root := tempModule(t)
-	pkg, err := resolveIn(root, "./cmd/hello")
+	pkg, err := resolveIn(root, root, "./cmd/hello")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestResolveRejectsWhatIsNotAHandler(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.entry, func(t *testing.T) {
-			pkg, err := resolveIn(root, tt.entry)
+			pkg, err := resolveIn(root, root, tt.entry)
 			if tt.build && err == nil {
 				forget()
 				_, err = Build(pkg)

@@ -1,0 +1,66 @@
+package gofunction
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Handler is where the code of one step of a workflow comes from: a Go
+// main package that the workflow builds with New (and then gives the
+// environment and permissions the step needs), or a Lambda function that
+// already exists, in any runtime. Set Entry or Function, not both. The
+// zero Handler means "the workflow's default", which each workflow's
+// Props documents.
+type Handler struct {
+	// Entry is the handler's Go main package: a directory of your module
+	// ("./cmd/process-payment") or an import path in your module or one it
+	// requires. The workflow builds it as it builds its own handlers, with
+	// the same environment variables and permissions.
+	Entry string
+
+	// Function is an existing function, invoked as it is: the workflow sets
+	// none of its environment and grants its role nothing, so give it
+	// what the step's contract needs yourself.
+	Function awslambda.IFunction
+
+	// Timeout is Function's timeout, so the task that invokes it waits at
+	// least as long. Required with Function (an imported function's
+	// timeout cannot be read); ignored with Entry, whose timeout the
+	// workflow sets.
+	Timeout time.Duration
+}
+
+// IsZero reports whether h chooses nothing, so the default applies.
+func (h Handler) IsZero() bool { return h.Entry == "" && h.Function == nil }
+
+// Validate reports a Handler that names both kinds of code, or an existing
+// function without its timeout; prop is the field's name in the caller's
+// Props, for the message.
+func (h Handler) Validate(prop string) error {
+	switch {
+	case h.Entry != "" && h.Function != nil:
+		return fmt.Errorf("%s sets both Entry %q and Function: set Entry to build a Go main package, or Function to invoke an existing function", prop, h.Entry)
+	case h.Function != nil && (h.Timeout < time.Second || h.Timeout > MaxTimeout || h.Timeout%time.Second != 0):
+		return fmt.Errorf("%s.Timeout is %v; with an existing Function set it to that function's timeout (whole seconds from 1s to 15m), so its task waits long enough", prop, h.Timeout)
+	case h.Function == nil && h.Timeout != 0:
+		return fmt.Errorf("%s.Timeout is %v but Function is nil: Timeout describes an existing Function; the workflow sets the timeout of what it builds from Entry", prop, h.Timeout)
+	}
+	return nil
+}
+
+// Use returns the function of h: the existing Function, under a construct
+// of its own named id so the tree reads the same either way, or a Go
+// function that New builds from h.Entry with props (whose Entry is
+// replaced). h must be valid and not zero.
+func Use(scope constructs.Construct, id string, h Handler, props Props) *Function {
+	if h.Function == nil {
+		props.Entry = h.Entry
+		return New(scope, id, &props)
+	}
+	this := constructs.NewConstruct(scope, jsii.String(id))
+	return &Function{Construct: this, Function: h.Function, Timeout: h.Timeout}
+}
