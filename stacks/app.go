@@ -6,6 +6,7 @@ package stacks
 import (
 	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -49,6 +50,32 @@ type Config struct {
 	// workflow's custom-model branch ("imageSageMakerEndpoint" context
 	// key). If empty, there is none.
 	ImageSageMakerEndpoint string
+	// Providers names the order workflow's payment provider and carrier
+	// functions. A dev stage deploys the simulators for any it leaves
+	// empty; a prod stage needs all three.
+	Providers Providers
+}
+
+// Providers are existing Lambda functions that do what the order
+// workflow's simulators only pretend to: charge, refund and ship.
+type Providers struct {
+	// PaymentFunctionArn, RefundFunctionArn and ShippingFunctionArn are
+	// the functions' ARNs ("paymentFunctionArn", "refundFunctionArn",
+	// "shippingFunctionArn" context keys).
+	PaymentFunctionArn, RefundFunctionArn, ShippingFunctionArn string
+	// TimeoutSeconds is their timeout, so the tasks wait long enough
+	// ("providerFunctionTimeout" context key, in seconds). Required with
+	// the ARNs.
+	TimeoutSeconds int
+}
+
+// providersHint says how to name real providers on the command line.
+const providersHint = "-c paymentFunctionArn=arn:aws:lambda:REGION:ACCOUNT:function:pay -c refundFunctionArn=... -c shippingFunctionArn=... -c providerFunctionTimeout=30 (their timeout in seconds)"
+
+// simulated reports whether the order workflow deploys a simulator for
+// some provider.
+func (p Providers) simulated() bool {
+	return p.PaymentFunctionArn == "" || p.RefundFunctionArn == "" || p.ShippingFunctionArn == ""
 }
 
 // ConfigFromContext reads the app's configuration from context: "stage"
@@ -76,6 +103,18 @@ func ConfigFromContext(app awscdk.App) Config {
 		cfg.ETLGlueJob = &job
 	}
 	cfg.ImageSageMakerEndpoint = get("imageSageMakerEndpoint")
+	cfg.Providers = Providers{
+		PaymentFunctionArn:  get("paymentFunctionArn"),
+		RefundFunctionArn:   get("refundFunctionArn"),
+		ShippingFunctionArn: get("shippingFunctionArn"),
+	}
+	if t := get("providerFunctionTimeout"); t != "" {
+		if n, err := strconv.Atoi(t); err == nil {
+			cfg.Providers.TimeoutSeconds = n
+		} else {
+			cfg.Providers.TimeoutSeconds = -1 // Validate names the bad value
+		}
+	}
 	return cfg
 }
 
@@ -90,6 +129,14 @@ func (c Config) Validate() error {
 		}
 	default:
 		return fmt.Errorf("stacks: context stage is %q; use -c stage=dev or -c stage=prod", c.Stage)
+	}
+	if c.Stage == StageProd && c.Providers.simulated() {
+		return fmt.Errorf("stacks: stage prod would deploy the simulated payment provider and carrier, which move no money and ship nothing; name your functions with %s", providersHint)
+	}
+	if c.Providers != (Providers{}) {
+		if c.Providers.TimeoutSeconds < 1 || c.Providers.TimeoutSeconds > 900 {
+			return fmt.Errorf("stacks: providerFunctionTimeout is %d; with provider functions set it to their timeout, 1 to 900 seconds: %s", c.Providers.TimeoutSeconds, providersHint)
+		}
 	}
 	return nil
 }

@@ -15,20 +15,20 @@ import (
 const runTimeout = 6 * time.Hour
 
 func newFunctions(scope constructs.Construct, e *ETL, p Props) Functions {
-	fn := func(id, entry, description string, props gofunction.Props) *gofunction.Function {
-		props.Entry, props.Description = entry, description
+	fn := func(id string, h gofunction.Handler, description string, props gofunction.Props) *gofunction.Function {
+		props.Description = description
 		props.Key, props.LogRetention, props.RemovalPolicy = e.Key, p.LogRetention, p.RemovalPolicy
-		return gofunction.New(scope, id, &props)
+		return gofunction.Use(scope, id, h, props)
 	}
 	f := Functions{
-		StartRun: fn("StartRunFunction", EntryStartRun, "Validates a run and claims its date in the ledger", gofunction.Props{
+		StartRun: fn("StartRunFunction", p.Handlers.StartRun, "Validates a run and claims its date in the ledger", gofunction.Props{
 			Environment: map[string]string{
 				"LEDGER_TABLE": *e.Ledger.TableName(),
 				"RAW_BUCKET":   *e.Buckets.Raw.BucketName(),
 				"STALE_AFTER":  (runTimeout + time.Hour).String(),
 			},
 		}),
-		QualityGate: fn("QualityGateFunction", EntryQualityGate, "Totals a run's rows and applies the quality thresholds", gofunction.Props{
+		QualityGate: fn("QualityGateFunction", p.Handlers.QualityGate, "Totals a run's rows and applies the quality thresholds", gofunction.Props{
 			Environment: map[string]string{"WORK_BUCKET": *e.Buckets.Work.BucketName()},
 			Timeout:     time.Minute,
 		}),
@@ -37,7 +37,7 @@ func newFunctions(scope constructs.Construct, e *ETL, p Props) Functions {
 	encrypted.GrantRead(f.QualityGate, e.Buckets.Work, e.Key, MapResultsPrefix+"/", GlueSummaryPrefix+"/")
 
 	if p.GlueJobName == nil {
-		f.Transform = fn("TransformFunction", EntryTransform, "Validates and normalizes one batch of raw objects", gofunction.Props{
+		f.Transform = fn("TransformFunction", p.Handlers.Transform, "Validates and normalizes one batch of raw objects", gofunction.Props{
 			Environment: map[string]string{
 				"RAW_BUCKET":        *e.Buckets.Raw.BucketName(),
 				"CURATED_BUCKET":    *e.Buckets.Curated.BucketName(),

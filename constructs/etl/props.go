@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 
+	"github.com/sfnkit/sfnkit/constructs/gofunction"
 	"github.com/sfnkit/sfnkit/lambdas/transform"
 )
 
@@ -27,9 +28,29 @@ const (
 	MaxDistributedMapConcur = 10_000 // Step Functions' limit for a Distributed Map
 )
 
+// Handlers chooses the code of the ETL workflow's functions; each zero
+// Handler is this library's handler, real logic all three.
+type Handlers struct {
+	// StartRun validates a run and claims its date in the ledger. If zero,
+	// lambdas/etlrun.
+	StartRun gofunction.Handler
+	// Transform validates and normalizes one batch of raw objects (unused
+	// with GlueJobName). If zero, lambdas/transform.
+	Transform gofunction.Handler
+	// QualityGate totals a run's rows and applies the thresholds. If zero,
+	// lambdas/qualitygate.
+	QualityGate gofunction.Handler
+}
+
 // Props configures the ETL workflow. The zero value is a working, secure
 // configuration with the Lambda transform.
 type Props struct {
+	// Handlers chooses the functions' code. A zero Handler is this
+	// library's handler for the step. Functions built from an Entry get the
+	// step's environment and bucket or table permissions; existing
+	// functions get neither.
+	Handlers Handlers
+
 	// MaxRejectRatio fails a run whose quarantined rows exceed this share of
 	// the rows read. If nil, 0.05. It must lie in [0, 1]; 0 tolerates none.
 	MaxRejectRatio *float64
@@ -92,6 +113,17 @@ type Props struct {
 func (p *Props) Validate() error {
 	if p == nil {
 		return nil
+	}
+	for _, f := range []struct {
+		name    string
+		handler gofunction.Handler
+	}{{"StartRun", p.Handlers.StartRun}, {"Transform", p.Handlers.Transform}, {"QualityGate", p.Handlers.QualityGate}} {
+		if err := f.handler.Validate("etl: Props.Handlers." + f.name); err != nil {
+			return err
+		}
+	}
+	if p.GlueJobName != nil && !p.Handlers.Transform.IsZero() {
+		return fmt.Errorf("etl: Props.Handlers.Transform is set but so is GlueJobName %q: the Glue job replaces the transform function; set one of them", *p.GlueJobName)
 	}
 	if r := p.MaxRejectRatio; r != nil && (math.IsNaN(*r) || *r < 0 || *r > 1) {
 		return fmt.Errorf("etl: Props.MaxRejectRatio is %v; it must lie in [0, 1] (0.05 rejects a run with more than 5%% bad rows)", *r)
@@ -171,6 +203,11 @@ func (p *Props) withDefaults() Props {
 	var out Props
 	if p != nil {
 		out = *p
+	}
+	out.Handlers = Handlers{
+		StartRun:    out.Handlers.StartRun.Or(EntryStartRun),
+		Transform:   out.Handlers.Transform.Or(EntryTransform),
+		QualityGate: out.Handlers.QualityGate.Or(EntryQualityGate),
 	}
 	if out.MaxRejectRatio == nil {
 		r := DefaultMaxRejectRatio

@@ -37,6 +37,15 @@ type Handler struct {
 // IsZero reports whether h chooses nothing, so the default applies.
 func (h Handler) IsZero() bool { return h.Entry == "" && h.Function == nil }
 
+// Or returns h, or a Handler that builds entry when h is zero: how a
+// workflow fills in its default handlers.
+func (h Handler) Or(entry string) Handler {
+	if h.IsZero() {
+		return Handler{Entry: entry}
+	}
+	return h
+}
+
 // Validate reports a Handler that names both kinds of code, or an existing
 // function without its timeout; prop is the field's name in the caller's
 // Props, for the message.

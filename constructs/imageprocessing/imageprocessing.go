@@ -126,21 +126,21 @@ func newFunctions(scope constructs.Construct, ip *ImageProcessing, p Props) Func
 	for k, v := range limits {
 		thumbEnv[k] = v
 	}
-	fn := func(id, entry, description string, props gofunction.Props) *gofunction.Function {
-		props.Entry, props.Description = entry, description
+	fn := func(id string, h gofunction.Handler, description string, props gofunction.Props) *gofunction.Function {
+		props.Description = description
 		props.Key, props.LogRetention, props.RemovalPolicy = ip.Key, p.LogRetention, p.RemovalPolicy
-		return gofunction.New(scope, id, &props)
+		return gofunction.Use(scope, id, h, props)
 	}
 	// A decoded image takes 4 bytes a pixel, on top of the file itself.
 	thumbMemory := int(min(10240, max(1024, (4*p.MaxPixels+2*p.MaxBytes)>>20+256)))
 	f := Functions{
-		ExtractMetadata: fn("ExtractMetadataFunction", EntryExtractMetadata, "Reads an upload's format and dimensions from its header", gofunction.Props{
+		ExtractMetadata: fn("ExtractMetadataFunction", p.Handlers.ExtractMetadata, "Reads an upload's format and dimensions from its header", gofunction.Props{
 			Environment: limits,
 		}),
-		MakeThumbnails: fn("MakeThumbnailsFunction", EntryMakeThumbnails, "Resizes an upload to the thumbnail sizes", gofunction.Props{
+		MakeThumbnails: fn("MakeThumbnailsFunction", p.Handlers.MakeThumbnails, "Resizes an upload to the thumbnail sizes", gofunction.Props{
 			Environment: thumbEnv, MemoryMiB: thumbMemory, Timeout: time.Minute,
 		}),
-		GenerateInsights: fn("GenerateInsightsFunction", EntryGenerateInsights, "Turns labels and preferences into an insight record", gofunction.Props{}),
+		GenerateInsights: fn("GenerateInsightsFunction", p.Handlers.GenerateInsights, "Turns labels and preferences into an insight record", gofunction.Props{}),
 	}
 	encrypted.GrantRead(f.ExtractMetadata, ip.Images, ip.Key, UploadsPrefix)
 	encrypted.GrantRead(f.MakeThumbnails, ip.Images, ip.Key, UploadsPrefix)

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 
 	"github.com/sfnkit/sfnkit/lambdas/imagemeta"
+
+	"github.com/sfnkit/sfnkit/constructs/gofunction"
 )
 
 // Defaults and limits of the image workflow.
@@ -28,9 +30,29 @@ const (
 // DefaultThumbnailSizes are the bounding boxes of the thumbnails.
 var DefaultThumbnailSizes = []int{128, 512}
 
+// Handlers chooses the code of the image workflow's functions; each zero
+// Handler is this library's handler, real logic all three.
+type Handlers struct {
+	// ExtractMetadata reads an upload's format and dimensions and refuses
+	// what is not a supported image. If zero, lambdas/imagemeta.
+	ExtractMetadata gofunction.Handler
+	// MakeThumbnails writes the thumbnails under processed/. If zero,
+	// lambdas/thumbnail.
+	MakeThumbnails gofunction.Handler
+	// GenerateInsights turns labels and preferences into insights. If
+	// zero, lambdas/insights.
+	GenerateInsights gofunction.Handler
+}
+
 // Props configures the image workflow. The zero value is a working, secure
 // configuration.
 type Props struct {
+	// Handlers chooses the functions' code. A zero Handler is this
+	// library's handler for the step. Functions built from an Entry get the
+	// step's environment and bucket permissions; existing functions get
+	// neither.
+	Handlers Handlers
+
 	// ThumbnailSizes are the boxes (pixels per side) thumbnails fit in. If
 	// nil, DefaultThumbnailSizes. 1 to 8 distinct sizes of 1 to 4096.
 	ThumbnailSizes []int
@@ -72,6 +94,14 @@ func (p *Props) Validate() error {
 	if p == nil {
 		return nil
 	}
+	for _, f := range []struct {
+		name    string
+		handler gofunction.Handler
+	}{{"ExtractMetadata", p.Handlers.ExtractMetadata}, {"MakeThumbnails", p.Handlers.MakeThumbnails}, {"GenerateInsights", p.Handlers.GenerateInsights}} {
+		if err := f.handler.Validate("imageprocessing: Props.Handlers." + f.name); err != nil {
+			return err
+		}
+	}
 	if p.ThumbnailSizes != nil {
 		if len(p.ThumbnailSizes) == 0 || len(p.ThumbnailSizes) > MaxThumbnailSizes {
 			return fmt.Errorf("imageprocessing: Props.ThumbnailSizes is %v; give 1 to %d sizes, or nil for %v", p.ThumbnailSizes, MaxThumbnailSizes, DefaultThumbnailSizes)
@@ -106,6 +136,11 @@ func (p *Props) withDefaults() Props {
 	var out Props
 	if p != nil {
 		out = *p
+	}
+	out.Handlers = Handlers{
+		ExtractMetadata:  out.Handlers.ExtractMetadata.Or(EntryExtractMetadata),
+		MakeThumbnails:   out.Handlers.MakeThumbnails.Or(EntryMakeThumbnails),
+		GenerateInsights: out.Handlers.GenerateInsights.Or(EntryGenerateInsights),
 	}
 	if out.ThumbnailSizes == nil {
 		out.ThumbnailSizes = DefaultThumbnailSizes

@@ -8,28 +8,30 @@ import (
 	"github.com/sfnkit/sfnkit/constructs/gofunction"
 )
 
-// newFunctions builds the handlers and grants each exactly the table
-// actions its code performs.
+// newFunctions builds the handlers (or takes the existing functions
+// p.Handlers names) and grants each exactly the table actions its code
+// performs.
 func newFunctions(scope constructs.Construct, key awskms.IKey, t Tables, p Props) Functions {
-	fn := func(id, entry, description string, env map[string]string) *gofunction.Function {
-		return gofunction.New(scope, id, &gofunction.Props{
-			Entry: entry, Description: description, Environment: env,
+	fn := func(id string, h gofunction.Handler, description string, env map[string]string) *gofunction.Function {
+		return gofunction.Use(scope, id, h, gofunction.Props{
+			Description: description, Environment: env,
 			Key: key, LogRetention: p.LogRetention, RemovalPolicy: p.RemovalPolicy,
 		})
 	}
+	h := p.Handlers
 	paymentsEnv := map[string]string{"PAYMENTS_TABLE": *t.Payments.TableName()}
 	inventoryEnv := map[string]string{
 		"INVENTORY_TABLE":    *t.Inventory.TableName(),
 		"RESERVATIONS_TABLE": *t.Reservations.TableName(),
 	}
 	f := Functions{
-		ValidateOrder:    fn("ValidateOrderFunction", EntryValidateOrder, "Validates and prices an order", nil),
-		ProcessPayment:   fn("ProcessPaymentFunction", EntryProcessPayment, "Charges an order once, idempotent on orderId", paymentsEnv),
-		RefundPayment:    fn("RefundPaymentFunction", EntryRefundPayment, "Refunds an order's payment, idempotent", paymentsEnv),
-		ReserveInventory: fn("ReserveInventoryFunction", EntryReserveInventory, "Reserves every line's stock or none", inventoryEnv),
-		ReleaseInventory: fn("ReleaseInventoryFunction", EntryReleaseInventory, "Returns an order's reserved stock, idempotent", inventoryEnv),
-		ShipOrder:        fn("ShipOrderFunction", EntryShipOrder, "Books the order's shipment", nil),
-		ApprovalCallback: fn("ApprovalCallbackFunction", EntryApprovalCallback, "Records an approver's decision on a waiting order", nil),
+		ValidateOrder:    fn("ValidateOrderFunction", h.ValidateOrder, "Validates and prices an order", nil),
+		ProcessPayment:   fn("ProcessPaymentFunction", h.ProcessPayment, "Charges an order once, idempotent on orderId", paymentsEnv),
+		RefundPayment:    fn("RefundPaymentFunction", h.RefundPayment, "Refunds an order's payment, idempotent", paymentsEnv),
+		ReserveInventory: fn("ReserveInventoryFunction", h.ReserveInventory, "Reserves every line's stock or none", inventoryEnv),
+		ReleaseInventory: fn("ReleaseInventoryFunction", h.ReleaseInventory, "Returns an order's reserved stock, idempotent", inventoryEnv),
+		ShipOrder:        fn("ShipOrderFunction", h.ShipOrder, "Books the order's shipment", nil),
+		ApprovalCallback: fn("ApprovalCallbackFunction", h.ApprovalCallback, "Records an approver's decision on a waiting order", nil),
 	}
 	encrypted.GrantTable(f.ProcessPayment, t.Payments, key, "dynamodb:GetItem", "dynamodb:PutItem")
 	encrypted.GrantTable(f.RefundPayment, t.Payments, key, "dynamodb:GetItem", "dynamodb:UpdateItem")

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+
+	"github.com/sfnkit/sfnkit/constructs/gofunction"
 )
 
 // Defaults of the order workflow.
@@ -23,9 +25,49 @@ const (
 	executionSlack = 12 * time.Hour
 )
 
-// Props configures the order-fulfillment workflow. The zero value is a
-// working, secure configuration.
+// Handlers chooses the code of the workflow's functions. A zero Handler is
+// this library's handler where that handler is real logic (validation,
+// inventory, approvals). The payment provider and the carrier have no
+// default: pass your own, or set Props.SimulatedProviders.
+type Handlers struct {
+	// ValidateOrder checks and prices an order. If zero, this library's
+	// validator (lambdas/orders).
+	ValidateOrder gofunction.Handler
+	// ProcessPayment charges an order, idempotent on orderId, and fails
+	// with PaymentDeclined for a declined card. Required unless
+	// SimulatedProviders.
+	ProcessPayment gofunction.Handler
+	// RefundPayment refunds an order's payment, idempotent. Required unless
+	// SimulatedProviders.
+	RefundPayment gofunction.Handler
+	// ReserveInventory and ReleaseInventory reserve and return every line's
+	// stock in the inventory table. If zero, this library's (lambdas/inventory).
+	ReserveInventory, ReleaseInventory gofunction.Handler
+	// ShipOrder books the shipment and returns its tracking number; it
+	// fails with ShippingFailed when the carrier refuses. Required unless
+	// SimulatedProviders.
+	ShipOrder gofunction.Handler
+	// ApprovalCallback answers Step Functions for an approver behind POST
+	// /approvals. If zero, this library's (lambdas/approval).
+	ApprovalCallback gofunction.Handler
+}
+
+// Props configures the order-fulfillment workflow. Apart from the payment
+// provider and the carrier (Handlers, or SimulatedProviders), the zero value
+// is a working, secure configuration.
 type Props struct {
+	// Handlers chooses the functions' code; see Handlers for each default.
+	// Functions built from an Entry get the environment and table
+	// permissions of the step; existing functions get neither.
+	Handlers Handlers
+
+	// SimulatedProviders deploys this library's deterministic simulators
+	// for the payment provider and the carrier wherever Handlers leaves
+	// them zero: token tok_decline is declined, tok_unavailable is an
+	// outage, postal code 00000 is undeliverable, and no money moves. For
+	// development and tests only. If false, Handlers must name all three.
+	SimulatedProviders bool
+
 	// ApprovalThresholdCents sends orders whose total is at least this many
 	// cents to a person for approval. If zero, DefaultApprovalThresholdCents.
 	// Negative values are refused.
@@ -67,7 +109,10 @@ type Props struct {
 // and the fix. It needs no synthesis.
 func (p *Props) Validate() error {
 	if p == nil {
-		return nil // every field has a default
+		return fmt.Errorf("orderfulfillment: Props is nil: pass &orderfulfillment.Props{Handlers: orderfulfillment.Handlers{ProcessPayment: ..., RefundPayment: ..., ShipOrder: ...}}, or &orderfulfillment.Props{SimulatedProviders: true} for development")
+	}
+	if err := p.Handlers.validate(p.SimulatedProviders); err != nil {
+		return err
 	}
 	if p.ApprovalThresholdCents < 0 {
 		return fmt.Errorf("orderfulfillment: Props.ApprovalThresholdCents is %d; it must be 0 (the default, %d) or a positive number of cents",
@@ -93,12 +138,49 @@ func (p *Props) Validate() error {
 	return nil
 }
 
+// validate reports a handler that is invalid, or a provider left to a
+// simulator that was not asked for.
+func (h Handlers) validate(simulated bool) error {
+	for _, f := range h.fields() {
+		if err := f.handler.Validate("orderfulfillment: Props.Handlers." + f.name); err != nil {
+			return err
+		}
+		if f.simulator && f.handler.IsZero() && !simulated {
+			return fmt.Errorf("orderfulfillment: Props.Handlers.%s is not set and SimulatedProviders is false: pass your function "+
+				"(gofunction.Handler{Entry: \"./cmd/%s\"} for a Go main package of your module, or {Function: fn, Timeout: ...} for an existing one), "+
+				"or set SimulatedProviders to deploy the simulator, which moves no money and ships nothing", f.name, f.entryHint)
+		}
+	}
+	return nil
+}
+
+// handlerField is one of Handlers' fields, with this library's handler.
+type handlerField struct {
+	name, entryHint string
+	handler         gofunction.Handler
+	// simulator marks a default that only simulates a provider.
+	simulator bool
+}
+
+func (h Handlers) fields() []handlerField {
+	return []handlerField{
+		{"ValidateOrder", "validate-order", h.ValidateOrder, false},
+		{"ProcessPayment", "process-payment", h.ProcessPayment, true},
+		{"RefundPayment", "refund-payment", h.RefundPayment, true},
+		{"ReserveInventory", "reserve-inventory", h.ReserveInventory, false},
+		{"ReleaseInventory", "release-inventory", h.ReleaseInventory, false},
+		{"ShipOrder", "ship-order", h.ShipOrder, true},
+		{"ApprovalCallback", "approval-callback", h.ApprovalCallback, false},
+	}
+}
+
 // withDefaults returns a copy of p with every zero field set.
 func (p *Props) withDefaults() Props {
 	var out Props
 	if p != nil {
 		out = *p
 	}
+	out.Handlers = out.Handlers.withDefaults()
 	if out.ApprovalThresholdCents == 0 {
 		out.ApprovalThresholdCents = DefaultApprovalThresholdCents
 	}
@@ -121,4 +203,19 @@ func (p *Props) withDefaults() Props {
 		out.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
 	}
 	return out
+}
+
+// withDefaults fills every zero handler with this library's main package
+// for the step (the simulators included: validate refuses them unless they
+// were asked for).
+func (h Handlers) withDefaults() Handlers {
+	return Handlers{
+		ValidateOrder:    h.ValidateOrder.Or(EntryValidateOrder),
+		ProcessPayment:   h.ProcessPayment.Or(EntryProcessPayment),
+		RefundPayment:    h.RefundPayment.Or(EntryRefundPayment),
+		ReserveInventory: h.ReserveInventory.Or(EntryReserveInventory),
+		ReleaseInventory: h.ReleaseInventory.Or(EntryReleaseInventory),
+		ShipOrder:        h.ShipOrder.Or(EntryShipOrder),
+		ApprovalCallback: h.ApprovalCallback.Or(EntryApprovalCallback),
+	}
 }

@@ -34,11 +34,14 @@ func TestInvalidPropsStopSynthWithTheirNameValueAndFix(t *testing.T) {
 		want  []string
 	}{
 		{"negative approval threshold", func(s awscdk.Stack) {
-			orderfulfillment.New(s, "Orders", &orderfulfillment.Props{ApprovalThresholdCents: -5})
+			orderfulfillment.New(s, "Orders", &orderfulfillment.Props{SimulatedProviders: true, ApprovalThresholdCents: -5})
 		}, []string{"Props.ApprovalThresholdCents is -5", "must be 0"}},
 		{"heartbeat not shorter than timeout", func(s awscdk.Stack) {
-			orderfulfillment.New(s, "Orders", &orderfulfillment.Props{ApprovalTimeout: time.Hour, ApprovalHeartbeat: 2 * time.Hour})
+			orderfulfillment.New(s, "Orders", &orderfulfillment.Props{SimulatedProviders: true, ApprovalTimeout: time.Hour, ApprovalHeartbeat: 2 * time.Hour})
 		}, []string{"Props.ApprovalHeartbeat is 2h0m0s", "shorter than the timeout"}},
+		{"payment provider left to the simulator unasked", func(s awscdk.Stack) {
+			orderfulfillment.New(s, "Orders", &orderfulfillment.Props{})
+		}, []string{"Props.Handlers.ProcessPayment is not set and SimulatedProviders is false", "pass your function"}},
 		{"handler path that does not exist", func(s awscdk.Stack) {
 			gofunction.New(s, "Fn", &gofunction.Props{Entry: "./lambdas/cmd/no-such-handler"})
 		}, []string{`Props.Entry "./lambdas/cmd/no-such-handler"`, "is not a Go package", "point it at"}},
