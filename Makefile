@@ -38,10 +38,11 @@ demo: synth
 render: synth
 	$(GO) run ./cmd/sfnkit render --svg cdk.out
 
-## lint: gofmt and go vet must be clean
+## lint: gofmt, go vet and staticcheck must be clean (staticcheck is pinned in tools/go.mod, so the module's users do not inherit it)
 lint: deps
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool -modfile=tools/go.mod staticcheck ./...
 
 ## deploy: deploy every stack of STAGE (dev or prod) to the account of your AWS credentials (after `make bootstrap`)
 deploy: deps
@@ -72,8 +73,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-.build/go-modules.stamp: go.mod go.sum
+.build/go-modules.stamp: go.mod go.sum tools/go.mod tools/go.sum
 	$(GO) mod download
+	$(GO) mod download -modfile=tools/go.mod
 	mkdir -p .build && touch $@
 
 clean:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"time"
 )
@@ -447,9 +446,4 @@ func (rt *runtime) choice(st *State, input any, f *frame, entered time.Time) (an
 	}
 	out, fail := outputPath(st, effective, sc)
 	return out, next, fail
-}
-
-// errorf makes a States.Runtime failure.
-func errorf(format string, args ...any) error {
-	return &Failure{Name: ErrRuntime, Cause: fmt.Sprintf(format, args...)}
 }

@@ -7,6 +7,7 @@
 //	sfnkit diff OLD NEW        what changed in the workflows between two assemblies
 //	sfnkit serve               a local AWS Step Functions endpoint over the engine
 //	sfnkit smoke               run the sample scenarios against deployed workflows
+//	sfnkit version             print the release (also --version)
 //
 // Exit status: 0 on success, 1 when the command ran and found a problem,
 // 2 when it could not run (bad flags, unreadable input).
@@ -16,6 +17,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/sfnkit/sfnkit/internal/version"
 )
 
 // command is one sfnkit subcommand.
@@ -34,6 +37,7 @@ var commands = []command{
 	{"diff", diffUsage, runDiff},
 	{"serve", serveUsage, runServe},
 	{"smoke", smokeUsage, runSmoke},
+	{"version", "version   print the release of sfnkit (also --version)", runVersion},
 }
 
 func main() {
@@ -44,6 +48,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
 		return 2
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		return runVersion(args[1:], stdin, stdout, stderr)
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
@@ -60,4 +67,15 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintln(w, "  sfnkit "+c.usage)
 	}
+}
+
+// runVersion prints "sfnkit " and the release, as sfnkit version and
+// sfnkit --version do; it takes no arguments.
+func runVersion(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		fmt.Fprintf(stderr, "sfnkit: version takes no arguments, got %q\n", args)
+		return 2
+	}
+	fmt.Fprintln(stdout, "sfnkit "+version.Version)
+	return 0
 }

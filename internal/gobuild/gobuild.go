@@ -191,8 +191,12 @@ func goCommand(dir string, target Target, extraEnv []string, args ...string) (st
 // goBinary prefers the toolchain that built this program, so synth uses the
 // same Go version as the app; it falls back to "go" on PATH.
 func goBinary() string {
-	candidate := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if fileExists(candidate) {
+	// The app and the tests are built and run on this machine (go run, go
+	// test), so the build-time root names the toolchain that built them; it
+	// is empty under -trimpath, and then PATH decides.
+	//lint:ignore SA1019 see above: the deprecation concerns binaries copied to other machines.
+	root := runtime.GOROOT()
+	if candidate := filepath.Join(root, "bin", "go"); root != "" && fileExists(candidate) {
 		return candidate
 	}
 	return "go"

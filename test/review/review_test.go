@@ -26,11 +26,10 @@ import (
 
 // variant says how a synthesized workflow differs from the base one.
 type variant struct {
-	recordName   string // the Task's state name
-	catch        bool   // whether the Task catches States.ALL
-	timeout      time.Duration
-	widenRole    bool // grant the state machine's role deletes on the table
-	loggingLevel awsstepfunctions.LogLevel
+	recordName string // the Task's state name
+	catch      bool   // whether the Task catches States.ALL
+	timeout    time.Duration
+	widenRole  bool // grant the state machine's role deletes on the table
 }
 
 var base = variant{recordName: "RecordOrder", catch: true, timeout: 30 * time.Second}
