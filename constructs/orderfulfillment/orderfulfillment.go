@@ -112,7 +112,7 @@ func New(scope constructs.Construct, id string, props *Props) *OrderFulfillment 
 	})
 	// The direct DynamoDB tasks write order status with the workflow's key.
 	encrypted.GrantKey(o.StateMachine.Role, o.Key, "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
-	o.StateMachine.GrantTaskResponse(o.Functions.ApprovalCallback)
+	o.StateMachine.GrantTaskResponse(o.Functions.ApprovalCallback.Function)
 
 	o.Api = newApi(this, "Api", o, p)
 	return o
