@@ -33,8 +33,14 @@ func newFunctions(scope constructs.Construct, e *ETL, p Props) Functions {
 			Timeout:     time.Minute,
 		}),
 	}
-	encrypted.GrantTable(f.StartRun, e.Ledger, e.Key, "dynamodb:UpdateItem")
-	encrypted.GrantRead(f.QualityGate, e.Buckets.Work, e.Key, MapResultsPrefix+"/", GlueSummaryPrefix+"/")
+	// An existing function is granted nothing: its permissions are its
+	// owner's.
+	if f.StartRun.Built() {
+		encrypted.GrantTable(f.StartRun, e.Ledger, e.Key, "dynamodb:UpdateItem")
+	}
+	if f.QualityGate.Built() {
+		encrypted.GrantRead(f.QualityGate, e.Buckets.Work, e.Key, MapResultsPrefix+"/", GlueSummaryPrefix+"/")
+	}
 
 	if p.GlueJobName == nil {
 		f.Transform = fn("TransformFunction", p.Handlers.Transform, "Validates and normalizes one batch of raw objects", gofunction.Props{
@@ -46,6 +52,9 @@ func newFunctions(scope constructs.Construct, e *ETL, p Props) Functions {
 			MemoryMiB: 1024,
 			Timeout:   5 * time.Minute,
 		})
+		if !f.Transform.Built() {
+			return f
+		}
 		encrypted.GrantRead(f.Transform, e.Buckets.Raw, e.Key, "")
 		encrypted.GrantWrite(f.Transform, e.Buckets.Curated, e.Key, transform.Sales.Name+"/")
 		encrypted.GrantWrite(f.Transform, e.Buckets.Quarantine, e.Key, transform.Sales.Name+"/")

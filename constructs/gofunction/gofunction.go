@@ -117,6 +117,11 @@ func New(scope constructs.Construct, id string, props *Props) *Function {
 	return f
 }
 
+// Built reports whether New built f, so it has a role of its own for the
+// workflow to grant to. An existing function (Use) is granted nothing: its
+// permissions are its owner's.
+func (f *Function) Built() bool { return f.Role != nil }
+
 // FunctionArn is the function's ARN.
 func (f *Function) FunctionArn() *string { return f.Function.FunctionArn() }
 

@@ -142,9 +142,15 @@ func newFunctions(scope constructs.Construct, ip *ImageProcessing, p Props) Func
 		}),
 		GenerateInsights: fn("GenerateInsightsFunction", p.Handlers.GenerateInsights, "Turns labels and preferences into an insight record", gofunction.Props{}),
 	}
-	encrypted.GrantRead(f.ExtractMetadata, ip.Images, ip.Key, UploadsPrefix)
-	encrypted.GrantRead(f.MakeThumbnails, ip.Images, ip.Key, UploadsPrefix)
-	encrypted.GrantWrite(f.MakeThumbnails, ip.Images, ip.Key, ProcessedPrefix)
+	// An existing function is granted nothing: its permissions are its
+	// owner's.
+	if f.ExtractMetadata.Built() {
+		encrypted.GrantRead(f.ExtractMetadata, ip.Images, ip.Key, UploadsPrefix)
+	}
+	if f.MakeThumbnails.Built() {
+		encrypted.GrantRead(f.MakeThumbnails, ip.Images, ip.Key, UploadsPrefix)
+		encrypted.GrantWrite(f.MakeThumbnails, ip.Images, ip.Key, ProcessedPrefix)
+	}
 	return f
 }
 
