@@ -1,7 +1,9 @@
 package model
 
 import (
+	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -43,6 +45,39 @@ func TestWalkVisitsEveryStateWithItsPath(t *testing.T) {
 		})
 	}
 }
+
+func TestOptionalString(t *testing.T) {
+	tests := []struct {
+		name, def string
+		set       bool
+		value     *string
+		path      string
+		pathOK    bool
+	}{
+		{"absent", `{}`, false, nil, "$", true},
+		{"null", `{"ResultPath":null}`, true, nil, "", false},
+		{"string", `{"ResultPath":"$.x"}`, true, ptr("$.x"), "$.x", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c Catcher
+			if err := json.Unmarshal([]byte(tt.def), &c); err != nil {
+				t.Fatal(err)
+			}
+			o := c.ResultPath
+			path, ok := o.Path()
+			if o.IsSet() != tt.set || !reflect.DeepEqual(o.Value(), tt.value) || path != tt.path || ok != tt.pathOK {
+				t.Errorf("IsSet %v, Value %v, Path %q %v", o.IsSet(), o.Value(), path, ok)
+			}
+		})
+	}
+	var c Catcher
+	if err := json.Unmarshal([]byte(`{"ResultPath":5}`), &c); err == nil || !strings.Contains(err.Error(), "must be a string or null") {
+		t.Errorf("a number as ResultPath: %v", err)
+	}
+}
+
+func ptr(s string) *string { return &s }
 
 func TestWalkWithoutOrderSortsNames(t *testing.T) {
 	m := &Machine{States: map[string]*State{"B": {Type: TypeSucceed}, "A": {Type: TypePass}}}
