@@ -5,14 +5,14 @@
 // and an execution history shaped like GetExecutionHistory. Time comes from
 // a Clock, so tests run Wait states, backoffs and timeouts on virtual time.
 //
-// It reads plain ASL JSON and knows nothing of CDK; package cfn turns a
-// synthesized template into that JSON.
+// It reads plain ASL JSON, decoded by package asl/model, and knows nothing
+// of CDK; package cfn turns a synthesized template into that JSON.
 package asl
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
+
+	"github.com/sfnkit/sfnkit/asl/model"
 )
 
 // QueryLanguage is JSONPath (the default) or JSONata.
@@ -20,20 +20,20 @@ type QueryLanguage string
 
 // Query languages.
 const (
-	JSONPath QueryLanguage = "JSONPath"
-	JSONata  QueryLanguage = "JSONata"
+	JSONPath QueryLanguage = model.JSONPath
+	JSONata  QueryLanguage = model.JSONata
 )
 
 // State types.
 const (
-	TypePass     = "Pass"
-	TypeTask     = "Task"
-	TypeChoice   = "Choice"
-	TypeWait     = "Wait"
-	TypeSucceed  = "Succeed"
-	TypeFail     = "Fail"
-	TypeParallel = "Parallel"
-	TypeMap      = "Map"
+	TypePass     = model.TypePass
+	TypeTask     = model.TypeTask
+	TypeChoice   = model.TypeChoice
+	TypeWait     = model.TypeWait
+	TypeSucceed  = model.TypeSucceed
+	TypeFail     = model.TypeFail
+	TypeParallel = model.TypeParallel
+	TypeMap      = model.TypeMap
 )
 
 // StateMachine is a parsed definition, or a Parallel branch or Map body.
@@ -51,56 +51,22 @@ type StateMachine struct {
 
 // ProcessorConfig is a Map ItemProcessor's mode (INLINE or DISTRIBUTED)
 // and, when distributed, its child execution type.
-type ProcessorConfig struct {
-	Mode          string `json:"Mode"`
-	ExecutionType string `json:"ExecutionType"`
-}
+type ProcessorConfig = model.ProcessorConfig
 
 // Retrier is an element of Retry.
-type Retrier struct {
-	ErrorEquals     []string `json:"ErrorEquals"`
-	IntervalSeconds *float64 `json:"IntervalSeconds"`
-	MaxAttempts     *float64 `json:"MaxAttempts"`
-	BackoffRate     *float64 `json:"BackoffRate"`
-	MaxDelaySeconds *float64 `json:"MaxDelaySeconds"`
-	JitterStrategy  string   `json:"JitterStrategy"`
-	Comment         string   `json:"Comment"`
-}
+type Retrier = model.Retrier
 
 // Catcher is an element of Catch.
-type Catcher struct {
-	ErrorEquals []string        `json:"ErrorEquals"`
-	Next        string          `json:"Next"`
-	ResultPath  optionalString  `json:"ResultPath"`
-	Output      json.RawMessage `json:"Output"`
-	Assign      json.RawMessage `json:"Assign"`
-	Comment     string          `json:"Comment"`
-}
+type Catcher = model.Catcher
 
 // ItemReader is a Distributed Map's ItemReader.
-type ItemReader struct {
-	Resource     string          `json:"Resource"`
-	Parameters   json.RawMessage `json:"Parameters"`
-	Arguments    json.RawMessage `json:"Arguments"`
-	ReaderConfig json.RawMessage `json:"ReaderConfig"`
-}
+type ItemReader = model.ItemReader
 
 // ItemBatcher is a Distributed Map's ItemBatcher.
-type ItemBatcher struct {
-	MaxItemsPerBatch          json.RawMessage `json:"MaxItemsPerBatch"`
-	MaxItemsPerBatchPath      string          `json:"MaxItemsPerBatchPath"`
-	MaxInputBytesPerBatch     json.RawMessage `json:"MaxInputBytesPerBatch"`
-	MaxInputBytesPerBatchPath string          `json:"MaxInputBytesPerBatchPath"`
-	BatchInput                json.RawMessage `json:"BatchInput"`
-}
+type ItemBatcher = model.ItemBatcher
 
 // ResultWriter is a Distributed Map's ResultWriter.
-type ResultWriter struct {
-	Resource     string          `json:"Resource"`
-	Parameters   json.RawMessage `json:"Parameters"`
-	Arguments    json.RawMessage `json:"Arguments"`
-	WriterConfig json.RawMessage `json:"WriterConfig"`
-}
+type ResultWriter = model.ResultWriter
 
 // State is one state. Fields hold the definition as written; the engine
 // interprets them by the state's type and query language.
@@ -161,37 +127,5 @@ type State struct {
 	Label                          string
 }
 
-// optionalString is a JSON string field that tells absent (nil) from null
-// (a non-nil pointer to a nil *string).
-type optionalString struct {
-	set   bool
-	value *string
-}
-
-func (o *optionalString) UnmarshalJSON(data []byte) error {
-	o.set = true
-	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
-		o.value = nil
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(data, &s); err != nil {
-		return fmt.Errorf("must be a string or null")
-	}
-	o.value = &s
-	return nil
-}
-
-// Path returns the path, "$" when absent, and null as ok=false.
-func (o optionalString) Path() (path string, ok bool) {
-	if !o.set {
-		return "$", true
-	}
-	if o.value == nil {
-		return "", false
-	}
-	return *o.value, true
-}
-
-// IsSet reports whether the field appeared in the definition.
-func (o optionalString) IsSet() bool { return o.set }
+// optionalString is a JSON string field that tells absent from null.
+type optionalString = model.OptionalString

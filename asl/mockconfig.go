@@ -1,8 +1,10 @@
 package asl
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -203,3 +205,44 @@ func (m mockHandler) Invoke(ctx context.Context, req TaskRequest) (any, error) {
 type completesToken interface{ completesToken() }
 
 func (mockHandler) completesToken() {}
+
+// strictUnmarshal decodes data into v, refusing fields v does not have,
+// with messages that name the field (package model reads definitions the
+// same way).
+func strictUnmarshal(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return friendlyJSONError(err)
+	}
+	if dec.More() {
+		return errors.New("unexpected data after the object")
+	}
+	return nil
+}
+
+func friendlyJSONError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return fmt.Errorf("field %s must be %s, not %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
+	}
+	msg := err.Error()
+	if strings.HasPrefix(msg, "json: unknown field ") {
+		return fmt.Errorf("unknown field %s", strings.TrimPrefix(msg, "json: unknown field "))
+	}
+	return errors.New(strings.TrimPrefix(msg, "json: "))
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "a boolean"
+	case "slice":
+		return "an array"
+	case "struct", "map", "ptr":
+		return "an object"
+	}
+	return "a number"
+}

@@ -40,3 +40,40 @@ func TestCheckTasks(t *testing.T) {
 		t.Error("invalid JSON accepted")
 	}
 }
+
+func TestDefinitionText(t *testing.T) {
+	getAtt := map[string]any{"Fn::GetAtt": []any{"Fn", "Arn"}}
+	ref := map[string]any{"Ref": "Timeout"}
+	join := func(parts ...any) any { return map[string]any{"Fn::Join": []any{"", parts}} }
+	tests := []struct {
+		name     string
+		resolved any
+		want     string // "" when an error is expected
+	}{
+		{"no reference", `{"States":{}}`, `{"States":{}}`},
+		{"a reference inside a string", join(`{"States":{"A":{"Type":"Task","Resource":"`, getAtt, `","TimeoutSeconds":5}}}`),
+			`{"States":{"A":{"Type":"Task","Resource":"${Fn::GetAtt}","TimeoutSeconds":5}}}`},
+		{"inside a string after escaped quotes", join(`{"Comment":"say \"hi\\\" `, getAtt, `"}`), `{"Comment":"say \"hi\\\" ${Fn::GetAtt}"}`},
+		{"a number token", join(`{"States":{"A":{"Type":"Task","TimeoutSeconds":`, ref, `}}}`),
+			`{"States":{"A":{"Type":"Task","TimeoutSeconds":1}}}`},
+		{"a string token after a number token", join(`{"TimeoutSeconds":`, ref, `,"Comment":"`, getAtt, `"}`),
+			`{"TimeoutSeconds":1,"Comment":"${Fn::GetAtt}"}`},
+		{"another intrinsic", map[string]any{"Fn::Sub": "x"}, ""},
+		{"a join with a delimiter", map[string]any{"Fn::Join": []any{",", []any{"a"}}}, ""},
+		{"a part that is neither", join(`{"A":`, 5.0, `}`), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := definitionText(tt.resolved)
+			if tt.want == "" {
+				if err == nil {
+					t.Errorf("definitionText = %q, want an error", got)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("definitionText = %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}

@@ -4,55 +4,62 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/sfnkit/sfnkit/asl/model"
 	"github.com/sfnkit/sfnkit/cfn"
 )
 
-// Definition is an ASL definition read for assertions. It keeps only the
-// fields the tests look at; Raw holds each state in full.
+// Definition is an ASL definition read for assertions: the fields the
+// tests look at, in types they compare directly (numbers as float64,
+// Parameters as a map). Machine is the definition as package model
+// decoded it, branches and item processors included; Raw holds each
+// top-level state as generic JSON.
 type Definition struct {
-	StartAt        string                    `json:"StartAt"`
-	TimeoutSeconds float64                   `json:"TimeoutSeconds"`
-	States         map[string]State          `json:"States"`
-	Raw            map[string]map[string]any `json:"-"`
+	StartAt        string
+	TimeoutSeconds float64
+	States         map[string]State
+	Raw            map[string]map[string]any
+	Machine        *model.Machine
 }
 
-// State is one state of a Definition.
+// State is one state of a Definition. A number or string the definition
+// leaves out is zero.
 type State struct {
-	Type             string         `json:"Type"`
-	Next             string         `json:"Next"`
-	End              bool           `json:"End"`
-	Resource         string         `json:"Resource"`
-	Parameters       map[string]any `json:"Parameters"`
-	ResultPath       *string        `json:"ResultPath"`
-	TimeoutSeconds   float64        `json:"TimeoutSeconds"`
-	HeartbeatSeconds float64        `json:"HeartbeatSeconds"`
-	Retry            []Retrier      `json:"Retry"`
-	Catch            []Catcher      `json:"Catch"`
-	Choices          []Choice       `json:"Choices"`
-	Default          string         `json:"Default"`
-	Error            string         `json:"Error"`
-	Cause            string         `json:"Cause"`
-	CausePath        string         `json:"CausePath"`
+	Type             string
+	Next             string
+	End              bool
+	Resource         string
+	Parameters       map[string]any
+	ResultPath       *string // nil when absent or null
+	TimeoutSeconds   float64
+	HeartbeatSeconds float64
+	Retry            []Retrier
+	Catch            []Catcher
+	Choices          []Choice
+	Default          string
+	Error            string
+	Cause            string
+	CausePath        string
 }
 
 // Retrier is an element of Retry.
 type Retrier struct {
-	ErrorEquals     []string `json:"ErrorEquals"`
-	IntervalSeconds float64  `json:"IntervalSeconds"`
-	MaxAttempts     *float64 `json:"MaxAttempts"`
-	BackoffRate     float64  `json:"BackoffRate"`
-	MaxDelaySeconds float64  `json:"MaxDelaySeconds"`
-	JitterStrategy  string   `json:"JitterStrategy"`
+	ErrorEquals     []string
+	IntervalSeconds float64
+	MaxAttempts     *float64
+	BackoffRate     float64
+	MaxDelaySeconds float64
+	JitterStrategy  string
 }
 
 // Catcher is an element of Catch.
 type Catcher struct {
-	ErrorEquals []string `json:"ErrorEquals"`
-	Next        string   `json:"Next"`
-	ResultPath  *string  `json:"ResultPath"`
+	ErrorEquals []string
+	Next        string
+	ResultPath  *string // nil when absent or null
 }
 
-// Choice is a rule of a Choice state (the fields the workflows use).
+// Choice is a rule of a Choice state (the fields the workflows use), read
+// from the rule model keeps as written.
 type Choice struct {
 	Variable                 string   `json:"Variable"`
 	IsPresent                *bool    `json:"IsPresent"`
@@ -60,11 +67,17 @@ type Choice struct {
 	Next                     string   `json:"Next"`
 }
 
-// ParseDefinition reads an ASL definition.
+// ParseDefinition reads an ASL definition with package model.
 func ParseDefinition(definition string) (*Definition, error) {
-	var d Definition
-	if err := json.Unmarshal([]byte(definition), &d); err != nil {
+	m, err := model.Decode([]byte(definition))
+	if err != nil {
 		return nil, err
+	}
+	d := &Definition{StartAt: m.StartAt, TimeoutSeconds: float64(m.TimeoutSeconds), States: make(map[string]State, len(m.States)), Machine: m}
+	for name, st := range m.States {
+		if d.States[name], err = stateOf(name, st); err != nil {
+			return nil, err
+		}
 	}
 	var raw struct {
 		States map[string]map[string]any `json:"States"`
@@ -73,7 +86,58 @@ func ParseDefinition(definition string) (*Definition, error) {
 		return nil, err
 	}
 	d.Raw = raw.States
-	return &d, nil
+	return d, nil
+}
+
+// stateOf reads the fields of a decoded state that model leaves as
+// written JSON (numbers JSONata could compute, payloads, Choice rules).
+func stateOf(name string, st *model.State) (State, error) {
+	out := State{
+		Type: st.Type, Next: st.Next, End: st.End, Resource: st.Resource, ResultPath: st.ResultPath.Value(),
+		Default: st.Default, CausePath: st.CausePath,
+	}
+	for _, f := range []struct {
+		field string
+		raw   json.RawMessage
+		v     any
+	}{
+		{"Parameters", st.Parameters, &out.Parameters},
+		{"TimeoutSeconds", st.TimeoutSeconds, &out.TimeoutSeconds},
+		{"HeartbeatSeconds", st.HeartbeatSeconds, &out.HeartbeatSeconds},
+		{"Error", st.Error, &out.Error},
+		{"Cause", st.Cause, &out.Cause},
+	} {
+		if f.raw == nil {
+			continue
+		}
+		if err := json.Unmarshal(f.raw, f.v); err != nil {
+			return State{}, fmt.Errorf("state %s, field %s: %v", name, f.field, err)
+		}
+	}
+	for _, r := range st.Retry {
+		out.Retry = append(out.Retry, Retrier{
+			ErrorEquals: r.ErrorEquals, IntervalSeconds: orZero(r.IntervalSeconds), MaxAttempts: r.MaxAttempts,
+			BackoffRate: orZero(r.BackoffRate), MaxDelaySeconds: orZero(r.MaxDelaySeconds), JitterStrategy: r.JitterStrategy,
+		})
+	}
+	for _, c := range st.Catch {
+		out.Catch = append(out.Catch, Catcher{ErrorEquals: c.ErrorEquals, Next: c.Next, ResultPath: c.ResultPath.Value()})
+	}
+	for i, rule := range st.Choices {
+		var c Choice
+		if err := json.Unmarshal(rule, &c); err != nil {
+			return State{}, fmt.Errorf("state %s, field Choices[%d]: %v", name, i, err)
+		}
+		out.Choices = append(out.Choices, c)
+	}
+	return out, nil
+}
+
+func orZero(f *float64) float64 {
+	if f == nil {
+		return 0
+	}
+	return *f
 }
 
 // StateMachine returns the stack's only state machine with its definition
