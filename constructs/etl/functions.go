@@ -7,7 +7,7 @@ import (
 
 	"github.com/sfnkit/sfnkit/constructs/encrypted"
 	"github.com/sfnkit/sfnkit/constructs/gofunction"
-	"github.com/sfnkit/sfnkit/lambdas/transform"
+	"github.com/sfnkit/sfnkit/workflows/etl/contract"
 )
 
 // runTimeout ends a run that takes longer; a RUNNING ledger claim older
@@ -47,8 +47,8 @@ func newFunctions(scope constructs.Construct, e *ETL, p Props) Functions {
 			Timeout:   5 * time.Minute,
 		})
 		encrypted.GrantRead(f.Transform, e.Buckets.Raw, e.Key, "")
-		encrypted.GrantWrite(f.Transform, e.Buckets.Curated, e.Key, transform.Sales.Name+"/")
-		encrypted.GrantWrite(f.Transform, e.Buckets.Quarantine, e.Key, transform.Sales.Name+"/")
+		encrypted.GrantWrite(f.Transform, e.Buckets.Curated, e.Key, contract.Sales.Name+"/")
+		encrypted.GrantWrite(f.Transform, e.Buckets.Quarantine, e.Key, contract.Sales.Name+"/")
 	}
 	return f
 }

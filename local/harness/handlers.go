@@ -82,7 +82,7 @@ var handlers = map[string]handlerFactory{
 		if err := need(vars, "RAW_BUCKET", "CURATED_BUCKET", "QUARANTINE_BUCKET"); err != nil {
 			return nil, err
 		}
-		t := &transform.Transformer{Schema: transform.Sales, Raw: env.AWS.Bucket(vars["RAW_BUCKET"]),
+		t := &transform.Transformer{Schema: etl.Sales, Raw: env.AWS.Bucket(vars["RAW_BUCKET"]),
 			Curated: env.AWS.Bucket(vars["CURATED_BUCKET"]), Quarantine: env.AWS.Bucket(vars["QUARANTINE_BUCKET"])}
 		return asl.LambdaFunction(t.Handle), nil
 	},

@@ -9,12 +9,13 @@ import (
 	"github.com/sfnkit/sfnkit/lambdas/awsenv"
 	"github.com/sfnkit/sfnkit/lambdas/objectstore"
 	"github.com/sfnkit/sfnkit/lambdas/transform"
+	"github.com/sfnkit/sfnkit/workflows/etl/contract"
 )
 
 func main() {
 	client := s3.NewFromConfig(awsenv.Config())
 	t := &transform.Transformer{
-		Schema:     transform.Sales,
+		Schema:     contract.Sales,
 		Raw:        &objectstore.S3{Client: client, Bucket: awsenv.Require("RAW_BUCKET")},
 		Curated:    &objectstore.S3{Client: client, Bucket: awsenv.Require("CURATED_BUCKET")},
 		Quarantine: &objectstore.S3{Client: client, Bucket: awsenv.Require("QUARANTINE_BUCKET")},
