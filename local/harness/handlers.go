@@ -82,8 +82,8 @@ var handlers = map[string]handlerFactory{
 		if err := need(vars, "RAW_BUCKET", "CURATED_BUCKET", "QUARANTINE_BUCKET"); err != nil {
 			return nil, err
 		}
-		t := &transform.Transformer{Schema: etl.Sales, Raw: env.AWS.Bucket(vars["RAW_BUCKET"]),
-			Curated: env.AWS.Bucket(vars["CURATED_BUCKET"]), Quarantine: env.AWS.Bucket(vars["QUARANTINE_BUCKET"])}
+		t := &transform.Transformer{Schema: etl.Sales, Raw: objectstore.NewMemory(env.AWS.Bucket(vars["RAW_BUCKET"])),
+			Curated: objectstore.NewMemory(env.AWS.Bucket(vars["CURATED_BUCKET"])), Quarantine: objectstore.NewMemory(env.AWS.Bucket(vars["QUARANTINE_BUCKET"]))}
 		return asl.LambdaFunction(t.Handle), nil
 	},
 	etl.StateQualityGate: func(vars map[string]string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
@@ -95,7 +95,7 @@ var handlers = map[string]handlerFactory{
 			if bucket != work {
 				return nil, fmt.Errorf("bucket %q is not the workflow's work bucket", bucket)
 			}
-			return env.AWS.Bucket(bucket), nil
+			return objectstore.NewMemory(env.AWS.Bucket(bucket)), nil
 		}}
 		return asl.LambdaFunction(g.Handle), nil
 	},
@@ -105,7 +105,7 @@ var handlers = map[string]handlerFactory{
 		if err != nil {
 			return nil, err
 		}
-		x := &imagemeta.Extractor{Bucket: bucket, Objects: env.AWS.Bucket(bucket), Limits: limits}
+		x := &imagemeta.Extractor{Bucket: bucket, Objects: objectstore.NewMemory(env.AWS.Bucket(bucket)), Limits: limits}
 		return asl.LambdaFunction(x.Handle), nil
 	},
 	images.StateMakeThumbnails: func(vars map[string]string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
@@ -117,7 +117,7 @@ var handlers = map[string]handlerFactory{
 		if err != nil {
 			return nil, err
 		}
-		m := &thumbnail.Maker{Images: env.AWS.Bucket(bucket), Sizes: sizes, Limits: limits}
+		m := &thumbnail.Maker{Images: objectstore.NewMemory(env.AWS.Bucket(bucket)), Sizes: sizes, Limits: limits}
 		return asl.LambdaFunction(m.Handle), nil
 	},
 	images.StateGenerateInsights: func(map[string]string, *Env, asl.Clock) (asl.TaskHandler, error) {
