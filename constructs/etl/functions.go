@@ -23,13 +23,13 @@ func newFunctions(scope constructs.Construct, e *ETL, p Props) Functions {
 	f := Functions{
 		StartRun: fn("StartRunFunction", EntryStartRun, "Validates a run and claims its date in the ledger", gofunction.Props{
 			Environment: map[string]string{
-				"LEDGER_TABLE": *e.Ledger.TableName(),
-				"RAW_BUCKET":   *e.Buckets.Raw.BucketName(),
-				"STALE_AFTER":  (runTimeout + time.Hour).String(),
+				contract.EnvLedgerTable: *e.Ledger.TableName(),
+				contract.EnvRawBucket:   *e.Buckets.Raw.BucketName(),
+				contract.EnvStaleAfter:  (runTimeout + time.Hour).String(),
 			},
 		}),
 		QualityGate: fn("QualityGateFunction", EntryQualityGate, "Totals a run's rows and applies the quality thresholds", gofunction.Props{
-			Environment: map[string]string{"WORK_BUCKET": *e.Buckets.Work.BucketName()},
+			Environment: map[string]string{contract.EnvWorkBucket: *e.Buckets.Work.BucketName()},
 			Timeout:     time.Minute,
 		}),
 	}
@@ -39,9 +39,9 @@ func newFunctions(scope constructs.Construct, e *ETL, p Props) Functions {
 	if p.GlueJobName == nil {
 		f.Transform = fn("TransformFunction", EntryTransform, "Validates and normalizes one batch of raw objects", gofunction.Props{
 			Environment: map[string]string{
-				"RAW_BUCKET":        *e.Buckets.Raw.BucketName(),
-				"CURATED_BUCKET":    *e.Buckets.Curated.BucketName(),
-				"QUARANTINE_BUCKET": *e.Buckets.Quarantine.BucketName(),
+				contract.EnvRawBucket:        *e.Buckets.Raw.BucketName(),
+				contract.EnvCuratedBucket:    *e.Buckets.Curated.BucketName(),
+				contract.EnvQuarantineBucket: *e.Buckets.Quarantine.BucketName(),
 			},
 			MemoryMiB: 1024,
 			Timeout:   5 * time.Minute,
