@@ -191,7 +191,7 @@ func measureRealHandlers(tpl *cfn.Template, d time.Duration, concurrency int) (m
 	if err != nil {
 		return measurement{}, err
 	}
-	inventory := env.AWS.Table(env.Functions[order.StateReserveInventory]["INVENTORY_TABLE"], "", "")
+	inventory := env.AWS.Table(env.Functions[order.StateReserveInventory][order.EnvInventoryTable], "", "")
 	for sku := range harness.Stock {
 		inventory.Put(map[string]any{"sku": map[string]any{"S": sku}, "stock": map[string]any{"N": "1000000000"}})
 	}

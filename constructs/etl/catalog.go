@@ -7,7 +7,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/sfnkit/sfnkit/lambdas/transform"
+	"github.com/sfnkit/sfnkit/workflows/etl/contract"
 )
 
 // PartitionKey is the curated table's partition column.
@@ -29,7 +29,7 @@ type Catalog struct {
 
 func newCatalog(scope constructs.Construct, e *ETL, p Props) *Catalog {
 	this := constructs.NewConstruct(scope, jsii.String("Catalog"))
-	c := &Catalog{Construct: this, DatabaseName: p.DatabaseName, TableName: transform.Sales.Name}
+	c := &Catalog{Construct: this, DatabaseName: p.DatabaseName, TableName: contract.Sales.Name}
 	account := awscdk.Stack_Of(this).Account()
 	c.Database = awsglue.NewCfnDatabase(this, jsii.String("Database"), &awsglue.CfnDatabaseProps{
 		CatalogId:     account,
@@ -37,12 +37,12 @@ func newCatalog(scope constructs.Construct, e *ETL, p Props) *Catalog {
 	})
 
 	var columns []interface{}
-	for _, col := range transform.Sales.Columns {
+	for _, col := range contract.Sales.Columns {
 		columns = append(columns, &awsglue.CfnTable_ColumnProperty{Name: jsii.String(col.Name), Type: jsii.String(col.GlueType())})
 	}
 	columns = append(columns,
-		&awsglue.CfnTable_ColumnProperty{Name: jsii.String(transform.ColumnSourceObject), Type: jsii.String("string")},
-		&awsglue.CfnTable_ColumnProperty{Name: jsii.String(transform.ColumnSourceLine), Type: jsii.String("bigint")})
+		&awsglue.CfnTable_ColumnProperty{Name: jsii.String(contract.ColumnSourceObject), Type: jsii.String("string")},
+		&awsglue.CfnTable_ColumnProperty{Name: jsii.String(contract.ColumnSourceLine), Type: jsii.String("bigint")})
 	c.Table = awsglue.NewCfnTable(this, jsii.String("Table"), &awsglue.CfnTableProps{
 		CatalogId:    account,
 		DatabaseName: jsii.String(c.DatabaseName),

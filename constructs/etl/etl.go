@@ -19,8 +19,8 @@ import (
 	"github.com/sfnkit/sfnkit/constructs/encrypted"
 	"github.com/sfnkit/sfnkit/constructs/gofunction"
 	"github.com/sfnkit/sfnkit/constructs/statemachine"
-	"github.com/sfnkit/sfnkit/lambdas/transform"
 	workflow "github.com/sfnkit/sfnkit/workflows/etl"
+	"github.com/sfnkit/sfnkit/workflows/etl/contract"
 )
 
 // Handler entry points.
@@ -143,5 +143,5 @@ func (e *ETL) GrantUpload(identity awsiam.IGrantable) awsiam.Grant {
 
 // GrantQuery lets identity read the curated data (for Athena queries).
 func (e *ETL) GrantQuery(identity awsiam.IGrantable) awsiam.Grant {
-	return e.Buckets.Curated.GrantRead(identity, jsii.String(transform.Sales.Name+"/*"))
+	return e.Buckets.Curated.GrantRead(identity, jsii.String(contract.Sales.Name+"/*"))
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/sfnkit/sfnkit/constructs/encrypted"
 	"github.com/sfnkit/sfnkit/constructs/gofunction"
-	"github.com/sfnkit/sfnkit/lambdas/transform"
+	"github.com/sfnkit/sfnkit/workflows/etl/contract"
 )
 
 // runTimeout ends a run that takes longer; a RUNNING ledger claim older
@@ -23,13 +23,13 @@ func newFunctions(scope constructs.Construct, e *ETL, p Props) Functions {
 	f := Functions{
 		StartRun: fn("StartRunFunction", p.Handlers.StartRun, "Validates a run and claims its date in the ledger", gofunction.Props{
 			Environment: map[string]string{
-				"LEDGER_TABLE": *e.Ledger.TableName(),
-				"RAW_BUCKET":   *e.Buckets.Raw.BucketName(),
-				"STALE_AFTER":  (runTimeout + time.Hour).String(),
+				contract.EnvLedgerTable: *e.Ledger.TableName(),
+				contract.EnvRawBucket:   *e.Buckets.Raw.BucketName(),
+				contract.EnvStaleAfter:  (runTimeout + time.Hour).String(),
 			},
 		}),
 		QualityGate: fn("QualityGateFunction", p.Handlers.QualityGate, "Totals a run's rows and applies the quality thresholds", gofunction.Props{
-			Environment: map[string]string{"WORK_BUCKET": *e.Buckets.Work.BucketName()},
+			Environment: map[string]string{contract.EnvWorkBucket: *e.Buckets.Work.BucketName()},
 			Timeout:     time.Minute,
 		}),
 	}
@@ -45,9 +45,9 @@ func newFunctions(scope constructs.Construct, e *ETL, p Props) Functions {
 	if p.GlueJobName == nil {
 		f.Transform = fn("TransformFunction", p.Handlers.Transform, "Validates and normalizes one batch of raw objects", gofunction.Props{
 			Environment: map[string]string{
-				"RAW_BUCKET":        *e.Buckets.Raw.BucketName(),
-				"CURATED_BUCKET":    *e.Buckets.Curated.BucketName(),
-				"QUARANTINE_BUCKET": *e.Buckets.Quarantine.BucketName(),
+				contract.EnvRawBucket:        *e.Buckets.Raw.BucketName(),
+				contract.EnvCuratedBucket:    *e.Buckets.Curated.BucketName(),
+				contract.EnvQuarantineBucket: *e.Buckets.Quarantine.BucketName(),
 			},
 			MemoryMiB: 1024,
 			Timeout:   5 * time.Minute,
@@ -56,8 +56,8 @@ func newFunctions(scope constructs.Construct, e *ETL, p Props) Functions {
 			return f
 		}
 		encrypted.GrantRead(f.Transform, e.Buckets.Raw, e.Key, "")
-		encrypted.GrantWrite(f.Transform, e.Buckets.Curated, e.Key, transform.Sales.Name+"/")
-		encrypted.GrantWrite(f.Transform, e.Buckets.Quarantine, e.Key, transform.Sales.Name+"/")
+		encrypted.GrantWrite(f.Transform, e.Buckets.Curated, e.Key, contract.Sales.Name+"/")
+		encrypted.GrantWrite(f.Transform, e.Buckets.Quarantine, e.Key, contract.Sales.Name+"/")
 	}
 	return f
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 
 	"github.com/sfnkit/sfnkit/constructs/gofunction"
-	"github.com/sfnkit/sfnkit/lambdas/transform"
+	"github.com/sfnkit/sfnkit/workflows/etl/contract"
 )
 
 // Defaults of the ETL workflow.
@@ -131,8 +131,8 @@ func (p *Props) Validate() error {
 	if p.MinRows < 0 {
 		return fmt.Errorf("etl: Props.MinRows is %d; it must be 0 (the default, 1) or more", p.MinRows)
 	}
-	if p.BatchSize < 0 || p.BatchSize > transform.MaxBatchItems {
-		return fmt.Errorf("etl: Props.BatchSize is %d; a batch holds 1 to %d objects, or 0 for the default %d", p.BatchSize, transform.MaxBatchItems, DefaultBatchSize)
+	if p.BatchSize < 0 || p.BatchSize > contract.MaxBatchItems {
+		return fmt.Errorf("etl: Props.BatchSize is %d; a batch holds 1 to %d objects, or 0 for the default %d", p.BatchSize, contract.MaxBatchItems, DefaultBatchSize)
 	}
 	if p.MaxConcurrency < 0 || p.MaxConcurrency > MaxDistributedMapConcur {
 		return fmt.Errorf("etl: Props.MaxConcurrency is %d; a Distributed Map runs 1 to %d children at once, or 0 for the default %d", p.MaxConcurrency, MaxDistributedMapConcur, DefaultMaxConcurrency)

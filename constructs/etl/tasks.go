@@ -11,16 +11,14 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/sfnkit/sfnkit/constructs/statemachine"
-	"github.com/sfnkit/sfnkit/lambdas/etlrun"
-	"github.com/sfnkit/sfnkit/lambdas/transform"
 	workflow "github.com/sfnkit/sfnkit/workflows/etl"
 	"github.com/sfnkit/sfnkit/workflows/etl/contract"
 )
 
 // The run ledger's statuses written by the state machine.
 const (
-	LedgerSucceeded = etlrun.StatusSucceeded
-	LedgerFailed    = etlrun.StatusFailed
+	LedgerSucceeded = contract.LedgerSucceeded
+	LedgerFailed    = contract.LedgerFailed
 )
 
 // EventRunFailed is the "event" attribute of a run-failure alert.
@@ -121,7 +119,7 @@ func glueJobRun(scope constructs.Construct, e *ETL, job, summaryKey string) awss
 					"--raw_bucket.$":      contract.PathRun + ".bucket",
 					"--raw_prefix.$":      contract.PathRun + ".rawPrefix",
 					"--curated_bucket":    *e.Buckets.Curated.BucketName(),
-					"--curated_prefix":    transform.Sales.Name + "/",
+					"--curated_prefix":    contract.Sales.Name + "/",
 					"--quarantine_bucket": *e.Buckets.Quarantine.BucketName(),
 					"--summary_path.$":    "States.Format('s3://" + *e.Buckets.Work.BucketName() + "/" + summaryKey + "', " + runDate + ")",
 				},

@@ -28,6 +28,7 @@ import (
 	"github.com/sfnkit/sfnkit/constructs/nag"
 	"github.com/sfnkit/sfnkit/constructs/statemachine"
 	workflow "github.com/sfnkit/sfnkit/workflows/imageprocessing"
+	"github.com/sfnkit/sfnkit/workflows/imageprocessing/contract"
 )
 
 // Handler entry points.
@@ -114,15 +115,15 @@ func New(scope constructs.Construct, id string, props *Props) *ImageProcessing {
 
 func newFunctions(scope constructs.Construct, ip *ImageProcessing, p Props) Functions {
 	limits := map[string]string{
-		"IMAGES_BUCKET": *ip.Images.BucketName(),
-		"MAX_PIXELS":    strconv.FormatInt(p.MaxPixels, 10),
-		"MAX_BYTES":     strconv.FormatInt(p.MaxBytes, 10),
+		contract.EnvImagesBucket: *ip.Images.BucketName(),
+		contract.EnvMaxPixels:    strconv.FormatInt(p.MaxPixels, 10),
+		contract.EnvMaxBytes:     strconv.FormatInt(p.MaxBytes, 10),
 	}
 	sizes := make([]string, len(p.ThumbnailSizes))
 	for i, s := range p.ThumbnailSizes {
 		sizes[i] = strconv.Itoa(s)
 	}
-	thumbEnv := map[string]string{"THUMBNAIL_SIZES": strings.Join(sizes, ",")}
+	thumbEnv := map[string]string{contract.EnvThumbnailSizes: strings.Join(sizes, ",")}
 	for k, v := range limits {
 		thumbEnv[k] = v
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sfnkit/sfnkit/constructs/encrypted"
 	"github.com/sfnkit/sfnkit/constructs/gofunction"
+	"github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 )
 
 // newFunctions builds the handlers (or takes the existing functions
@@ -20,10 +21,10 @@ func newFunctions(scope constructs.Construct, key awskms.IKey, t Tables, p Props
 		})
 	}
 	h := p.Handlers
-	paymentsEnv := map[string]string{"PAYMENTS_TABLE": *t.Payments.TableName()}
+	paymentsEnv := map[string]string{contract.EnvPaymentsTable: *t.Payments.TableName()}
 	inventoryEnv := map[string]string{
-		"INVENTORY_TABLE":    *t.Inventory.TableName(),
-		"RESERVATIONS_TABLE": *t.Reservations.TableName(),
+		contract.EnvInventoryTable:    *t.Inventory.TableName(),
+		contract.EnvReservationsTable: *t.Reservations.TableName(),
 	}
 	f := Functions{
 		ValidateOrder:    fn("ValidateOrderFunction", h.ValidateOrder, "Validates and prices an order", nil),

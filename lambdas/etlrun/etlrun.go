@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/sfnkit/sfnkit/workflows/etl/contract"
 )
 
 // Request is what starts a run: the execution's input.
@@ -44,11 +46,12 @@ type Run struct {
 	AlreadySucceeded bool `json:"alreadySucceeded"`
 }
 
-// Ledger statuses.
+// Ledger statuses, as the workflow's contract declares them: the state
+// machine writes the outcomes.
 const (
-	StatusRunning   = "RUNNING"
-	StatusSucceeded = "SUCCEEDED"
-	StatusFailed    = "FAILED"
+	StatusRunning   = contract.LedgerRunning
+	StatusSucceeded = contract.LedgerSucceeded
+	StatusFailed    = contract.LedgerFailed
 )
 
 // Entry is a run date's ledger entry.

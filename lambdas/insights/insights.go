@@ -110,8 +110,14 @@ const (
 	defaultMinConfid = 70.0
 )
 
-// Generator is the GenerateInsights Lambda.
+// Generator is the GenerateInsights Lambda. It needs no environment and
+// calls nothing: the preferences arrive in its input. Its zero value is
+// ready.
 type Generator struct{}
+
+// New builds the GenerateInsights function's handler, as every handler
+// package's New does; it takes nothing because the handler needs nothing.
+func New() *Generator { return &Generator{} }
 
 // Handle builds the insight record.
 func (Generator) Handle(_ context.Context, in Input) (Insight, error) {

@@ -5,52 +5,49 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
 	"sync"
+
+	"github.com/sfnkit/sfnkit/internal/memstore"
 )
 
-// Memory is an in-memory store for tests and local runs.
+// Memory is a Store over an in-memory bucket, for tests and local runs.
 // An object written through Create appears when its writer is closed. The
-// zero value is empty and ready; it is safe for concurrent use.
+// zero value is an empty bucket of its own; NewMemory shares one. It is
+// safe for concurrent use.
 type Memory struct {
-	mu      sync.Mutex
-	objects map[string][]byte
+	once   sync.Once
+	bucket *memstore.Bucket
 }
 
-var (
-	_ Store       = (*Memory)(nil)
-	_ RangeReader = (*Memory)(nil)
-)
+var _ Bucket = (*Memory)(nil)
+
+// NewMemory returns a Store over bucket: the local runtime hands an
+// in-process handler the very bucket its fake S3 serves.
+func NewMemory(bucket *memstore.Bucket) *Memory {
+	return &Memory{bucket: bucket}
+}
+
+// objects is the bucket, made on first use for the zero value.
+func (m *Memory) objects() *memstore.Bucket {
+	m.once.Do(func() {
+		if m.bucket == nil {
+			m.bucket = &memstore.Bucket{}
+		}
+	})
+	return m.bucket
+}
 
 // Put stores an object.
-func (m *Memory) Put(key string, data []byte) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.objects == nil {
-		m.objects = make(map[string][]byte)
-	}
-	m.objects[key] = data
-}
+func (m *Memory) Put(key string, data []byte) { m.objects().Put(key, data) }
 
 // Get returns an object and whether it exists.
-func (m *Memory) Get(key string) ([]byte, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	data, ok := m.objects[key]
-	return data, ok
-}
+func (m *Memory) Get(key string) ([]byte, bool) { return m.objects().Get(key) }
 
 // Keys lists the stored keys, sorted.
-func (m *Memory) Keys() []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	keys := make([]string, 0, len(m.objects))
-	for k := range m.objects {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func (m *Memory) Keys() []string { return m.objects().Keys() }
+
+// Delete removes an object; deleting a missing one is not an error, as in S3.
+func (m *Memory) Delete(key string) { m.objects().Delete(key) }
 
 // Open implements Reader.
 func (m *Memory) Open(_ context.Context, key string) (io.ReadCloser, error) {
@@ -100,11 +97,4 @@ func slice(data []byte, offset, length int64) []byte {
 	}
 	end := min(offset+length, size)
 	return append([]byte(nil), data[offset:end]...)
-}
-
-// Delete removes an object; deleting a missing one is not an error, as in S3.
-func (m *Memory) Delete(key string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.objects, key)
 }

@@ -1,5 +1,6 @@
 // Package objectstore reads and writes objects of one bucket as streams:
-// S3 in Lambda, Memory in tests and local runs. Handlers depend on Reader
+// S3 in Lambda, Memory in tests and local runs (over an internal/memstore
+// bucket, which the local fake S3 serves too). Handlers depend on Reader
 // and Writer, never on the S3 client, so their logic runs without AWS.
 package objectstore
 
@@ -36,6 +37,17 @@ type Store interface {
 	Reader
 	Writer
 }
+
+// Bucket is everything a bucket's store does; S3 and Memory are Buckets.
+type Bucket interface {
+	Store
+	RangeReader
+}
+
+// Buckets opens the store of a bucket by name: S3Buckets in Lambda, memory
+// buckets in tests and the local runtime. It is what handlers that read or
+// write S3 take among their clients.
+type Buckets func(name string) Bucket
 
 // ErrNotFound is wrapped by Reader.Open for a missing object.
 var ErrNotFound = errors.New("object not found")

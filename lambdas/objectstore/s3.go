@@ -30,10 +30,13 @@ type S3 struct {
 	Bucket string
 }
 
-var (
-	_ Store       = (*S3)(nil)
-	_ RangeReader = (*S3)(nil)
-)
+var _ Bucket = (*S3)(nil)
+
+// S3Buckets opens every bucket through one client, as a handler's main
+// does.
+func S3Buckets(client S3API) Buckets {
+	return func(name string) Bucket { return &S3{Client: client, Bucket: name} }
+}
 
 // Open implements Reader.
 func (s *S3) Open(ctx context.Context, key string) (io.ReadCloser, error) {

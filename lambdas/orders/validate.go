@@ -33,8 +33,13 @@ var (
 	paymentMethods    = map[string]bool{"card": true, "wallet": true}
 )
 
-// Handler is the ValidateOrder Lambda.
+// Handler is the ValidateOrder Lambda. It needs no environment and calls
+// nothing; its zero value is ready.
 type Handler struct{}
+
+// New builds the ValidateOrder function's handler, as every handler
+// package's New does; it takes nothing because the handler needs nothing.
+func New() *Handler { return &Handler{} }
 
 // Handle decodes the raw execution input itself, so a malformed field
 // becomes an InvalidOrder naming it rather than a runtime decode error.

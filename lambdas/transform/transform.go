@@ -20,6 +20,7 @@ import (
 
 	"github.com/sfnkit/sfnkit/internal/jsonstring"
 	"github.com/sfnkit/sfnkit/lambdas/objectstore"
+	"github.com/sfnkit/sfnkit/workflows/etl/contract"
 )
 
 // Item is one object of a batch, as the Distributed Map's S3 ItemReader
@@ -64,9 +65,6 @@ type StorageUnavailable struct{ Cause error }
 func (e *StorageUnavailable) Error() string { return "object storage unavailable: " + e.Cause.Error() }
 func (e *StorageUnavailable) Unwrap() error { return e.Cause }
 
-// MaxBatchItems bounds a batch; the workflow's ItemBatcher stays below it.
-const MaxBatchItems = 1000
-
 // maxRawSample is how much of a rejected line is kept in quarantine.
 const maxRawSample = 4 << 10
 
@@ -74,7 +72,7 @@ var runDatePattern = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3
 
 // Transformer is the Transform Lambda.
 type Transformer struct {
-	Schema     Schema
+	Schema     contract.Schema
 	Raw        objectstore.Reader
 	Curated    objectstore.Writer
 	Quarantine objectstore.Writer
@@ -90,8 +88,8 @@ func (t *Transformer) Handle(ctx context.Context, batch Batch) (Result, error) {
 	if !runDatePattern.MatchString(batch.BatchInput.RunDate) {
 		return Result{}, &InvalidBatch{Reason: fmt.Sprintf("BatchInput.runDate %.40q is not a YYYY-MM-DD date", batch.BatchInput.RunDate)}
 	}
-	if len(batch.Items) == 0 || len(batch.Items) > MaxBatchItems {
-		return Result{}, &InvalidBatch{Reason: fmt.Sprintf("a batch holds 1 to %d items, got %d", MaxBatchItems, len(batch.Items))}
+	if len(batch.Items) == 0 || len(batch.Items) > contract.MaxBatchItems {
+		return Result{}, &InvalidBatch{Reason: fmt.Sprintf("a batch holds 1 to %d items, got %d", contract.MaxBatchItems, len(batch.Items))}
 	}
 	keys := make([]string, len(batch.Items))
 	for i, it := range batch.Items {
@@ -245,7 +243,7 @@ func invalidUTF8At(b []byte) int {
 
 // csvObject parses the lines of one CSV object; its first line is the header.
 type csvObject struct {
-	schema Schema
+	schema contract.Schema
 	key    string
 	out    *outputs
 	// index maps schema column i to its field position, or -1.
@@ -318,7 +316,7 @@ func (c *csvObject) header(text []byte) {
 
 // jsonObject parses the lines of one JSON Lines object.
 type jsonObject struct {
-	schema Schema
+	schema contract.Schema
 	key    string
 	out    *outputs
 	// fields is reused from line to line: decoding into a cleared map
@@ -391,7 +389,7 @@ func (o *outputs) rowOrReject(key string, l line, get func(i int) (string, bool)
 		if *getterErr != "" {
 			return o.quarantineLine(key, l, *getterErr)
 		}
-		v, reason := col.normalize(raw, present)
+		v, reason := normalize(col, raw, present)
 		if reason != "" {
 			return o.quarantineLine(key, l, reason)
 		}
@@ -425,11 +423,11 @@ func (o *outputs) writeCurated(key string, lineNo int) error {
 		}
 		b = append(b, ',')
 	}
-	b = jsonstring.Append(b, ColumnSourceObject)
+	b = jsonstring.Append(b, contract.ColumnSourceObject)
 	b = append(b, ':')
 	b = jsonstring.Append(b, key)
 	b = append(b, ',')
-	b = jsonstring.Append(b, ColumnSourceLine)
+	b = jsonstring.Append(b, contract.ColumnSourceLine)
 	b = append(b, ':')
 	b = strconv.AppendInt(b, int64(lineNo), 10)
 	b = append(b, '}', '\n')

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/sfnkit/sfnkit/lambdas/objectstore"
+	"github.com/sfnkit/sfnkit/workflows/etl/contract"
 )
 
 const header = "order_id,sku,quantity,unit_price_cents,currency,sold_at,store_id\n"
@@ -37,7 +38,7 @@ type fixture struct {
 
 func newFixture() *fixture {
 	f := &fixture{raw: &objectstore.Memory{}, curated: &objectstore.Memory{}, quarantine: &objectstore.Memory{}}
-	f.tr = &Transformer{Schema: Sales, Raw: f.raw, Curated: f.curated, Quarantine: f.quarantine}
+	f.tr = &Transformer{Schema: contract.Sales, Raw: f.raw, Curated: f.curated, Quarantine: f.quarantine}
 	return f
 }
 
@@ -306,7 +307,7 @@ func TestInvalidBatch(t *testing.T) {
 		{Items: []Item{{Key: "a"}}, BatchInput: BatchInput{RunDate: "'; DROP TABLE x; --"}},
 		{Items: nil, BatchInput: BatchInput{RunDate: "2026-11-21"}},
 		{Items: []Item{{Key: "dir/"}}, BatchInput: BatchInput{RunDate: "2026-11-21"}},
-		{Items: make([]Item, MaxBatchItems+1), BatchInput: BatchInput{RunDate: "2026-11-21"}},
+		{Items: make([]Item, contract.MaxBatchItems+1), BatchInput: BatchInput{RunDate: "2026-11-21"}},
 	}
 	for _, b := range tests {
 		var invalid *InvalidBatch

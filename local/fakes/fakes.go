@@ -23,7 +23,7 @@ import (
 	"sync"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/lambdas/objectstore"
+	"github.com/sfnkit/sfnkit/internal/memstore"
 )
 
 // Message is a message published to a topic or sent to a queue.
@@ -50,7 +50,7 @@ type AWS struct {
 	mu       sync.Mutex
 	txMu     sync.Mutex
 	tables   map[string]*Table
-	buckets  map[string]*objectstore.Memory
+	buckets  map[string]*memstore.Bucket
 	messages []Message
 	queries  []string
 	seq      int
@@ -79,15 +79,15 @@ func (a *AWS) Table(name, partitionKey, sortKey string) *Table {
 }
 
 // Bucket returns the store of a bucket, creating it.
-func (a *AWS) Bucket(name string) *objectstore.Memory {
+func (a *AWS) Bucket(name string) *memstore.Bucket {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.buckets == nil {
-		a.buckets = map[string]*objectstore.Memory{}
+		a.buckets = map[string]*memstore.Bucket{}
 	}
 	b, ok := a.buckets[name]
 	if !ok {
-		b = &objectstore.Memory{}
+		b = &memstore.Bucket{}
 		a.buckets[name] = b
 	}
 	return b
@@ -397,10 +397,7 @@ func (a *AWS) ReadItems(_ context.Context, req asl.ItemReadRequest) ([]any, erro
 	store := a.Bucket(str(params, "Bucket"))
 	prefix := str(params, "Prefix")
 	var items []any
-	for _, k := range store.Keys() {
-		if !strings.HasPrefix(k, prefix) {
-			continue
-		}
+	for _, k := range store.List(prefix) {
 		data, _ := store.Get(k)
 		items = append(items, map[string]any{
 			"Key": k, "Size": float64(len(data)), "Etag": fmt.Sprintf("\"%x\"", md5.Sum(data)),

@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sfnkit/sfnkit/lambdas/objectstore"
+	"github.com/sfnkit/sfnkit/internal/memstore"
 )
 
 // maxObjectBytes bounds what one request may upload to the fake S3.
@@ -85,7 +85,7 @@ func (a *AWS) serveS3(w http.ResponseWriter, r *http.Request) {
 }
 
 // existingBucket returns the bucket's store, or nil if no such bucket.
-func (a *AWS) existingBucket(name string) *objectstore.Memory {
+func (a *AWS) existingBucket(name string) *memstore.Bucket {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.buckets[name]
@@ -93,7 +93,7 @@ func (a *AWS) existingBucket(name string) *objectstore.Memory {
 
 // serveObject answers GetObject and HeadObject, with a single byte range
 // ("bytes=a-b", "bytes=a-", "bytes=-n") as S3 serves it.
-func serveObject(w http.ResponseWriter, r *http.Request, bucket *objectstore.Memory, key string) {
+func serveObject(w http.ResponseWriter, r *http.Request, bucket *memstore.Bucket, key string) {
 	data, ok := bucket.Get(key)
 	if !ok {
 		if r.Method == http.MethodHead {
@@ -183,7 +183,7 @@ func (a *AWS) uploadPart(w http.ResponseWriter, r *http.Request, uploadID, partN
 
 // completeUpload joins the parts the request lists, in its order, into the
 // object, which only then exists.
-func (a *AWS) completeUpload(w http.ResponseWriter, r *http.Request, bucket *objectstore.Memory, uploadID string) {
+func (a *AWS) completeUpload(w http.ResponseWriter, r *http.Request, bucket *memstore.Bucket, uploadID string) {
 	var req struct {
 		Parts []struct {
 			PartNumber int

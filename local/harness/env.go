@@ -201,7 +201,7 @@ func (env *Env) wireHandlers(sm *asl.StateMachine, clock asl.Clock, opts Options
 		if !ok {
 			return fmt.Errorf("no local handler is known for the Lambda task %q: add it to local/harness", name)
 		}
-		h, err := make(vars, env, clock)
+		h, err := make(func(name string) string { return vars[name] }, env, clock)
 		if err != nil {
 			return fmt.Errorf("state %q: %w", name, err)
 		}

@@ -1,10 +1,6 @@
 package harness
 
 import (
-	"fmt"
-	"strconv"
-	"time"
-
 	"github.com/sfnkit/sfnkit/asl"
 	"github.com/sfnkit/sfnkit/lambdas/etlrun"
 	"github.com/sfnkit/sfnkit/lambdas/imagemeta"
@@ -23,146 +19,117 @@ import (
 	order "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 )
 
-// handlerFactory builds a state's handler as its Lambda's main package
-// would, from the function's environment, with the fakes for clients.
-type handlerFactory func(vars map[string]string, env *Env, clock asl.Clock) (asl.TaskHandler, error)
+// handlerFactory builds a state's handler with its package's EnvFrom and
+// New, as the function's main package does, but from the function's
+// environment in the template (getenv) and with the fakes for clients.
+type handlerFactory func(getenv func(string) string, env *Env, clock asl.Clock) (asl.TaskHandler, error)
 
 // handlers knows the handler behind every Lambda task of the project.
 var handlers = map[string]handlerFactory{
-	order.StateValidateOrder: func(map[string]string, *Env, asl.Clock) (asl.TaskHandler, error) {
-		return asl.LambdaFunction(orders.Handler{}.Handle), nil
+	order.StateValidateOrder: func(func(string) string, *Env, asl.Clock) (asl.TaskHandler, error) {
+		return asl.LambdaFunction(orders.New().Handle), nil
 	},
-	order.StateProcessPayment: func(vars map[string]string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
-		svc, err := env.paymentService(vars)
+	order.StateProcessPayment: func(getenv func(string) string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
+		svc, err := build(getenv, payments.EnvFrom, payments.New, env.paymentClients())
 		if err != nil {
 			return nil, err
 		}
 		return asl.LambdaFunction(svc.Charge), nil
 	},
-	order.StateRefundPayment: func(vars map[string]string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
-		svc, err := env.paymentService(vars)
+	order.StateRefundPayment: func(getenv func(string) string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
+		svc, err := build(getenv, payments.EnvFrom, payments.New, env.paymentClients())
 		if err != nil {
 			return nil, err
 		}
 		return asl.LambdaFunction(svc.Refund), nil
 	},
-	order.StateReserveInventory: func(vars map[string]string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
-		store, err := env.inventoryStore(vars)
+	order.StateReserveInventory: func(getenv func(string) string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
+		svc, err := build(getenv, inventory.EnvFrom, inventory.New, inventory.Clients{DynamoDB: fakes.DynamoDB{AWS: env.AWS}})
 		if err != nil {
 			return nil, err
 		}
-		return asl.LambdaFunction((&inventory.Service{Store: store}).Reserve), nil
+		return asl.LambdaFunction(svc.Reserve), nil
 	},
-	order.StateReleaseInventory: func(vars map[string]string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
-		store, err := env.inventoryStore(vars)
+	order.StateReleaseInventory: func(getenv func(string) string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
+		svc, err := build(getenv, inventory.EnvFrom, inventory.New, inventory.Clients{DynamoDB: fakes.DynamoDB{AWS: env.AWS}})
 		if err != nil {
 			return nil, err
 		}
-		return asl.LambdaFunction((&inventory.Service{Store: store}).Release), nil
+		return asl.LambdaFunction(svc.Release), nil
 	},
-	order.StateShipOrder: func(map[string]string, *Env, asl.Clock) (asl.TaskHandler, error) {
-		return asl.LambdaFunction((&shipping.Service{Carrier: shipping.Simulator{}}).Ship), nil
+	order.StateShipOrder: func(func(string) string, *Env, asl.Clock) (asl.TaskHandler, error) {
+		svc, err := shipping.New(shipping.Clients{Carrier: shipping.Simulator{}})
+		if err != nil {
+			return nil, err
+		}
+		return asl.LambdaFunction(svc.Ship), nil
 	},
 
-	etl.StateStartRun: func(vars map[string]string, env *Env, clock asl.Clock) (asl.TaskHandler, error) {
-		stale, err := time.ParseDuration(vars["STALE_AFTER"])
+	etl.StateStartRun: func(getenv func(string) string, env *Env, clock asl.Clock) (asl.TaskHandler, error) {
+		s, err := build(getenv, etlrun.EnvFrom, etlrun.New, etlrun.Clients{DynamoDB: fakes.DynamoDB{AWS: env.AWS}})
 		if err != nil {
-			return nil, fmt.Errorf("STALE_AFTER: %v", err)
-		}
-		if err := need(vars, "LEDGER_TABLE", "RAW_BUCKET"); err != nil {
 			return nil, err
 		}
-		s := &etlrun.Starter{
-			Ledger:    &etlrun.DynamoLedger{Client: fakes.DynamoDB{AWS: env.AWS}, Table: vars["LEDGER_TABLE"]},
-			RawBucket: vars["RAW_BUCKET"], StaleAfter: stale, Now: clock.Now,
-		}
+		s.Now = clock.Now
 		return asl.LambdaFunction(s.Handle), nil
 	},
-	etl.StateTransform: func(vars map[string]string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
-		if err := need(vars, "RAW_BUCKET", "CURATED_BUCKET", "QUARANTINE_BUCKET"); err != nil {
+	etl.StateTransform: func(getenv func(string) string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
+		t, err := build(getenv, transform.EnvFrom, transform.New, transform.Clients{S3: env.buckets})
+		if err != nil {
 			return nil, err
 		}
-		t := &transform.Transformer{Schema: transform.Sales, Raw: env.AWS.Bucket(vars["RAW_BUCKET"]),
-			Curated: env.AWS.Bucket(vars["CURATED_BUCKET"]), Quarantine: env.AWS.Bucket(vars["QUARANTINE_BUCKET"])}
 		return asl.LambdaFunction(t.Handle), nil
 	},
-	etl.StateQualityGate: func(vars map[string]string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
-		if err := need(vars, "WORK_BUCKET"); err != nil {
+	etl.StateQualityGate: func(getenv func(string) string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
+		g, err := build(getenv, qualitygate.EnvFrom, qualitygate.New, qualitygate.Clients{S3: env.buckets})
+		if err != nil {
 			return nil, err
 		}
-		work := vars["WORK_BUCKET"]
-		g := &qualitygate.Gate{Stores: func(bucket string) (objectstore.Reader, error) {
-			if bucket != work {
-				return nil, fmt.Errorf("bucket %q is not the workflow's work bucket", bucket)
-			}
-			return env.AWS.Bucket(bucket), nil
-		}}
 		return asl.LambdaFunction(g.Handle), nil
 	},
 
-	images.StateExtractMetadata: func(vars map[string]string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
-		limits, bucket, err := imageLimits(vars)
+	images.StateExtractMetadata: func(getenv func(string) string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
+		x, err := build(getenv, imagemeta.EnvFrom, imagemeta.New, imagemeta.Clients{S3: env.buckets})
 		if err != nil {
 			return nil, err
 		}
-		x := &imagemeta.Extractor{Bucket: bucket, Objects: env.AWS.Bucket(bucket), Limits: limits}
 		return asl.LambdaFunction(x.Handle), nil
 	},
-	images.StateMakeThumbnails: func(vars map[string]string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
-		limits, bucket, err := imageLimits(vars)
+	images.StateMakeThumbnails: func(getenv func(string) string, env *Env, _ asl.Clock) (asl.TaskHandler, error) {
+		m, err := build(getenv, thumbnail.EnvFrom, thumbnail.New, thumbnail.Clients{S3: env.buckets})
 		if err != nil {
 			return nil, err
 		}
-		sizes, err := thumbnail.ParseSizes(vars["THUMBNAIL_SIZES"])
-		if err != nil {
-			return nil, err
-		}
-		m := &thumbnail.Maker{Images: env.AWS.Bucket(bucket), Sizes: sizes, Limits: limits}
 		return asl.LambdaFunction(m.Handle), nil
 	},
-	images.StateGenerateInsights: func(map[string]string, *Env, asl.Clock) (asl.TaskHandler, error) {
-		return asl.LambdaFunction(insights.Generator{}.Handle), nil
+	images.StateGenerateInsights: func(func(string) string, *Env, asl.Clock) (asl.TaskHandler, error) {
+		return asl.LambdaFunction(insights.New().Handle), nil
 	},
 }
 
-// need checks that the function's environment sets every name.
-func need(vars map[string]string, names ...string) error {
-	for _, name := range names {
-		if vars[name] == "" {
-			return fmt.Errorf("the function's environment lacks %s", name)
-		}
+// build reads a handler's environment with its package's EnvFrom and
+// builds it with its New: the two steps of every main package.
+func build[E, C, H any](getenv func(string) string, envFrom func(func(string) string) (E, error), newHandler func(E, C) (H, error), clients C) (H, error) {
+	e, err := envFrom(getenv)
+	if err != nil {
+		var none H
+		return none, err
 	}
-	return nil
+	return newHandler(e, clients)
 }
 
-// paymentService is ProcessPayment's and RefundPayment's wiring; both share
-// one provider, so a refund finds the charge, as with a real provider.
-func (env *Env) paymentService(vars map[string]string) (*payments.Service, error) {
-	if err := need(vars, "PAYMENTS_TABLE"); err != nil {
-		return nil, err
-	}
+// paymentClients are ProcessPayment's and RefundPayment's clients; both
+// share one provider, so a refund finds the charge, as with a real
+// provider.
+func (env *Env) paymentClients() payments.Clients {
 	if env.provider == nil {
 		env.provider = &payments.Simulator{}
 	}
-	return &payments.Service{Provider: env.provider, Ledger: &payments.DynamoLedger{Client: fakes.DynamoDB{AWS: env.AWS}, Table: vars["PAYMENTS_TABLE"]}}, nil
+	return payments.Clients{DynamoDB: fakes.DynamoDB{AWS: env.AWS}, Provider: env.provider}
 }
 
-func (env *Env) inventoryStore(vars map[string]string) (*inventory.DynamoStore, error) {
-	if err := need(vars, "INVENTORY_TABLE", "RESERVATIONS_TABLE"); err != nil {
-		return nil, err
-	}
-	return &inventory.DynamoStore{Client: fakes.DynamoDB{AWS: env.AWS}, InventoryTable: vars["INVENTORY_TABLE"], ReservationsTable: vars["RESERVATIONS_TABLE"]}, nil
-}
-
-func imageLimits(vars map[string]string) (imagemeta.Limits, string, error) {
-	if err := need(vars, "IMAGES_BUCKET", "MAX_PIXELS", "MAX_BYTES"); err != nil {
-		return imagemeta.Limits{}, "", err
-	}
-	bucket := vars["IMAGES_BUCKET"]
-	maxPixels, err1 := strconv.ParseInt(vars["MAX_PIXELS"], 10, 64)
-	maxBytes, err2 := strconv.ParseInt(vars["MAX_BYTES"], 10, 64)
-	if err1 != nil || err2 != nil {
-		return imagemeta.Limits{}, "", fmt.Errorf("MAX_PIXELS and MAX_BYTES must be integers")
-	}
-	return imagemeta.Limits{MaxPixels: maxPixels, MaxBytes: maxBytes}, bucket, nil
+// buckets opens a fake S3 bucket as a handler's store: what the handler
+// writes is what the fake serves to the state machine's S3 integrations.
+func (env *Env) buckets(name string) objectstore.Bucket {
+	return objectstore.NewMemory(env.AWS.Bucket(name))
 }

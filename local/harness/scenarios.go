@@ -249,7 +249,7 @@ func Scenarios() []Scenario {
 var Stock = map[string]int{"SKU-BOOK": 10, "SKU-LAMP": 3, "SKU-DESK": 1}
 
 func seedStock(env *Env) error {
-	table, err := env.table(order.StateReserveInventory, "INVENTORY_TABLE")
+	table, err := env.table(order.StateReserveInventory, order.EnvInventoryTable)
 	if err != nil {
 		return err
 	}
@@ -355,9 +355,9 @@ func SalesCSV(n int, bad func(i int) bool) []byte {
 // seedRaw puts raw files under raw/<date>/.
 func seedRaw(date string, files map[string][]byte) func(env *Env) error {
 	return func(env *Env) error {
-		bucket := env.Functions[etl.StateStartRun]["RAW_BUCKET"]
+		bucket := env.Functions[etl.StateStartRun][etl.EnvRawBucket]
 		if bucket == "" {
-			return fmt.Errorf("the StartRun function has no RAW_BUCKET")
+			return fmt.Errorf("the StartRun function has no %s", etl.EnvRawBucket)
 		}
 		for name, data := range files {
 			env.AWS.Bucket(bucket).Put("raw/"+date+"/"+name, data)
@@ -403,7 +403,7 @@ const OtherExecution = "arn:aws:states:us-east-1:123456789012:execution:EtlState
 
 // seedLedger records date in the run ledger as OtherExecution's.
 func seedLedger(env *Env, date, status string, started time.Time) error {
-	t, err := env.table(etl.StateStartRun, "LEDGER_TABLE")
+	t, err := env.table(etl.StateStartRun, etl.EnvLedgerTable)
 	if err != nil {
 		return err
 	}
@@ -445,9 +445,9 @@ func UploadEvent(bucket, key string, size int) map[string]any {
 
 func upload(key string, data func() []byte, labels, moderation []any) (func(*Env) error, func(*Env) ([]byte, error)) {
 	bucketOf := func(env *Env) (string, error) {
-		b := env.Functions[images.StateExtractMetadata]["IMAGES_BUCKET"]
+		b := env.Functions[images.StateExtractMetadata][images.EnvImagesBucket]
 		if b == "" {
-			return "", fmt.Errorf("the ExtractMetadata function has no IMAGES_BUCKET")
+			return "", fmt.Errorf("the ExtractMetadata function has no %s", images.EnvImagesBucket)
 		}
 		return b, nil
 	}

@@ -123,7 +123,7 @@ func TestETLManyFiles(t *testing.T) {
 		files[fmt.Sprintf("store-%03d.csv", i)] = harness.SalesCSV(40, func(j int) bool { return j == i%40 && i%10 == 0 })
 	}
 	s.Setup = func(env *harness.Env) error {
-		raw := env.Functions[etl.StateStartRun]["RAW_BUCKET"]
+		raw := env.Functions[etl.StateStartRun][etl.EnvRawBucket]
 		for name, data := range files {
 			env.AWS.Bucket(raw).Put("raw/"+harness.RunDate+"/"+name, data)
 		}

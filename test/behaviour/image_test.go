@@ -31,7 +31,7 @@ func (w imageWorld) bucket(t *testing.T) interface {
 	Keys() []string
 } {
 	t.Helper()
-	return w.env.AWS.Bucket(w.env.Functions[images.StateExtractMetadata]["IMAGES_BUCKET"])
+	return w.env.AWS.Bucket(w.env.Functions[images.StateExtractMetadata][images.EnvImagesBucket])
 }
 
 func (w imageWorld) notifications(t *testing.T) []map[string]any {

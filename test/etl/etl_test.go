@@ -14,7 +14,6 @@ import (
 
 	"github.com/sfnkit/sfnkit/constructs/etl"
 	"github.com/sfnkit/sfnkit/internal/synthtest"
-	"github.com/sfnkit/sfnkit/lambdas/transform"
 	"github.com/sfnkit/sfnkit/stacks"
 	wf "github.com/sfnkit/sfnkit/workflows/etl/contract"
 	"github.com/sfnkit/sfnkit/workflows/retry"
@@ -203,7 +202,7 @@ func TestSyncIntegrations(t *testing.T) {
 	load := def.States[wf.StateLoadPartition]
 	query, _ := load.Parameters["QueryString.$"].(string)
 	if !strings.HasSuffix(load.Resource, ":states:::athena:startQueryExecution.sync") ||
-		!strings.HasPrefix(query, "States.Format('ALTER TABLE `"+etl.DefaultDatabaseName+"`.`"+transform.Sales.Name+"` ADD IF NOT EXISTS PARTITION (run_date = \\'{}\\')") ||
+		!strings.HasPrefix(query, "States.Format('ALTER TABLE `"+etl.DefaultDatabaseName+"`.`"+wf.Sales.Name+"` ADD IF NOT EXISTS PARTITION (run_date = \\'{}\\')") ||
 		!strings.HasSuffix(query, "', $.run.runDate, $.run.runDate)") {
 		t.Errorf("LoadPartition = %s %s", load.Resource, query)
 	}
@@ -273,10 +272,10 @@ func TestCatalogMatchesTheTransformSchema(t *testing.T) {
 			cols = append(cols, c.(map[string]any)["Name"].(string))
 		}
 		var want []string
-		for _, c := range transform.Sales.Columns {
+		for _, c := range wf.Sales.Columns {
 			want = append(want, c.Name)
 		}
-		want = append(want, transform.ColumnSourceObject, transform.ColumnSourceLine)
+		want = append(want, wf.ColumnSourceObject, wf.ColumnSourceLine)
 		if !reflect.DeepEqual(cols, want) {
 			t.Errorf("table columns %v, schema %v", cols, want)
 		}

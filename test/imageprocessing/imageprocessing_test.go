@@ -282,8 +282,8 @@ func TestThumbnailSizesReachTheFunction(t *testing.T) {
 	for _, f := range s.Resources("AWS::Lambda::Function") {
 		env, _ := f["Environment"].(map[string]any)
 		vars, _ := env["Variables"].(map[string]any)
-		if sizes, ok := vars["THUMBNAIL_SIZES"]; ok {
-			found = sizes == "64,1024" && vars["MAX_PIXELS"] == fmt.Sprint(imagemeta.DefaultLimits.MaxPixels)
+		if sizes, ok := vars[wf.EnvThumbnailSizes]; ok {
+			found = sizes == "64,1024" && vars[wf.EnvMaxPixels] == fmt.Sprint(imagemeta.DefaultLimits.MaxPixels)
 		}
 	}
 	if !found {

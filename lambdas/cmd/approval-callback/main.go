@@ -3,6 +3,8 @@
 package main
 
 import (
+	"log"
+
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
@@ -11,5 +13,9 @@ import (
 )
 
 func main() {
-	lambda.Start((&approval.Handler{StepFunctions: sfn.NewFromConfig(awsenv.Config())}).Handle)
+	h, err := approval.New(approval.Clients{StepFunctions: sfn.NewFromConfig(awsenv.Config())})
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(h.Handle)
 }

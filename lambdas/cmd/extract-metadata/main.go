@@ -2,6 +2,9 @@
 package main
 
 import (
+	"log"
+	"os"
+
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -11,11 +14,13 @@ import (
 )
 
 func main() {
-	bucket := awsenv.Require("IMAGES_BUCKET")
-	x := &imagemeta.Extractor{
-		Bucket:  bucket,
-		Objects: &objectstore.S3{Client: s3.NewFromConfig(awsenv.Config()), Bucket: bucket},
-		Limits:  imagemeta.Limits{MaxPixels: awsenv.RequireInt("MAX_PIXELS"), MaxBytes: awsenv.RequireInt("MAX_BYTES")},
+	env, err := imagemeta.EnvFrom(os.Getenv)
+	if err != nil {
+		log.Fatal(err)
 	}
-	lambda.Start(x.Handle)
+	h, err := imagemeta.New(env, imagemeta.Clients{S3: objectstore.S3Buckets(s3.NewFromConfig(awsenv.Config()))})
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(h.Handle)
 }

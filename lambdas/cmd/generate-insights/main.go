@@ -8,5 +8,5 @@ import (
 )
 
 func main() {
-	lambda.Start(insights.Generator{}.Handle)
+	lambda.Start(insights.New().Handle)
 }

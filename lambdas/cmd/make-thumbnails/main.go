@@ -3,25 +3,24 @@ package main
 
 import (
 	"log"
+	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/sfnkit/sfnkit/lambdas/awsenv"
-	"github.com/sfnkit/sfnkit/lambdas/imagemeta"
 	"github.com/sfnkit/sfnkit/lambdas/objectstore"
 	"github.com/sfnkit/sfnkit/lambdas/thumbnail"
 )
 
 func main() {
-	sizes, err := thumbnail.ParseSizes(awsenv.Require("THUMBNAIL_SIZES"))
+	env, err := thumbnail.EnvFrom(os.Getenv)
 	if err != nil {
 		log.Fatal(err)
 	}
-	m := &thumbnail.Maker{
-		Images: &objectstore.S3{Client: s3.NewFromConfig(awsenv.Config()), Bucket: awsenv.Require("IMAGES_BUCKET")},
-		Sizes:  sizes,
-		Limits: imagemeta.Limits{MaxPixels: awsenv.RequireInt("MAX_PIXELS"), MaxBytes: awsenv.RequireInt("MAX_BYTES")},
+	h, err := thumbnail.New(env, thumbnail.Clients{S3: objectstore.S3Buckets(s3.NewFromConfig(awsenv.Config()))})
+	if err != nil {
+		log.Fatal(err)
 	}
-	lambda.Start(m.Handle)
+	lambda.Start(h.Handle)
 }

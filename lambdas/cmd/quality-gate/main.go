@@ -2,7 +2,8 @@
 package main
 
 import (
-	"fmt"
+	"log"
+	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -13,12 +14,13 @@ import (
 )
 
 func main() {
-	client, work := s3.NewFromConfig(awsenv.Config()), awsenv.Require("WORK_BUCKET")
-	g := &qualitygate.Gate{Stores: func(bucket string) (objectstore.Reader, error) {
-		if bucket != work {
-			return nil, fmt.Errorf("bucket %q is not the workflow's work bucket", bucket)
-		}
-		return &objectstore.S3{Client: client, Bucket: bucket}, nil
-	}}
-	lambda.Start(g.Handle)
+	env, err := qualitygate.EnvFrom(os.Getenv)
+	if err != nil {
+		log.Fatal(err)
+	}
+	h, err := qualitygate.New(env, qualitygate.Clients{S3: objectstore.S3Buckets(s3.NewFromConfig(awsenv.Config()))})
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(h.Handle)
 }

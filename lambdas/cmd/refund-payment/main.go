@@ -2,6 +2,9 @@
 package main
 
 import (
+	"log"
+	"os"
+
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
@@ -10,7 +13,13 @@ import (
 )
 
 func main() {
-	ledger := &payments.DynamoLedger{Client: dynamodb.NewFromConfig(awsenv.Config()), Table: awsenv.Require("PAYMENTS_TABLE")}
-	svc := &payments.Service{Provider: &payments.Simulator{}, Ledger: ledger}
-	lambda.Start(svc.Refund)
+	env, err := payments.EnvFrom(os.Getenv)
+	if err != nil {
+		log.Fatal(err)
+	}
+	h, err := payments.New(env, payments.Clients{DynamoDB: dynamodb.NewFromConfig(awsenv.Config()), Provider: &payments.Simulator{}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(h.Refund)
 }

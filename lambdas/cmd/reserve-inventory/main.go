@@ -2,6 +2,9 @@
 package main
 
 import (
+	"log"
+	"os"
+
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
@@ -10,10 +13,13 @@ import (
 )
 
 func main() {
-	store := &inventory.DynamoStore{
-		Client:            dynamodb.NewFromConfig(awsenv.Config()),
-		InventoryTable:    awsenv.Require("INVENTORY_TABLE"),
-		ReservationsTable: awsenv.Require("RESERVATIONS_TABLE"),
+	env, err := inventory.EnvFrom(os.Getenv)
+	if err != nil {
+		log.Fatal(err)
 	}
-	lambda.Start((&inventory.Service{Store: store}).Reserve)
+	h, err := inventory.New(env, inventory.Clients{DynamoDB: dynamodb.NewFromConfig(awsenv.Config())})
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(h.Reserve)
 }

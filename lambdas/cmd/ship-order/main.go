@@ -2,11 +2,17 @@
 package main
 
 import (
+	"log"
+
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/sfnkit/sfnkit/lambdas/shipping"
 )
 
 func main() {
-	lambda.Start((&shipping.Service{Carrier: shipping.Simulator{}}).Ship)
+	svc, err := shipping.New(shipping.Clients{Carrier: shipping.Simulator{}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(svc.Ship)
 }

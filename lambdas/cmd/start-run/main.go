@@ -2,6 +2,9 @@
 package main
 
 import (
+	"log"
+	"os"
+
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
@@ -10,10 +13,13 @@ import (
 )
 
 func main() {
-	s := &etlrun.Starter{
-		Ledger:     &etlrun.DynamoLedger{Client: dynamodb.NewFromConfig(awsenv.Config()), Table: awsenv.Require("LEDGER_TABLE")},
-		RawBucket:  awsenv.Require("RAW_BUCKET"),
-		StaleAfter: awsenv.RequireDuration("STALE_AFTER"),
+	env, err := etlrun.EnvFrom(os.Getenv)
+	if err != nil {
+		log.Fatal(err)
 	}
-	lambda.Start(s.Handle)
+	h, err := etlrun.New(env, etlrun.Clients{DynamoDB: dynamodb.NewFromConfig(awsenv.Config())})
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(h.Handle)
 }

@@ -3,6 +3,9 @@
 package main
 
 import (
+	"log"
+	"os"
+
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -12,12 +15,13 @@ import (
 )
 
 func main() {
-	client := s3.NewFromConfig(awsenv.Config())
-	t := &transform.Transformer{
-		Schema:     transform.Sales,
-		Raw:        &objectstore.S3{Client: client, Bucket: awsenv.Require("RAW_BUCKET")},
-		Curated:    &objectstore.S3{Client: client, Bucket: awsenv.Require("CURATED_BUCKET")},
-		Quarantine: &objectstore.S3{Client: client, Bucket: awsenv.Require("QUARANTINE_BUCKET")},
+	env, err := transform.EnvFrom(os.Getenv)
+	if err != nil {
+		log.Fatal(err)
 	}
-	lambda.Start(t.Handle)
+	h, err := transform.New(env, transform.Clients{S3: objectstore.S3Buckets(s3.NewFromConfig(awsenv.Config()))})
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(h.Handle)
 }

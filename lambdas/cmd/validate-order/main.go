@@ -8,5 +8,5 @@ import (
 )
 
 func main() {
-	lambda.Start(orders.Handler{}.Handle)
+	lambda.Start(orders.New().Handle)
 }

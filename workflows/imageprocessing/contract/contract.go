@@ -1,8 +1,18 @@
 // Package contract is the image workflow's contract: its state names, the
-// error names its handlers raise, and the paths of its data. The state graph
-// (package imageprocessing), the handlers, the tests and the local engine
-// all use these constants.
+// error names its handlers raise, the paths of its data and the environment
+// variables of its functions. The state graph (package imageprocessing),
+// the construct, the handlers, the tests and the local engine all use these
+// constants. It imports neither the CDK nor the AWS SDK.
 package contract
+
+// Environment variables of the workflow's functions: the construct sets
+// them, each handler's EnvFrom reads them.
+const (
+	EnvImagesBucket   = "IMAGES_BUCKET"   // ExtractMetadata, MakeThumbnails: the uploads' bucket
+	EnvMaxPixels      = "MAX_PIXELS"      // ExtractMetadata, MakeThumbnails: the most pixels an image may have
+	EnvMaxBytes       = "MAX_BYTES"       // ExtractMetadata, MakeThumbnails: the most bytes an upload may have
+	EnvThumbnailSizes = "THUMBNAIL_SIZES" // MakeThumbnails: comma-separated bounding boxes, in pixels per side
+)
 
 // State names.
 const (

@@ -1,8 +1,18 @@
-// Package contract is the order-fulfillment workflow's contract: its state names, the
-// error names its handlers raise, and the paths of its data. The state graph
-// (package orderfulfillment), the handlers, the tests and the local engine all use these
-// constants.
+// Package contract is the order-fulfillment workflow's contract: its state
+// names, the error names its handlers raise, the paths of its data and the
+// environment variables of its functions. The state graph (package
+// orderfulfillment), the construct, the handlers, the tests and the local
+// engine all use these constants. It imports neither the CDK nor the AWS
+// SDK.
 package contract
+
+// Environment variables of the workflow's functions: the construct sets
+// them, each handler's EnvFrom reads them.
+const (
+	EnvPaymentsTable     = "PAYMENTS_TABLE"     // ProcessPayment, RefundPayment: the payment ledger's table name
+	EnvInventoryTable    = "INVENTORY_TABLE"    // ReserveInventory, ReleaseInventory: stock by sku
+	EnvReservationsTable = "RESERVATIONS_TABLE" // ReserveInventory, ReleaseInventory: reservations by orderId
+)
 
 // Task states, in the order of the happy path, then the compensations.
 const (
