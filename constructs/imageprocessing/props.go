@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 
-	"github.com/sfnkit/sfnkit/lambdas/imagemeta"
+	"github.com/sfnkit/sfnkit/workflows/imageprocessing/contract"
 
 	"github.com/sfnkit/sfnkit/constructs/gofunction"
 )
@@ -124,10 +124,10 @@ func (p *Props) Validate() error {
 		return fmt.Errorf("imageprocessing: Props.ModerationMinConfidence is %v; it is a percentage in [0, 100], or 0 for the default %v", c, DefaultModerationMinConfidence)
 	}
 	if p.MaxPixels < 0 || p.MaxPixels > MaxImagePixels {
-		return fmt.Errorf("imageprocessing: Props.MaxPixels is %d; it must be 1 to %d, or 0 for the default %d", p.MaxPixels, MaxImagePixels, imagemeta.DefaultLimits.MaxPixels)
+		return fmt.Errorf("imageprocessing: Props.MaxPixels is %d; it must be 1 to %d, or 0 for the default %d", p.MaxPixels, MaxImagePixels, contract.DefaultMaxPixels)
 	}
 	if p.MaxBytes < 0 || p.MaxBytes > MaxImageBytes {
-		return fmt.Errorf("imageprocessing: Props.MaxBytes is %d; it must be 1 to %d, or 0 for the default %d", p.MaxBytes, MaxImageBytes, imagemeta.DefaultLimits.MaxBytes)
+		return fmt.Errorf("imageprocessing: Props.MaxBytes is %d; it must be 1 to %d, or 0 for the default %d", p.MaxBytes, MaxImageBytes, contract.DefaultMaxBytes)
 	}
 	return nil
 }
@@ -149,10 +149,10 @@ func (p *Props) withDefaults() Props {
 		out.ModerationMinConfidence = DefaultModerationMinConfidence
 	}
 	if out.MaxPixels == 0 {
-		out.MaxPixels = imagemeta.DefaultLimits.MaxPixels
+		out.MaxPixels = contract.DefaultMaxPixels
 	}
 	if out.MaxBytes == 0 {
-		out.MaxBytes = imagemeta.DefaultLimits.MaxBytes
+		out.MaxBytes = contract.DefaultMaxBytes
 	}
 	if out.RemovalPolicy == "" {
 		out.RemovalPolicy = awscdk.RemovalPolicy_RETAIN

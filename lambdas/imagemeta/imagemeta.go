@@ -21,6 +21,7 @@ import (
 	_ "golang.org/x/image/webp" // the Go team's WebP decoder; the standard library has none
 
 	"github.com/sfnkit/sfnkit/lambdas/objectstore"
+	"github.com/sfnkit/sfnkit/workflows/imageprocessing/contract"
 )
 
 // Event is the EventBridge "Object Created" event of an upload.
@@ -88,7 +89,7 @@ type Limits struct {
 }
 
 // DefaultLimits accept a 50-megapixel photo of up to 50 MiB.
-var DefaultLimits = Limits{MaxPixels: 50_000_000, MaxBytes: 50 << 20}
+var DefaultLimits = Limits{MaxPixels: contract.DefaultMaxPixels, MaxBytes: contract.DefaultMaxBytes}
 
 // MaxHeaderBytes is the most of an object read to find its dimensions;
 // JPEG metadata segments (EXIF with an embedded preview) can push the frame

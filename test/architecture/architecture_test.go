@@ -8,21 +8,10 @@ import (
 	"testing"
 )
 
-// knownViolations are edges the table forbids that are still in the code:
-// the S3 fake reuses the handlers' object store (it belongs in
-// internal/memstore), the state machine's task check reads definitions
-// through cfn (asl/model is enough), and the ETL and image constructs take
-// a schema, limits and status names from the handlers (they belong in the
-// workflows' contracts). Delete each entry once the change that removes it
-// is merged; the test fails on an entry that no longer occurs, so the list
-// can only shrink.
-var knownViolations = map[string]bool{
-	"local/fakes → lambdas/objectstore":              true,
-	"constructs/statemachine → cfn":                  true,
-	"constructs/etl → lambdas/transform":             true,
-	"constructs/etl → lambdas/etlrun":                true,
-	"constructs/imageprocessing → lambdas/imagemeta": true,
-}
+// knownViolations are edges the table forbids that are still in the code,
+// each to be removed; the test fails on an entry that no longer occurs, so
+// the list can only shrink. It is empty: keep it so.
+var knownViolations = map[string]bool{}
 
 // moduleRoot returns the directory of the module's go.mod.
 func moduleRoot(t *testing.T) string {

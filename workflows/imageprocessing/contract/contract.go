@@ -5,6 +5,13 @@
 // constants. It imports neither the CDK nor the AWS SDK.
 package contract
 
+// Default limits on an upload, which the construct passes to the functions
+// in EnvMaxPixels and EnvMaxBytes: a 50-megapixel photo of up to 50 MiB.
+const (
+	DefaultMaxPixels int64 = 50_000_000
+	DefaultMaxBytes  int64 = 50 << 20
+)
+
 // Environment variables of the workflow's functions: the construct sets
 // them, each handler's EnvFrom reads them.
 const (
