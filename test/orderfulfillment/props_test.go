@@ -53,11 +53,11 @@ func TestInvalidPropsStopSynthWithTheirNameValueAndFix(t *testing.T) {
 		}, []string{"Props.Timeout is 1h0m0s", "1s to 15m"}},
 		{"task timeout shorter than its function's", func(s awscdk.Stack) {
 			fn := gofunction.New(s, "Fn", &gofunction.Props{Entry: "./lambdas/cmd/ship-order", Timeout: 30 * time.Second})
-			statemachine.NewLambdaTask(s, "Ship", &statemachine.LambdaTaskProps{Function: fn, Timeout: 10 * time.Second})
+			statemachine.NewLambdaTask(s, "Ship", &statemachine.LambdaTaskProps{Function: fn.Function, Timeout: 10 * time.Second})
 		}, []string{`LambdaTaskProps.Timeout of task "Ship" is 10s`, "set at least 30s"}},
 		{"task payload that CDK would render as string Parameters", func(s awscdk.Stack) {
 			fn := gofunction.New(s, "Fn", &gofunction.Props{Entry: "./lambdas/cmd/ship-order"})
-			statemachine.NewLambdaTask(s, "Ship", &statemachine.LambdaTaskProps{Function: fn, Payload: awsstepfunctions.TaskInput_FromJsonPathAt(jsii.String("$.order"))})
+			statemachine.NewLambdaTask(s, "Ship", &statemachine.LambdaTaskProps{Function: fn.Function, Payload: awsstepfunctions.TaskInput_FromJsonPathAt(jsii.String("$.order"))})
 		}, []string{`LambdaTaskProps.Payload of task "Ship"`, "set InputPath"}},
 	}
 	for _, tt := range tests {
@@ -82,7 +82,7 @@ func TestSynthRefusesATaskWithoutCatch(t *testing.T) {
 	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
 	stack := awscdk.NewStack(app, jsii.String("Uncaught"), nil)
 	fn := gofunction.New(stack, "Fn", &gofunction.Props{Entry: "./lambdas/cmd/ship-order"})
-	task := statemachine.NewLambdaTask(stack, "Ship", &statemachine.LambdaTaskProps{Function: fn})
+	task := statemachine.NewLambdaTask(stack, "Ship", &statemachine.LambdaTaskProps{Function: fn.Function})
 	statemachine.New(stack, "Machine", &statemachine.Props{Definition: task})
 
 	// WHEN it is synthesized THEN synthesis fails naming the state
