@@ -10,10 +10,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/sfnkit/sfnkit/constructs/cdkapp"
 	"github.com/sfnkit/sfnkit/constructs/gofunction"
 	"github.com/sfnkit/sfnkit/constructs/orderfulfillment"
 	"github.com/sfnkit/sfnkit/constructs/statemachine"
-	"github.com/sfnkit/sfnkit/stacks"
 )
 
 // panicMessage runs f and returns what it panicked with, or "".
@@ -62,7 +62,7 @@ func TestInvalidPropsStopSynthWithTheirNameValueAndFix(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			app := stacks.NewApp(nil)
+			app := cdkapp.New(nil)
 			stack := awscdk.NewStack(app, jsii.String("Invalid"), nil)
 			msg := panicMessage(func() { tt.build(stack) })
 			if msg == "" {
@@ -79,7 +79,7 @@ func TestInvalidPropsStopSynthWithTheirNameValueAndFix(t *testing.T) {
 
 func TestSynthRefusesATaskWithoutCatch(t *testing.T) {
 	// GIVEN a state machine whose only Lambda task has no Catch
-	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	app := cdkapp.New(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
 	stack := awscdk.NewStack(app, jsii.String("Uncaught"), nil)
 	fn := gofunction.New(stack, "Fn", &gofunction.Props{Entry: "./lambdas/cmd/ship-order"})
 	task := statemachine.NewLambdaTask(stack, "Ship", &statemachine.LambdaTaskProps{Function: fn.Function})
