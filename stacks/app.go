@@ -1,6 +1,7 @@
 // Package stacks composes the workflow constructs into deployable stacks and
-// the stacks into the app, with cdk-nag applied. main.go and the tests both
-// build the app through Build, so the tests check what `cdk synth` emits.
+// the stacks into the app. main.go (through cdkapp.Main, which also applies
+// cdk-nag) and the tests (through internal/synthtest, which does the same)
+// both build the app with Build, so the tests check what `cdk synth` emits.
 package stacks
 
 import (
@@ -10,7 +11,6 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 )
 
 // Stack ids, which are also the CloudFormation stack names.
@@ -191,21 +191,8 @@ type Stacks struct {
 	ImageProcessing  *ImageProcessingStack
 }
 
-// NewApp creates the CDK app. It turns off version reporting (the
-// AWS::CDK::Metadata resource), so templates hold only what a reviewer needs
-// to read and are identical across CDK patch releases of the same code.
-func NewApp(props *awscdk.AppProps) awscdk.App {
-	p := awscdk.AppProps{}
-	if props != nil {
-		p = *props
-	}
-	p.AnalyticsReporting = jsii.Bool(false)
-	return awscdk.NewApp(&p)
-}
-
-// Build adds every stack to app and applies the cdk-nag AwsSolutions and
-// Serverless rule packs to all of them. A finding that is neither fixed nor
-// suppressed with a reason is an error annotation, which fails `cdk synth`.
+// Build adds every stack to app. It does not apply cdk-nag: the caller
+// does (cdkapp.Main, synthtest.Synth), once for the whole app.
 func Build(app awscdk.App, cfg Config) Stacks {
 	if err := cfg.Validate(); err != nil {
 		panic(err)
@@ -215,8 +202,6 @@ func Build(app awscdk.App, cfg Config) Stacks {
 		ETL:              NewETLStack(app, ETLStackID, cfg),
 		ImageProcessing:  NewImageProcessingStack(app, ImageProcessingStackID, cfg),
 	}
-	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
-	awscdk.Aspects_Of(app).Add(cdknag.NewServerlessChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	return s
 }
 

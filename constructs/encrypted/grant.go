@@ -5,6 +5,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -27,6 +28,17 @@ func GrantTable(grantee awsiam.IGrantable, table awsdynamodb.ITable, key awskms.
 		Actions:   jsii.Strings(actions...),
 		Resources: jsii.Strings(*table.TableArn()),
 	}))
+	GrantTableKey(grantee, key, actions...)
+}
+
+// GrantTableKey lets grantee use key for the given DynamoDB actions on a
+// table encrypted with it: kms:Decrypt to read, plus kms:Encrypt and
+// kms:GenerateDataKey when an action writes. It is the key half of
+// GrantTable, for grantees that already hold the table actions: CDK's
+// DynamoDB tasks and CallAwsService grant the state machine the table
+// action but not the table's customer-managed key, so without this the
+// task fails with a KMS AccessDenied at run time.
+func GrantTableKey(grantee awsiam.IGrantable, key awskms.IKey, actions ...string) {
 	keyActions := []string{"kms:Decrypt"}
 	for _, a := range actions {
 		if dynamoWrites[a] {
@@ -35,6 +47,24 @@ func GrantTable(grantee awsiam.IGrantable, table awsdynamodb.ITable, key awskms.
 		}
 	}
 	GrantKey(grantee, key, keyActions...)
+}
+
+// GrantTopicPublish lets grantee publish to topic (sns:Publish) and use
+// key, the topic's key, for it.
+func GrantTopicPublish(grantee awsiam.IGrantable, topic awssns.ITopic, key awskms.IKey) {
+	grantee.GrantPrincipal().AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("sns:Publish"),
+		Resources: jsii.Strings(*topic.TopicArn()),
+	}))
+	GrantTopicKey(grantee, key)
+}
+
+// GrantTopicKey lets grantee use key for publishing to a topic encrypted
+// with it (kms:Decrypt and kms:GenerateDataKey, what SNS asks of a
+// publisher). It is the key half of GrantTopicPublish, for CDK's SnsPublish
+// task, which grants sns:Publish but not the topic's key.
+func GrantTopicKey(grantee awsiam.IGrantable, key awskms.IKey) {
+	GrantKey(grantee, key, "kms:Decrypt", "kms:GenerateDataKey")
 }
 
 // GrantKey lets grantee perform exactly the given KMS actions with key.

@@ -15,7 +15,7 @@ import (
 func grantStateMachine(e *ETL, p Props) {
 	distributedMap := p.GlueJobName == nil
 	role := e.StateMachine.Role
-	encrypted.GrantKey(role, e.Key, "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
+	encrypted.GrantTableKey(role, e.Key, "dynamodb:UpdateItem")
 	if distributedMap {
 		encrypted.GrantWrite(role, e.Buckets.Work, e.Key, MapResultsPrefix+"/")
 		nag.Suppress(role, "AwsSolutions-IAM5",

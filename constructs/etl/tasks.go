@@ -29,7 +29,7 @@ func path(p string) *string { return awsstepfunctions.JsonPath_StringAt(jsii.Str
 func newTasks(scope constructs.Construct, e *ETL, p Props) workflow.Tasks {
 	t := workflow.Tasks{
 		StartRun: statemachine.NewLambdaTask(scope, contract.StateStartRun, &statemachine.LambdaTaskProps{
-			Function: e.Functions.StartRun,
+			Function: e.Functions.StartRun.Function,
 			Payload: awsstepfunctions.TaskInput_FromObject(&map[string]interface{}{
 				"request":     awsstepfunctions.JsonPath_ObjectAt(jsii.String("$")),
 				"executionId": awsstepfunctions.JsonPath_ExecutionId(),
@@ -59,7 +59,7 @@ func newTasks(scope constructs.Construct, e *ETL, p Props) workflow.Tasks {
 	}
 	gate := map[string]interface{}{"maxRejectRatio": *p.MaxRejectRatio, "minRows": p.MinRows}
 	if p.GlueJobName == nil {
-		t.Transform = statemachine.NewLambdaTask(scope, contract.StateTransform, &statemachine.LambdaTaskProps{Function: e.Functions.Transform})
+		t.Transform = statemachine.NewLambdaTask(scope, contract.StateTransform, &statemachine.LambdaTaskProps{Function: e.Functions.Transform.Function})
 		gate["resultWriterDetails"] = awsstepfunctions.JsonPath_ObjectAt(jsii.String(contract.PathExtract + ".ResultWriterDetails"))
 	} else {
 		summaryKey := GlueSummaryPrefix + "/run_date={}/summary.json"
@@ -68,7 +68,7 @@ func newTasks(scope constructs.Construct, e *ETL, p Props) workflow.Tasks {
 		gate["glueSummary"] = map[string]interface{}{"Bucket": *e.Buckets.Work.BucketName(), "Key": summary}
 	}
 	t.QualityGate = statemachine.NewLambdaTask(scope, contract.StateQualityGate, &statemachine.LambdaTaskProps{
-		Function:   e.Functions.QualityGate,
+		Function:   e.Functions.QualityGate.Function,
 		Payload:    awsstepfunctions.TaskInput_FromObject(&gate),
 		ResultPath: contract.PathQuality,
 	})

@@ -1,6 +1,7 @@
-// Package nag records why a cdk-nag rule does not apply to a resource. Every
-// suppression in this project goes through Suppress, so each one carries its
-// reason in the template's metadata, where reviewers and auditors read it.
+// Package nag applies cdk-nag's rule packs (Apply) and records why a rule
+// does not apply to a resource (Suppress). Every suppression in this
+// project goes through Suppress, so each one carries its reason in the
+// template's metadata, where reviewers and auditors read it.
 package nag
 
 import (
@@ -10,6 +11,16 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 )
+
+// Apply runs cdk-nag's AwsSolutions and Serverless rule packs, verbose, on
+// scope (an app or a stack) and everything in it when it is synthesized.
+// A finding that is neither fixed nor suppressed with Suppress is an error
+// annotation, which fails `cdk synth`; each pack also writes a
+// <Pack>--<Stack>-NagReport.csv into the cloud assembly.
+func Apply(scope constructs.IConstruct) {
+	awscdk.Aspects_Of(scope).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	awscdk.Aspects_Of(scope).Add(cdknag.NewServerlessChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+}
 
 // Suppress exempts construct and its children from rule for the findings
 // listed in appliesTo (all of them if none is listed). A string in

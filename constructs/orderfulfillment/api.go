@@ -3,6 +3,7 @@ package orderfulfillment
 import (
 	"strings"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -39,6 +40,13 @@ func newApi(scope constructs.Construct, id string, o *OrderFulfillment, p Props)
 		Key: o.Key, Retention: p.LogRetention, RemovalPolicy: p.RemovalPolicy,
 	})
 	a.RestApi = awsapigateway.NewRestApi(this, jsii.String("Resource"), &awsapigateway.RestApiProps{
+		// Named after the stack (so the stage) and the construct path, e.g.
+		// SfnkitOrderFulfillment-dev-OrderFulfillment-Api-9400839F, so each
+		// API is told apart in the console; left out, the name would be the
+		// construct id, "Resource", for every API of every stage.
+		RestApiName: awscdk.Names_UniqueResourceName(this, &awscdk.UniqueResourceNameOptions{
+			MaxLength: jsii.Number(255), Separator: jsii.String("-"), AllowedSpecialCharacters: jsii.String("-"),
+		}),
 		Description:    jsii.String("Submits orders and records approval decisions; every method requires SigV4 (IAM) authorization"),
 		EndpointTypes:  &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
 		CloudWatchRole: jsii.Bool(false),

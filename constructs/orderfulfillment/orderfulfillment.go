@@ -111,7 +111,7 @@ func New(scope constructs.Construct, id string, props *Props) *OrderFulfillment 
 		Comment:       "Order fulfillment: validate, approve above a threshold, pay, reserve, ship, confirm; compensate in reverse on failure",
 	})
 	// The direct DynamoDB tasks write order status with the workflow's key.
-	encrypted.GrantKey(o.StateMachine.Role, o.Key, "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
+	encrypted.GrantTableKey(o.StateMachine.Role, o.Key, "dynamodb:PutItem", "dynamodb:UpdateItem")
 	o.StateMachine.GrantTaskResponse(o.Functions.ApprovalCallback.Function)
 
 	o.Api = newApi(this, "Api", o, p)

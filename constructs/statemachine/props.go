@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
@@ -18,6 +19,7 @@ const (
 	DefaultExpressTimeout  = 5 * time.Minute
 	MaxStandardTimeout     = 365 * 24 * time.Hour
 	MaxExpressTimeout      = 5 * time.Minute
+	DefaultLogLevel        = awsstepfunctions.LogLevel_ALL
 )
 
 // Props configures a secure-by-default state machine.
@@ -31,6 +33,35 @@ type Props struct {
 	// Timeout ends an execution that runs longer. If zero, one hour for
 	// Standard and five minutes (the maximum) for Express workflows.
 	Timeout time.Duration
+
+	// QueryLanguage is the definition's default query language.
+	// awsstepfunctions.QueryLanguage_JSONATA makes every state JSONata; such
+	// a definition cannot hold JSONPath states, so NewLambdaTask (JSONPath)
+	// cannot be used in it: build its tasks with the CDK's *_Jsonata
+	// constructors. If empty, JSONPath, Step Functions' default, and the
+	// definition names no QueryLanguage; states may still opt into JSONata
+	// one by one.
+	QueryLanguage awsstepfunctions.QueryLanguage
+
+	// LogLevel is which execution events are logged. If empty, ALL, which
+	// cdk-nag's AwsSolutions-SF1 asks for. ERROR and FATAL log less; they
+	// raise that finding, so suppress it with your reason
+	// (nag.Suppress(machine.StateMachine, "AwsSolutions-SF1", reason)).
+	// OFF is refused: an Express workflow keeps no execution history but
+	// its logs, and the alarms send people to read them.
+	LogLevel awsstepfunctions.LogLevel
+
+	// ExcludeExecutionData keeps the states' input and output out of the
+	// logs, for data that must not reach CloudWatch Logs. If false, the
+	// logs include it, which is what makes a failed execution debuggable.
+	ExcludeExecutionData bool
+
+	// Role is the execution role to use, for a team whose roles are made
+	// elsewhere. The construct adds to it what the definition's tasks,
+	// logging, tracing and the key need, so an imported role must be
+	// mutable (the default of Role_FromRoleArn) or already hold all of
+	// that. If nil, the state machine creates a role of its own.
+	Role awsiam.IRole
 
 	// Key is the customer-managed key for execution data, logs and the alarm
 	// topic. If nil, the state machine creates one; pass the workflow's key
@@ -46,6 +77,12 @@ type Props struct {
 
 	// DisableAlarms skips the four execution alarms. If false, they exist.
 	DisableAlarms bool
+
+	// AlarmThresholds says when each alarm fires. A zero field keeps its
+	// default: one failed, timed-out or aborted execution, or one
+	// throttled transition, summed over five minutes, in one period.
+	// Ignored when DisableAlarms is set.
+	AlarmThresholds AlarmThresholds
 
 	// StateMachineName is the physical name. If empty, CloudFormation
 	// generates one, which lets the stack be deployed more than once.
@@ -75,6 +112,24 @@ func (p *Props) Validate() error {
 		return fmt.Errorf("statemachine: Props.Timeout is %v; a %s workflow allows whole seconds from 1s to %v: set a value in that range or 0 for the default",
 			p.Timeout, p.typeName(), limit)
 	}
+	switch p.QueryLanguage {
+	case "", awsstepfunctions.QueryLanguage_JSON_PATH, awsstepfunctions.QueryLanguage_JSONATA:
+	default:
+		return fmt.Errorf("statemachine: Props.QueryLanguage is %q; use awsstepfunctions.QueryLanguage_JSONATA, QueryLanguage_JSON_PATH, or leave it empty for JSONPath",
+			p.QueryLanguage)
+	}
+	switch p.LogLevel {
+	case "", awsstepfunctions.LogLevel_ALL, awsstepfunctions.LogLevel_ERROR, awsstepfunctions.LogLevel_FATAL:
+	case awsstepfunctions.LogLevel_OFF:
+		return fmt.Errorf("statemachine: Props.LogLevel is OFF; this state machine always logs (an Express workflow has no other execution record): " +
+			"use ERROR or FATAL to log less, ExcludeExecutionData to keep data out of the logs, or leave it empty for ALL")
+	default:
+		return fmt.Errorf("statemachine: Props.LogLevel is %q; use awsstepfunctions.LogLevel_ALL, LogLevel_ERROR or LogLevel_FATAL, or leave it empty for ALL",
+			p.LogLevel)
+	}
+	if err := p.AlarmThresholds.validate(); err != nil {
+		return err
+	}
 	if p.StateMachineName != "" && !namePattern.MatchString(p.StateMachineName) {
 		return fmt.Errorf("statemachine: Props.StateMachineName is %q; use 1-80 letters, digits, '-' or '_', or leave it empty for a generated name",
 			p.StateMachineName)
@@ -89,7 +144,9 @@ func (p *Props) typeName() string {
 	return "Standard"
 }
 
-// withDefaults returns a copy of p with every zero field set to its default.
+// withDefaults returns a copy of p with every zero field set to its
+// default. QueryLanguage stays empty for JSONPath, so the definition names
+// none, as before it was a prop.
 func (p *Props) withDefaults() Props {
 	out := *p
 	if out.Timeout == 0 {
@@ -98,6 +155,10 @@ func (p *Props) withDefaults() Props {
 			out.Timeout = DefaultExpressTimeout
 		}
 	}
+	if out.LogLevel == "" {
+		out.LogLevel = DefaultLogLevel
+	}
+	out.AlarmThresholds = out.AlarmThresholds.withDefaults()
 	if out.RemovalPolicy == "" {
 		out.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
 	}

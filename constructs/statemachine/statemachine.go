@@ -3,11 +3,19 @@
 // level ALL, with execution data, into a log group encrypted with a
 // customer-managed key; X-Ray tracing; execution data encrypted with the same
 // key; an execution timeout; alarms on failed, timed-out, aborted and
-// throttled executions that notify an SNS topic; and a role of its own.
+// throttled executions that notify an SNS topic; and a role of its own
+// (or the one passed in Props.Role).
 //
 // It also refuses to synthesize a Task state without TimeoutSeconds or
 // without a Catch (unless an enclosing Parallel or Map catches for it): a
 // task that can hang or fail silently is a bug this package exists to stop.
+//
+// NewLambdaTask invokes any Lambda function (one of this app, in any
+// language, or an imported one) with a retry of Lambda's transient errors
+// and a timeout no shorter than the function's. CDK's DynamoDB, SNS and
+// CallAwsService tasks grant the service action but not the resource's
+// customer-managed key: grant it with encrypted.GrantTableKey or
+// encrypted.GrantTopicKey, passing the StateMachine as the grantee.
 package statemachine
 
 import (
@@ -31,8 +39,8 @@ type StateMachine struct {
 
 	// StateMachine is the state machine (construct id "Resource").
 	StateMachine awsstepfunctions.StateMachine
-	// Role is the state machine's own role.
-	Role awsiam.Role
+	// Role is the execution role: Props.Role, or the role made for it.
+	Role awsiam.IRole
 	// Key encrypts execution data, logs and the alarm topic.
 	Key awskms.IKey
 	// LogGroup receives execution logs.
@@ -62,10 +70,13 @@ func New(scope constructs.Construct, id string, props *Props) *StateMachine {
 		// log group's resource policy small as state machines are added.
 		LogGroupName: jsii.String("/aws/vendedlogs/states/" + *awscdk.Names_UniqueResourceName(this, &awscdk.UniqueResourceNameOptions{MaxLength: jsii.Number(200)})),
 	})
-	s.Role = awsiam.NewRole(this, jsii.String("Role"), &awsiam.RoleProps{
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("states.amazonaws.com"), nil),
-		Description: jsii.String("Execution role of the state machine " + *this.Node().Path()),
-	})
+	s.Role = p.Role
+	if s.Role == nil {
+		s.Role = awsiam.NewRole(this, jsii.String("Role"), &awsiam.RoleProps{
+			AssumedBy:   awsiam.NewServicePrincipal(jsii.String("states.amazonaws.com"), nil),
+			Description: jsii.String("Execution role of the state machine " + *this.Node().Path()),
+		})
+	}
 
 	machineType := awsstepfunctions.StateMachineType_STANDARD
 	if p.Express {
@@ -83,13 +94,14 @@ func New(scope constructs.Construct, id string, props *Props) *StateMachine {
 		StateMachineType: machineType,
 		StateMachineName: name,
 		Comment:          comment,
+		QueryLanguage:    p.QueryLanguage,
 		Role:             s.Role,
 		Timeout:          awscdk.Duration_Seconds(jsii.Number(p.Timeout.Seconds())),
 		TracingEnabled:   jsii.Bool(true),
 		Logs: &awsstepfunctions.LogOptions{
 			Destination:          s.LogGroup,
-			Level:                awsstepfunctions.LogLevel_ALL,
-			IncludeExecutionData: jsii.Bool(true),
+			Level:                p.LogLevel,
+			IncludeExecutionData: jsii.Bool(!p.ExcludeExecutionData),
 		},
 		EncryptionConfiguration: awsstepfunctions.NewCustomerManagedEncryptionConfiguration(s.Key, awscdk.Duration_Seconds(jsii.Number(300))),
 		RemovalPolicy:           p.RemovalPolicy,
@@ -117,10 +129,14 @@ func New(scope constructs.Construct, id string, props *Props) *StateMachine {
 		if s.AlarmTopic == nil {
 			s.AlarmTopic = encrypted.NewTopic(this, "AlarmTopic", s.Key, "Alarms of "+*this.Node().Path())
 		}
-		s.addAlarms()
+		s.addAlarms(p.AlarmThresholds)
 	}
 	return s
 }
+
+// GrantPrincipal is the execution role, so a StateMachine can be passed
+// where a grant takes an awsiam.IGrantable (encrypted.GrantTableKey).
+func (s *StateMachine) GrantPrincipal() awsiam.IPrincipal { return s.Role.GrantPrincipal() }
 
 // StateMachineArn is the state machine's ARN.
 func (s *StateMachine) StateMachineArn() *string { return s.StateMachine.StateMachineArn() }

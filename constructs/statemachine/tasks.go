@@ -5,12 +5,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctionstasks"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/sfnkit/sfnkit/constructs/gofunction"
 	"github.com/sfnkit/sfnkit/workflows/retry"
 )
 
@@ -18,10 +18,15 @@ import (
 // function's own timeout (reported as Sandbox.Timedout) fires first.
 const taskTimeoutMargin = 5 * time.Second
 
+// lambdaDefaultTimeout is Lambda's timeout for a function that sets none.
+const lambdaDefaultTimeout = 3 * time.Second
+
 // LambdaTaskProps configures NewLambdaTask.
 type LambdaTaskProps struct {
-	// Function is the Go function to invoke. Required.
-	Function *gofunction.Function
+	// Function is the function to invoke: one defined in this app (a Go
+	// function's .Function, an awslambda.Function in any language) or an
+	// imported one (awslambda.Function_FromFunctionArn). Required.
+	Function awslambda.IFunction
 	// Payload is the event sent to the function, an object built from the
 	// state's input (TaskInput_FromObject). If nil, the input (after
 	// InputPath) itself. Text and bare paths are refused: CDK renders them
@@ -33,8 +38,11 @@ type LambdaTaskProps struct {
 	// ResultPath is where the function's result goes in the state's output.
 	// If empty, "$": the result replaces the input.
 	ResultPath string
-	// Timeout is the task's timeout. If zero, the function's timeout plus
-	// five seconds; a value shorter than the function's is refused.
+	// Timeout is the task's timeout; a value shorter than the function's
+	// timeout is refused. If zero, the function's timeout plus five
+	// seconds, which needs a function defined in this app with a concrete
+	// timeout (Lambda's three seconds if it sets none): for an imported
+	// function, or a timeout that is a token, Timeout is required.
 	Timeout time.Duration
 	// Comment documents the state. If empty, none.
 	Comment string
@@ -44,31 +52,72 @@ type LambdaTaskProps struct {
 }
 
 // Validate reports a prop that would make the task unsafe, naming the prop,
-// the value and the fix.
+// the value and the fix. It reads the function's timeout through jsii.
 func (p *LambdaTaskProps) Validate(id string) error {
 	if p == nil || p.Function == nil {
-		return fmt.Errorf("statemachine: LambdaTaskProps.Function of task %q is nil: pass the *gofunction.Function to invoke", id)
+		return fmt.Errorf("statemachine: LambdaTaskProps.Function of task %q is nil: pass the awslambda.IFunction to invoke (a Go function's .Function, or awslambda.Function_FromFunctionArn)", id)
 	}
-	if p.Timeout != 0 && p.Timeout < p.Function.Timeout {
+	fnTimeout, unknown := functionTimeout(p.Function)
+	return checkTaskTimeout(id, p.Timeout, fnTimeout, unknown)
+}
+
+// functionTimeout is fn's timeout as this app defines it. If it cannot be
+// known at synth time, unknown says why (an imported function, a timeout
+// that is a token) and the duration is zero. A function of this app that
+// sets no timeout has Lambda's default, three seconds.
+func functionTimeout(fn awslambda.IFunction) (timeout time.Duration, unknown string) {
+	timed, ok := fn.(interface{ Timeout() awscdk.Duration })
+	if !ok {
+		return 0, "it is not a function defined in this app (imported, an alias or a version)"
+	}
+	d := timed.Timeout()
+	if d == nil {
+		return lambdaDefaultTimeout, ""
+	}
+	if *d.IsUnresolved() {
+		return 0, "its timeout is a token, resolved only at deploy time"
+	}
+	ms := d.ToMilliseconds(&awscdk.TimeConversionOptions{Integral: jsii.Bool(false)})
+	return time.Duration(*ms * float64(time.Millisecond)), ""
+}
+
+// checkTaskTimeout holds Validate's timeout rules: a task never gives up
+// before its function, and a task whose function's timeout is unknown
+// (unknown says why) names its own.
+func checkTaskTimeout(id string, timeout, fnTimeout time.Duration, unknown string) error {
+	if timeout < 0 || timeout%time.Second != 0 {
+		return fmt.Errorf("statemachine: LambdaTaskProps.Timeout of task %q is %v; Step Functions takes whole seconds: set a positive whole number of seconds, or 0 for the default", id, timeout)
+	}
+	if unknown != "" {
+		if timeout == 0 {
+			return fmt.Errorf("statemachine: LambdaTaskProps.Timeout of task %q is 0 and its function's timeout cannot be read (%s): "+
+				"set Timeout to at least the function's timeout", id, unknown)
+		}
+		return nil
+	}
+	if timeout != 0 && timeout < fnTimeout {
 		return fmt.Errorf("statemachine: LambdaTaskProps.Timeout of task %q is %v, shorter than its function's timeout %v: "+
 			"the task would give up on invocations still running; set at least %v or 0 for the default",
-			id, p.Timeout, p.Function.Timeout, p.Function.Timeout)
+			id, timeout, fnTimeout, fnTimeout)
 	}
 	return nil
 }
 
-// NewLambdaTask invokes a Go function with the project's defaults: the
+// NewLambdaTask invokes a Lambda function with the project's defaults: the
 // function's own result as the task's result (no invocation metadata), a
 // timeout no shorter than the function's, and a retry of
-// retry.LambdaServiceErrors (the standard policy unless RetryPolicy says). The Catch is the workflow's to add; StateMachine
-// refuses to synthesize a Task without one.
+// retry.LambdaServiceErrors (the standard policy unless RetryPolicy says).
+// The Catch is the workflow's to add; StateMachine refuses to synthesize a
+// Task without one. Invalid props panic with a message naming the task,
+// the prop and the fix.
 func NewLambdaTask(scope constructs.Construct, id string, props *LambdaTaskProps) awsstepfunctionstasks.LambdaInvoke {
 	if err := props.Validate(id); err != nil {
 		panic(err)
 	}
 	timeout := props.Timeout
 	if timeout == 0 {
-		timeout = props.Function.Timeout + taskTimeoutMargin
+		fnTimeout, _ := functionTimeout(props.Function)
+		timeout = fnTimeout + taskTimeoutMargin
 	}
 	resultPath := props.ResultPath
 	if resultPath == "" {
@@ -86,7 +135,7 @@ func NewLambdaTask(scope constructs.Construct, id string, props *LambdaTaskProps
 			"build it with TaskInput_FromObject, or set InputPath and leave Payload nil", id))
 	}
 	task := awsstepfunctionstasks.NewLambdaInvoke(scope, jsii.String(id), &awsstepfunctionstasks.LambdaInvokeProps{
-		LambdaFunction:           props.Function.Function,
+		LambdaFunction:           props.Function,
 		Payload:                  props.Payload,
 		InputPath:                inputPath,
 		PayloadResponseOnly:      jsii.Bool(true),

@@ -1,5 +1,6 @@
 // Package synthtest synthesizes the project's CDK app for tests, exactly as
-// `cdk synth` does (the same stacks.Build, the same cdk.json context), and
+// `cdk synth` does (the same stacks.Build and cdk-nag packs, the same
+// cdk.json context), and
 // reads the cloud assembly back as plain Go values, so assertions run
 // without further calls into jsii.
 //
@@ -19,6 +20,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/constructs/cdkapp"
+	"github.com/sfnkit/sfnkit/constructs/nag"
 	"github.com/sfnkit/sfnkit/stacks"
 )
 
@@ -70,9 +73,10 @@ func Context() (map[string]any, error) {
 	return cdkJSON.Context, nil
 }
 
-// Synth builds the app into outdir and reads the result back. extra adds
-// stacks of its own to the app (variants under test), so a test package
-// still synthesizes once.
+// Synth builds the app into outdir with the cdk-nag packs applied, as
+// cdkapp.Main does, and reads the result back. extra adds stacks of its own
+// to the app (variants under test), so a test package still synthesizes
+// once.
 func Synth(outdir string, cfg stacks.Config, extra ...func(app awscdk.App)) (*Assembly, error) {
 	ctx, err := Context()
 	if err != nil {
@@ -82,17 +86,18 @@ func Synth(outdir string, cfg stacks.Config, extra ...func(app awscdk.App)) (*As
 	for k, v := range ctx {
 		jsiiCtx[k] = v
 	}
-	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir), Context: &jsiiCtx})
+	app := cdkapp.New(&awscdk.AppProps{Outdir: jsii.String(outdir), Context: &jsiiCtx})
 	stacks.Build(app, cfg)
 	for _, add := range extra {
 		add(app)
 	}
+	nag.Apply(app)
 	app.Synth(nil)
 	return Read(outdir)
 }
 
 // SynthApp synthesizes an app of the caller's own stacks (not the
-// project's) into outdir, with the context of cdk.json.
+// project's) into outdir, with the context of cdk.json and without cdk-nag.
 func SynthApp(outdir string, build func(app awscdk.App)) (*Assembly, error) {
 	ctx, err := Context()
 	if err != nil {
@@ -102,7 +107,7 @@ func SynthApp(outdir string, build func(app awscdk.App)) (*Assembly, error) {
 	for k, v := range ctx {
 		jsiiCtx[k] = v
 	}
-	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir), Context: &jsiiCtx})
+	app := cdkapp.New(&awscdk.AppProps{Outdir: jsii.String(outdir), Context: &jsiiCtx})
 	build(app)
 	app.Synth(nil)
 	return Read(outdir)

@@ -10,10 +10,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/sfnkit/sfnkit/constructs/cdkapp"
 	"github.com/sfnkit/sfnkit/constructs/gofunction"
 	"github.com/sfnkit/sfnkit/constructs/orderfulfillment"
 	"github.com/sfnkit/sfnkit/constructs/statemachine"
-	"github.com/sfnkit/sfnkit/stacks"
 )
 
 // panicMessage runs f and returns what it panicked with, or "".
@@ -56,16 +56,16 @@ func TestInvalidPropsStopSynthWithTheirNameValueAndFix(t *testing.T) {
 		}, []string{"Props.Timeout is 1h0m0s", "1s to 15m"}},
 		{"task timeout shorter than its function's", func(s awscdk.Stack) {
 			fn := gofunction.New(s, "Fn", &gofunction.Props{Entry: "./lambdas/cmd/ship-order", Timeout: 30 * time.Second})
-			statemachine.NewLambdaTask(s, "Ship", &statemachine.LambdaTaskProps{Function: fn, Timeout: 10 * time.Second})
+			statemachine.NewLambdaTask(s, "Ship", &statemachine.LambdaTaskProps{Function: fn.Function, Timeout: 10 * time.Second})
 		}, []string{`LambdaTaskProps.Timeout of task "Ship" is 10s`, "set at least 30s"}},
 		{"task payload that CDK would render as string Parameters", func(s awscdk.Stack) {
 			fn := gofunction.New(s, "Fn", &gofunction.Props{Entry: "./lambdas/cmd/ship-order"})
-			statemachine.NewLambdaTask(s, "Ship", &statemachine.LambdaTaskProps{Function: fn, Payload: awsstepfunctions.TaskInput_FromJsonPathAt(jsii.String("$.order"))})
+			statemachine.NewLambdaTask(s, "Ship", &statemachine.LambdaTaskProps{Function: fn.Function, Payload: awsstepfunctions.TaskInput_FromJsonPathAt(jsii.String("$.order"))})
 		}, []string{`LambdaTaskProps.Payload of task "Ship"`, "set InputPath"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			app := stacks.NewApp(nil)
+			app := cdkapp.New(nil)
 			stack := awscdk.NewStack(app, jsii.String("Invalid"), nil)
 			msg := panicMessage(func() { tt.build(stack) })
 			if msg == "" {
@@ -82,10 +82,10 @@ func TestInvalidPropsStopSynthWithTheirNameValueAndFix(t *testing.T) {
 
 func TestSynthRefusesATaskWithoutCatch(t *testing.T) {
 	// GIVEN a state machine whose only Lambda task has no Catch
-	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	app := cdkapp.New(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
 	stack := awscdk.NewStack(app, jsii.String("Uncaught"), nil)
 	fn := gofunction.New(stack, "Fn", &gofunction.Props{Entry: "./lambdas/cmd/ship-order"})
-	task := statemachine.NewLambdaTask(stack, "Ship", &statemachine.LambdaTaskProps{Function: fn})
+	task := statemachine.NewLambdaTask(stack, "Ship", &statemachine.LambdaTaskProps{Function: fn.Function})
 	statemachine.New(stack, "Machine", &statemachine.Props{Definition: task})
 
 	// WHEN it is synthesized THEN synthesis fails naming the state

@@ -286,6 +286,13 @@ func TestApiRequiresIAMAndValidatesBodies(t *testing.T) {
 	}
 }
 
+func TestApiIsNamedAfterItsStackAndPath(t *testing.T) {
+	_, api := only(t, "AWS::ApiGateway::RestApi")
+	if name, _ := api["Name"].(string); !strings.HasPrefix(name, "SfnkitOrderFulfillment-dev-OrderFulfillment-Api-") {
+		t.Errorf("REST API name = %v, want SfnkitOrderFulfillment-dev-OrderFulfillment-Api-<hash>", api["Name"])
+	}
+}
+
 func TestCdkNagReportsNoUnsuppressedError(t *testing.T) {
 	for _, m := range stack.Messages {
 		t.Errorf("%s at %s: %s", m.Level, m.Path, m.Text)
