@@ -29,7 +29,7 @@ func path(p string) *string { return awsstepfunctions.JsonPath_StringAt(jsii.Str
 func newTasks(scope constructs.Construct, e *ETL, p Props) workflow.Tasks {
 	t := workflow.Tasks{
 		StartRun: statemachine.NewLambdaTask(scope, contract.StateStartRun, &statemachine.LambdaTaskProps{
-			Function: e.Functions.StartRun.Function,
+			Function: e.Functions.StartRun.Function, FunctionTimeout: e.Functions.StartRun.Timeout,
 			Payload: awsstepfunctions.TaskInput_FromObject(&map[string]interface{}{
 				"request":     awsstepfunctions.JsonPath_ObjectAt(jsii.String("$")),
 				"executionId": awsstepfunctions.JsonPath_ExecutionId(),
@@ -59,7 +59,7 @@ func newTasks(scope constructs.Construct, e *ETL, p Props) workflow.Tasks {
 	}
 	gate := map[string]interface{}{"maxRejectRatio": *p.MaxRejectRatio, "minRows": p.MinRows}
 	if p.GlueJobName == nil {
-		t.Transform = statemachine.NewLambdaTask(scope, contract.StateTransform, &statemachine.LambdaTaskProps{Function: e.Functions.Transform.Function})
+		t.Transform = statemachine.NewLambdaTask(scope, contract.StateTransform, &statemachine.LambdaTaskProps{Function: e.Functions.Transform.Function, FunctionTimeout: e.Functions.Transform.Timeout})
 		gate["resultWriterDetails"] = awsstepfunctions.JsonPath_ObjectAt(jsii.String(contract.PathExtract + ".ResultWriterDetails"))
 	} else {
 		summaryKey := GlueSummaryPrefix + "/run_date={}/summary.json"

@@ -46,14 +46,14 @@ func newTasks(scope constructs.Construct, ip *ImageProcessing, p Props) workflow
 
 	t := workflow.Tasks{
 		ExtractMetadata: statemachine.NewLambdaTask(scope, contract.StateExtractMetadata, &statemachine.LambdaTaskProps{
-			Function: ip.Functions.ExtractMetadata.Function, ResultPath: contract.PathImage,
+			Function: ip.Functions.ExtractMetadata.Function, FunctionTimeout: ip.Functions.ExtractMetadata.Timeout, ResultPath: contract.PathImage,
 		}),
 		DetectLabels: rekognition(contract.StateDetectLabels, "detectLabels",
 			map[string]interface{}{"MaxLabels": MaxLabels, "MinConfidence": LabelMinConfidence}, "Labels"),
 		DetectModeration: rekognition(contract.StateDetectModeration, "detectModerationLabels",
 			map[string]interface{}{"MinConfidence": p.ModerationMinConfidence}, "ModerationLabels"),
 		MakeThumbnails: statemachine.NewLambdaTask(scope, contract.StateMakeThumbnails, &statemachine.LambdaTaskProps{
-			Function: ip.Functions.MakeThumbnails.Function, InputPath: contract.PathImage,
+			Function: ip.Functions.MakeThumbnails.Function, FunctionTimeout: ip.Functions.MakeThumbnails.Timeout, InputPath: contract.PathImage,
 		}),
 		LoadPreferences: awsstepfunctionstasks.NewDynamoGetItem(scope, jsii.String(contract.StateLoadPreferences), &awsstepfunctionstasks.DynamoGetItemProps{
 			Table:       ip.Preferences,
@@ -124,7 +124,7 @@ func newTasks(scope constructs.Construct, ip *ImageProcessing, p Props) workflow
 		insightsInput["custom.$"] = contract.PathAnalysis + ".custom"
 	}
 	t.GenerateInsights = statemachine.NewLambdaTask(scope, contract.StateGenerateInsights, &statemachine.LambdaTaskProps{
-		Function: ip.Functions.GenerateInsights.Function, Payload: awsstepfunctions.TaskInput_FromObject(&insightsInput), ResultPath: contract.PathInsights,
+		Function: ip.Functions.GenerateInsights.Function, FunctionTimeout: ip.Functions.GenerateInsights.Timeout, Payload: awsstepfunctions.TaskInput_FromObject(&insightsInput), ResultPath: contract.PathInsights,
 	})
 	return t
 }

@@ -39,7 +39,7 @@ func newTasks(scope constructs.Construct, o *OrderFulfillment, p Props) workflow
 			input = awsstepfunctions.TaskInput_FromObject(&payload)
 		}
 		return statemachine.NewLambdaTask(scope, id, &statemachine.LambdaTaskProps{
-			Function: fn.Function.Function, Payload: input, ResultPath: resultPath, RetryPolicy: fn.retry,
+			Function: fn.Function.Function, FunctionTimeout: fn.Function.Timeout, Payload: input, ResultPath: resultPath, RetryPolicy: fn.retry,
 		})
 	}
 	byOrderID := map[string]interface{}{"orderId": order("orderId")}

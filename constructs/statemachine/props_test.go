@@ -108,7 +108,7 @@ func TestCheckTaskTimeout(t *testing.T) {
 		{"negative", -time.Second, time.Second, "", `LambdaTaskProps.Timeout of task "Ship" is -1s`},
 		{"unknown function timeout, task timeout set", 30 * time.Second, 0, "imported", ""},
 		{"unknown function timeout, no task timeout", 0, 0, "imported",
-			`LambdaTaskProps.Timeout of task "Ship" is 0 and its function's timeout cannot be read (imported): set Timeout to at least the function's timeout`},
+			`LambdaTaskProps.Timeout of task "Ship" is 0 and its function's timeout cannot be read (imported): set FunctionTimeout to the function's timeout (or Timeout to at least that)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

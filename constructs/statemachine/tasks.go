@@ -44,6 +44,11 @@ type LambdaTaskProps struct {
 	// timeout (Lambda's three seconds if it sets none): for an imported
 	// function, or a timeout that is a token, Timeout is required.
 	Timeout time.Duration
+	// FunctionTimeout is the function's own timeout, for a function whose
+	// timeout cannot be read (imported, or a token); the default task
+	// timeout is then FunctionTimeout plus five seconds. If zero, read from
+	// the function.
+	FunctionTimeout time.Duration
 	// Comment documents the state. If empty, none.
 	Comment string
 	// RetryPolicy makes the retrier of retry.LambdaServiceErrors. If nil,
@@ -57,8 +62,19 @@ func (p *LambdaTaskProps) Validate(id string) error {
 	if p == nil || p.Function == nil {
 		return fmt.Errorf("statemachine: LambdaTaskProps.Function of task %q is nil: pass the awslambda.IFunction to invoke (a Go function's .Function, or awslambda.Function_FromFunctionArn)", id)
 	}
-	fnTimeout, unknown := functionTimeout(p.Function)
+	if p.FunctionTimeout < 0 || p.FunctionTimeout%time.Second != 0 {
+		return fmt.Errorf("statemachine: LambdaTaskProps.FunctionTimeout of task %q is %v; set the function's timeout in whole seconds, or 0 to read it from the function", id, p.FunctionTimeout)
+	}
+	fnTimeout, unknown := p.functionTimeout()
 	return checkTaskTimeout(id, p.Timeout, fnTimeout, unknown)
+}
+
+// functionTimeout is FunctionTimeout if set, else the function's own.
+func (p *LambdaTaskProps) functionTimeout() (timeout time.Duration, unknown string) {
+	if p.FunctionTimeout > 0 {
+		return p.FunctionTimeout, ""
+	}
+	return functionTimeout(p.Function)
 }
 
 // functionTimeout is fn's timeout as this app defines it. If it cannot be
@@ -91,7 +107,7 @@ func checkTaskTimeout(id string, timeout, fnTimeout time.Duration, unknown strin
 	if unknown != "" {
 		if timeout == 0 {
 			return fmt.Errorf("statemachine: LambdaTaskProps.Timeout of task %q is 0 and its function's timeout cannot be read (%s): "+
-				"set Timeout to at least the function's timeout", id, unknown)
+				"set FunctionTimeout to the function's timeout (or Timeout to at least that)", id, unknown)
 		}
 		return nil
 	}
@@ -116,7 +132,7 @@ func NewLambdaTask(scope constructs.Construct, id string, props *LambdaTaskProps
 	}
 	timeout := props.Timeout
 	if timeout == 0 {
-		fnTimeout, _ := functionTimeout(props.Function)
+		fnTimeout, _ := props.functionTimeout()
 		timeout = fnTimeout + taskTimeoutMargin
 	}
 	resultPath := props.ResultPath

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/jsii-runtime-go"
 )
 
@@ -62,7 +63,27 @@ func TestNewLambdaTaskNeedsATimeoutForAnImportedFunction(t *testing.T) {
 
 	// THEN the task is refused, naming the task, the prop and the fix
 	want := `statemachine: LambdaTaskProps.Timeout of task "Enrich" is 0 and its function's timeout cannot be read`
-	if !strings.HasPrefix(msg, want) || !strings.HasSuffix(msg, "set Timeout to at least the function's timeout") {
+	if !strings.HasPrefix(msg, want) || !strings.HasSuffix(msg, "set FunctionTimeout to the function's timeout (or Timeout to at least that)") {
 		t.Errorf("panic = %q, want %q ... set Timeout", msg, want)
+	}
+}
+
+func TestNewLambdaTaskWaitsForAnImportedFunctionsGivenTimeout(t *testing.T) {
+	// GIVEN an imported function and its timeout, as its owner declares it
+	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("ImportedWithTimeout"), nil)
+	fn := awslambda.Function_FromFunctionArn(stack, jsii.String("PayFunction"), jsii.String("arn:aws:lambda:eu-west-1:123456789012:function:pay"))
+
+	// WHEN a task invokes it with FunctionTimeout
+	task := NewLambdaTask(stack, "Pay", &LambdaTaskProps{Function: fn, FunctionTimeout: 30 * time.Second})
+
+	// THEN the task waits the function's timeout plus the margin
+	state, _ := stack.Resolve(task.ToStateJson(awsstepfunctions.QueryLanguage_JSON_PATH)).(map[string]interface{})
+	if got := state["TimeoutSeconds"]; got != float64(35) {
+		t.Errorf("TimeoutSeconds = %v, want 35", got)
+	}
+	// AND a shorter explicit task timeout is refused against it
+	err := (&LambdaTaskProps{Function: fn, FunctionTimeout: 30 * time.Second, Timeout: 10 * time.Second}).Validate("Pay")
+	if err == nil || !strings.Contains(err.Error(), "shorter than its function's timeout 30s") {
+		t.Errorf("Validate() = %v, want the task refused as shorter than the function", err)
 	}
 }
