@@ -22,6 +22,12 @@ type Handler struct {
 	// the same environment variables and permissions.
 	Entry string
 
+	// Environment adds variables to a function built from Entry, beside
+	// the ones the workflow sets for the step (which it may not redefine):
+	// your function's own settings, such as its payment service's URL. If
+	// nil, only the step's.
+	Environment map[string]string
+
 	// Function is an existing function, invoked as it is: the workflow sets
 	// none of its environment and grants its role nothing, so give it
 	// what the step's contract needs yourself.
@@ -57,6 +63,8 @@ func (h Handler) Validate(prop string) error {
 		return fmt.Errorf("%s.Timeout is %v; with an existing Function set it to that function's timeout (whole seconds from 1s to 15m), so its task waits long enough", prop, h.Timeout)
 	case h.Function == nil && h.Timeout != 0:
 		return fmt.Errorf("%s.Timeout is %v but Function is nil: Timeout describes an existing Function; the workflow sets the timeout of what it builds from Entry", prop, h.Timeout)
+	case h.Function != nil && h.Environment != nil:
+		return fmt.Errorf("%s.Environment is set with an existing Function, whose environment is its owner's: set it where that function is defined, or build it from Entry", prop)
 	}
 	return nil
 }
@@ -64,10 +72,24 @@ func (h Handler) Validate(prop string) error {
 // Use returns the function of h: the existing Function, under a construct
 // of its own named id so the tree reads the same either way, or a Go
 // function that New builds from h.Entry with props (whose Entry is
-// replaced). h must be valid and not zero.
+// replaced, and whose Environment gains h.Environment). h must be valid and
+// not zero.
 func Use(scope constructs.Construct, id string, h Handler, props Props) *Function {
 	if h.Function == nil {
 		props.Entry = h.Entry
+		if len(h.Environment) > 0 {
+			env := make(map[string]string, len(props.Environment)+len(h.Environment))
+			for name, value := range h.Environment {
+				env[name] = value
+			}
+			for name, value := range props.Environment {
+				if _, clash := h.Environment[name]; clash {
+					panic(fmt.Errorf("gofunction: Handler.Environment of %q sets %s, which the workflow sets for this step: choose another name", id, name))
+				}
+				env[name] = value
+			}
+			props.Environment = env
+		}
 		return New(scope, id, &props)
 	}
 	this := constructs.NewConstruct(scope, jsii.String(id))

@@ -23,6 +23,7 @@ func TestHandlerValidate(t *testing.T) {
 		{"both", Handler{Entry: "./cmd/pay", Function: existing{}, Timeout: time.Second}, `Props.Handlers.Pay sets both Entry "./cmd/pay" and Function`},
 		{"existing without timeout", Handler{Function: existing{}}, "Props.Handlers.Pay.Timeout is 0s; with an existing Function set it to that function's timeout"},
 		{"existing past Lambda's limit", Handler{Function: existing{}, Timeout: time.Hour}, "Props.Handlers.Pay.Timeout is 1h0m0s"},
+		{"environment for an existing function", Handler{Function: existing{}, Timeout: time.Second, Environment: map[string]string{"A": "b"}}, "Props.Handlers.Pay.Environment is set with an existing Function"},
 		{"timeout for an entry", Handler{Entry: "./cmd/pay", Timeout: time.Minute}, "Timeout describes an existing Function"},
 	}
 	for _, tt := range tests {

@@ -21,6 +21,8 @@ import (
 	"github.com/aws/smithy-go"
 )
 
+//lint:file-ignore SA1019 the test uploads through feature/s3/manager, the uploader the handlers use (lambdas/objectstore), so the fake is proven against the same client.
+
 // endpointConfig serves fake AWS over HTTP and loads the SDK configuration
 // the way a handler's main does, from the environment a local function
 // process gets.

@@ -102,7 +102,8 @@ func TestStageValidation(t *testing.T) {
 	}{
 		{stacks.Config{Stage: "qa"}, `context stage is "qa"; use -c stage=dev or -c stage=prod`},
 		{stacks.Config{Stage: stacks.StageProd, Region: "eu-west-1"}, "stage prod needs an account and a region"},
-		{stacks.Config{Stage: stacks.StageProd, Account: "123456789012", Region: "eu-west-1"}, ""},
+		{stacks.Config{Stage: stacks.StageProd, Account: "123456789012", Region: "eu-west-1"}, "stage prod would deploy the simulated payment provider and carrier"},
+		{stacks.Config{Stage: stacks.StageProd, Account: "123456789012", Region: "eu-west-1", Providers: stacks.Providers{PaymentFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:p", RefundFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:r", ShippingFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:s", TimeoutSeconds: 30}}, ""},
 		{stacks.Config{}, ""},
 	} {
 		err := c.cfg.Validate()

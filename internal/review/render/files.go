@@ -151,7 +151,7 @@ func (g Graphviz) SVG(r []Rendered) error {
 		sources[i] = string(r[i].DOT)
 	}
 	in, _ := json.Marshal(sources)
-	cmd := exec.Command(node, filepath.Join(g.Root, "asl", "render", "graphviz.mjs"))
+	cmd := exec.Command(node, filepath.Join(g.Root, "internal", "review", "render", "graphviz.mjs"))
 	cmd.Stdin = bytes.NewReader(in)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -174,7 +174,7 @@ func (g Graphviz) SVG(r []Rendered) error {
 // and returns a parse error per chart, "" for one that parses.
 func CheckMermaid(root string, charts []string) ([]string, error) {
 	in, _ := json.Marshal(charts)
-	cmd := exec.Command(filepath.Join(root, "node_modules", ".bin", "node"), filepath.Join(root, "asl", "render", "mermaid-check.mjs"))
+	cmd := exec.Command(filepath.Join(root, "node_modules", ".bin", "node"), filepath.Join(root, "internal", "review", "render", "mermaid-check.mjs"))
 	cmd.Stdin = bytes.NewReader(in)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
