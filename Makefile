@@ -26,9 +26,10 @@ synth: deps
 	$(CDK) synth --quiet
 	$(GO) run ./cmd/sfnkit summary cdk.out
 
-## test: unit, conformance, differential (against aws-local-stepfunctions), synthesis and behaviour tests
+## test: unit, conformance, differential (against aws-local-stepfunctions), synthesis and behaviour tests; then examples/, a module of its own that uses this one as a library, synthesized with cdk-nag
 test: deps
 	SFNKIT_REQUIRE_DIFFERENTIAL=1 $(GO) test ./...
+	cd examples && $(GO) test ./...
 
 ## demo: synthesize, then play every workflow's sample scenarios on the synthesized state machines and print each path
 demo: synth
@@ -43,6 +44,7 @@ lint: deps
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool -modfile=tools/go.mod staticcheck ./...
+	cd examples && $(GO) vet ./... && $(GO) tool -modfile=../tools/go.mod staticcheck ./...
 
 ## deploy: deploy every stack of STAGE (dev or prod) to the account of your AWS credentials (after `make bootstrap`)
 deploy: deps

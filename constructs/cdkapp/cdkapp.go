@@ -6,7 +6,7 @@
 //	func main() {
 //		cdkapp.Main(func(app awscdk.App) {
 //			stack := awscdk.NewStack(app, jsii.String("Orders"), nil)
-//			orderfulfillment.New(stack, "Orders", &orderfulfillment.Props{})
+//			orderfulfillment.New(stack, "Orders", &orderfulfillment.Props{SimulatedProviders: true})
 //		})
 //	}
 package cdkapp

@@ -1,0 +1,26 @@
+// Command refund is the example team's RefundPayment function: it refunds
+// through the team's payment service at PAYMENTS_API_URL.
+package main
+
+import (
+	"context"
+	"log"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/sfnkit/sfnkit/examples/payments"
+)
+
+func main() {
+	url := os.Getenv("PAYMENTS_API_URL")
+	if url == "" {
+		log.Fatal("PAYMENTS_API_URL is not set")
+	}
+	s := &payments.Service{BaseURL: url, Client: &http.Client{Timeout: 10 * time.Second}}
+	lambda.Start(func(ctx context.Context, req payments.RefundRequest) (payments.Result, error) {
+		return s.Refund(ctx, req)
+	})
+}
