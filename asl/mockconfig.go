@@ -1,15 +1,15 @@
 package asl
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/sfnkit/sfnkit/internal/strictjson"
 )
 
 // MockConfig is a mock file in the format of AWS Step Functions Local
@@ -47,7 +47,7 @@ type mockRange struct {
 // or range, and every response either returns or throws.
 func ParseMockConfig(data []byte) (*MockConfig, error) {
 	var c MockConfig
-	if err := strictUnmarshal(data, &c); err != nil {
+	if err := strictjson.Unmarshal(data, &c, ""); err != nil {
 		return nil, fmt.Errorf("mock config: %v", err)
 	}
 	if len(c.StateMachines) == 0 {
@@ -205,44 +205,3 @@ func (m mockHandler) Invoke(ctx context.Context, req TaskRequest) (any, error) {
 type completesToken interface{ completesToken() }
 
 func (mockHandler) completesToken() {}
-
-// strictUnmarshal decodes data into v, refusing fields v does not have,
-// with messages that name the field (package model reads definitions the
-// same way).
-func strictUnmarshal(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return friendlyJSONError(err)
-	}
-	if dec.More() {
-		return errors.New("unexpected data after the object")
-	}
-	return nil
-}
-
-func friendlyJSONError(err error) error {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		return fmt.Errorf("field %s must be %s, not %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
-	}
-	msg := err.Error()
-	if strings.HasPrefix(msg, "json: unknown field ") {
-		return fmt.Errorf("unknown field %s", strings.TrimPrefix(msg, "json: unknown field "))
-	}
-	return errors.New(strings.TrimPrefix(msg, "json: "))
-}
-
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
-		return "a string"
-	case "bool":
-		return "a boolean"
-	case "slice":
-		return "an array"
-	case "struct", "map", "ptr":
-		return "an object"
-	}
-	return "a number"
-}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/sfnkit/sfnkit/internal/strictjson"
 )
 
 // Problem is one reason a definition could not be decoded.
@@ -106,7 +108,7 @@ func (d *decoder) machine(data []byte, owner, inherited string) *Machine {
 		}
 		return fmt.Sprintf("a branch or item processor of %q", owner)
 	}
-	if err := strictUnmarshal(data, raw, "Machine."); err != nil {
+	if err := strictjson.Unmarshal(data, raw, "Machine."); err != nil {
 		d.add(owner, "", "%s is not a valid state machine: %v", where(), err)
 		return &Machine{States: map[string]*State{}}
 	}
@@ -160,7 +162,7 @@ type stateJSON struct {
 func (d *decoder) state(data []byte, name, inherited string) *State {
 	raw := &stateJSON{}
 	s := &raw.State
-	if err := strictUnmarshal(data, raw, "State."); err != nil {
+	if err := strictjson.Unmarshal(data, raw, "State."); err != nil {
 		d.add(name, fieldOf(err), "%v", err)
 		return &State{}
 	}
@@ -193,48 +195,6 @@ func (d *decoder) state(data []byte, name, inherited string) *State {
 		d.leave(1)
 	}
 	return s
-}
-
-// strictUnmarshal decodes data into v, refusing fields v does not have.
-// embedded is the prefix encoding/json gives the fields v promotes from
-// its embedded struct ("State."), which messages leave out.
-func strictUnmarshal(data []byte, v any, embedded string) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return friendlyJSONError(err, embedded)
-	}
-	if dec.More() {
-		return errors.New("unexpected data after the object")
-	}
-	return nil
-}
-
-func friendlyJSONError(err error, embedded string) error {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		field := strings.TrimPrefix(typeErr.Field, embedded)
-		return fmt.Errorf("field %s must be %s, not %s", field, jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
-	}
-	msg := err.Error()
-	if strings.HasPrefix(msg, "json: unknown field ") {
-		return fmt.Errorf("unknown field %s", strings.TrimPrefix(msg, "json: unknown field "))
-	}
-	return errors.New(strings.TrimPrefix(msg, "json: "))
-}
-
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
-		return "a string"
-	case "bool":
-		return "a boolean"
-	case "slice":
-		return "an array"
-	case "struct", "map", "ptr":
-		return "an object"
-	}
-	return "a number"
 }
 
 // fieldOf extracts the field a decoding error is about, for the problem's
