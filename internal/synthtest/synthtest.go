@@ -78,27 +78,23 @@ func Context() (map[string]any, error) {
 // to the app (variants under test), so a test package still synthesizes
 // once.
 func Synth(outdir string, cfg stacks.Config, extra ...func(app awscdk.App)) (*Assembly, error) {
-	ctx, err := Context()
-	if err != nil {
-		return nil, err
-	}
-	jsiiCtx := make(map[string]interface{}, len(ctx))
-	for k, v := range ctx {
-		jsiiCtx[k] = v
-	}
-	app := cdkapp.New(&awscdk.AppProps{Outdir: jsii.String(outdir), Context: &jsiiCtx})
-	stacks.Build(app, cfg)
-	for _, add := range extra {
-		add(app)
-	}
-	nag.Apply(app)
-	app.Synth(nil)
-	return Read(outdir)
+	return synth(outdir, true, func(app awscdk.App) {
+		stacks.Build(app, cfg)
+		for _, add := range extra {
+			add(app)
+		}
+	})
 }
 
 // SynthApp synthesizes an app of the caller's own stacks (not the
 // project's) into outdir, with the context of cdk.json and without cdk-nag.
 func SynthApp(outdir string, build func(app awscdk.App)) (*Assembly, error) {
+	return synth(outdir, false, build)
+}
+
+// synth builds an app with the context of cdk.json into outdir, applies
+// the cdk-nag packs if asked, and reads the result back.
+func synth(outdir string, withNag bool, build func(app awscdk.App)) (*Assembly, error) {
 	ctx, err := Context()
 	if err != nil {
 		return nil, err
@@ -109,6 +105,9 @@ func SynthApp(outdir string, build func(app awscdk.App)) (*Assembly, error) {
 	}
 	app := cdkapp.New(&awscdk.AppProps{Outdir: jsii.String(outdir), Context: &jsiiCtx})
 	build(app)
+	if withNag {
+		nag.Apply(app)
+	}
 	app.Synth(nil)
 	return Read(outdir)
 }
