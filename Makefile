@@ -26,9 +26,10 @@ synth: deps
 	$(CDK) synth --quiet
 	$(GO) run ./cmd/sfnkit summary cdk.out
 
-## test: unit, conformance, differential (against aws-local-stepfunctions), synthesis and behaviour tests; then examples/, a module of its own that uses this one as a library, synthesized with cdk-nag
+## test: unit, conformance, differential (against aws-local-stepfunctions), synthesis and behaviour tests; the engine, the local stand-ins and the handlers again under -race; then examples/, a module of its own that uses this one as a library, synthesized with cdk-nag
 test: deps
 	SFNKIT_REQUIRE_DIFFERENTIAL=1 $(GO) test ./...
+	$(GO) test -race ./asl/... ./local/... ./lambdas/... ./internal/memstore/
 	cd examples && $(GO) test ./...
 
 ## demo: synthesize, then play every workflow's sample scenarios on the synthesized state machines and print each path
