@@ -60,7 +60,7 @@ func parseJSONPath(rest string) (jp.Expr, error) {
 	if x, ok := paths.get([]byte(rest)); ok {
 		return x, nil
 	}
-	x, err := jp.ParseString(normalizePath(rest))
+	x, err := parseJSONPathSafely(rest)
 	if err != nil {
 		return nil, err
 	}

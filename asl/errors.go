@@ -2,7 +2,6 @@ package asl
 
 import (
 	"fmt"
-	"strings"
 )
 
 // Predefined error names of the States Language, raised where AWS raises
@@ -66,42 +65,4 @@ func matches(errorEquals []string, name string) bool {
 		}
 	}
 	return false
-}
-
-// Problem is one reason a definition is invalid.
-type Problem struct {
-	State   string // "" for the state machine itself
-	Field   string
-	Message string
-}
-
-func (p Problem) String() string {
-	var b strings.Builder
-	if p.State != "" {
-		fmt.Fprintf(&b, "state %q", p.State)
-	} else {
-		b.WriteString("state machine")
-	}
-	if p.Field != "" {
-		fmt.Fprintf(&b, ", field %s", p.Field)
-	}
-	b.WriteString(": ")
-	b.WriteString(p.Message)
-	return b.String()
-}
-
-// ValidationError lists every problem of an invalid definition.
-type ValidationError struct {
-	Problems []Problem
-}
-
-func (e *ValidationError) Error() string {
-	lines := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		lines[i] = p.String()
-	}
-	if len(lines) == 1 {
-		return "invalid state machine definition: " + lines[0]
-	}
-	return "invalid state machine definition:\n  " + strings.Join(lines, "\n  ")
 }

@@ -62,11 +62,22 @@ func compilePath(path string) (jp.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	x, err := jp.ParseString(normalizePath(rest))
+	x, err := parseJSONPathSafely(rest)
 	if err != nil {
 		return nil, fmt.Errorf("%q is not a valid JSONPath: %v", path, err)
 	}
 	return x, nil
+}
+
+// parseJSONPathSafely parses a path, turning ojg's complaint about script
+// expressions ($[(@.length-1)]), which Step Functions' JSONPath does not
+// evaluate, into advice.
+func parseJSONPathSafely(rest string) (x jp.Expr, err error) {
+	x, err = jp.ParseString(normalizePath(rest))
+	if err != nil && strings.Contains(err.Error(), "CompileScript") {
+		return nil, fmt.Errorf("script expressions such as [(@.length-1)] are not supported: use an index such as [-1:] or a filter [?(@.field == 1)]")
+	}
+	return x, err
 }
 
 // normalizePath rewrites dot-notation names that ojg's parser refuses but

@@ -11,15 +11,19 @@ import (
 // MaxDefinitionBytes is Step Functions' limit on a definition's size.
 const MaxDefinitionBytes = 1 << 20
 
-// Parse reads a definition and validates it. The error lists every problem
-// found, each naming the state and the field.
+// Parse reads a definition and validates it. The *ValidationError lists
+// every ERROR ValidateDefinition finds, each with its location; warnings
+// do not stop a definition, as they do not stop Step Functions.
 func Parse(definition []byte) (*StateMachine, error) {
-	sm, err := parseOnly(definition)
-	if err != nil {
-		return nil, err
+	sm, diags := validateDefinition(definition)
+	var errs []Diagnostic
+	for _, d := range diags {
+		if d.Severity == SeverityError {
+			errs = append(errs, d)
+		}
 	}
-	if err := Validate(sm); err != nil {
-		return nil, err
+	if len(errs) > 0 {
+		return nil, &ValidationError{Diagnostics: errs}
 	}
 	return sm, nil
 }
@@ -28,21 +32,19 @@ func Parse(definition []byte) (*StateMachine, error) {
 // for tools that draw or compare definitions whose references are not
 // resolved to ARNs (such as ${OrderTable.Arn}). Run definitions only
 // after Parse.
-func Decode(definition []byte) (*StateMachine, error) { return parseOnly(definition) }
-
-// parseOnly decodes a definition without validating its semantics.
-func parseOnly(definition []byte) (*StateMachine, error) {
+func Decode(definition []byte) (*StateMachine, error) {
 	if len(definition) > MaxDefinitionBytes {
-		return nil, &ValidationError{Problems: []Problem{{Message: fmt.Sprintf("the definition is %d bytes; Step Functions accepts at most %d", len(definition), MaxDefinitionBytes)}}}
+		return nil, &ValidationError{Diagnostics: []Diagnostic{{Severity: SeverityError, Code: CodeSchema, Rule: "definition-size",
+			Message: fmt.Sprintf("the definition is %d bytes; Step Functions accepts at most %d", len(definition), MaxDefinitionBytes)}}}
 	}
 	m, err := model.Decode(definition)
 	var decodeErr *model.Error
 	if errors.As(err, &decodeErr) {
-		problems := make([]Problem, len(decodeErr.Problems))
+		diags := make([]Diagnostic, len(decodeErr.Problems))
 		for i, p := range decodeErr.Problems {
-			problems[i] = Problem{State: p.State, Field: p.Field, Message: p.Message}
+			diags[i] = Diagnostic{Severity: SeverityError, Code: CodeSchema, Rule: "schema", Location: pointer(p.Path, p.Field), Message: p.Message}
 		}
-		return nil, &ValidationError{Problems: problems}
+		return nil, &ValidationError{Diagnostics: diags}
 	}
 	if err != nil {
 		return nil, err

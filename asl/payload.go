@@ -82,7 +82,13 @@ func checkTemplate(raw json.RawMessage) []string {
 		switch x := v.(type) {
 		case map[string]any:
 			for k, e := range x {
-				if strings.HasSuffix(k, ".$") {
+				if base, ok := strings.CutSuffix(k, ".$"); ok {
+					if _, both := x[base]; both {
+						// "A JSON object MUST NOT have duplicate field names after
+						// fields ending with the characters ".$" are renamed to
+						// strip the ".$" suffix."
+						problems = append(problems, fmt.Sprintf("%s%s and %s%s are both given, and %s is %s once .$ is stripped: keep one", path, base, path, k, k, base))
+					}
 					expr, ok := e.(string)
 					switch {
 					case !ok:

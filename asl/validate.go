@@ -4,116 +4,135 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
-// Validate checks a parsed state machine the way Step Functions does before
-// it accepts a definition, and reports every problem with its state and
-// field.
-func Validate(sm *StateMachine) error {
-	v := &validator{}
-	v.machine(sm, "", true)
-	if len(v.problems) == 0 {
-		return nil
-	}
-	return &ValidationError{Problems: v.problems}
-}
-
+// validator collects the diagnostics of one definition. at is the JSON
+// Pointer of the state being checked; raw holds each state's fields as
+// written, by pointer, for the checks on which fields are present.
 type validator struct {
-	problems []Problem
+	diags []Diagnostic
+	at    string
+	raw   map[string]map[string]json.RawMessage
 }
 
-func (v *validator) add(state, field, format string, args ...any) {
-	v.problems = append(v.problems, Problem{State: state, Field: field, Message: fmt.Sprintf(format, args...)})
+// add reports an ERROR of SCHEMA_VALIDATION_FAILED at field of the
+// current state.
+func (v *validator) add(rule, field, format string, args ...any) {
+	v.report(SeverityError, CodeSchema, rule, field, format, args...)
+}
+
+// report records one diagnostic at field of the current state.
+func (v *validator) report(sev Severity, code, rule, field, format string, args ...any) {
+	v.diags = append(v.diags, Diagnostic{Severity: sev, Code: code, Rule: rule, Location: pointer(v.at, field), Message: fmt.Sprintf(format, args...)})
 }
 
 var stateTypes = map[string]bool{TypePass: true, TypeTask: true, TypeChoice: true, TypeWait: true, TypeSucceed: true, TypeFail: true, TypeParallel: true, TypeMap: true}
 
-// fieldsByType lists the fields each state type may carry besides Type,
-// Comment and QueryLanguage, per query language.
+// jsonPathOnly and jsonataOnly are the fields of one query language.
 var jsonPathOnly = []string{"InputPath", "OutputPath", "ResultPath", "Parameters", "ResultSelector", "ItemsPath", "SecondsPath", "TimestampPath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "ErrorPath", "CausePath", "MaxConcurrencyPath", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"}
 var jsonataOnly = []string{"Arguments", "Output", "Items"}
 
-func (v *validator) machine(sm *StateMachine, owner string, top bool) {
+// machine checks a state machine, or a branch or item processor whose
+// JSON Pointer is prefix ("" at the top).
+func (v *validator) machine(sm *StateMachine, prefix string, top bool) {
+	saved := v.at
+	defer func() { v.at = saved }()
+	v.at = prefix
 	if sm.StartAt == "" {
-		v.add(owner, "StartAt", "is missing: name the first state")
+		// "A State Machine MUST have a string field named "StartAt""
+		v.add("start-at", "StartAt", "is missing: name the first state")
 	} else if _, ok := sm.States[sm.StartAt]; !ok {
-		v.add(owner, "StartAt", "names %q, which is not a state of %s", sm.StartAt, scopeName(owner))
+		// "whose value MUST exactly match one of names of the "States" fields"
+		v.report(SeverityError, CodeMissingTarget, "start-at", "StartAt", "names %q, which is not a state of %s: name one of its States", sm.StartAt, scopeName(prefix))
 	}
 	if len(sm.States) == 0 {
-		v.add(owner, "States", "is empty")
+		v.add("states-nonempty", "States", "is empty: a state machine needs at least one state")
 	}
+	v.terminal(sm)
 	for _, name := range sm.sortedStateNames() {
+		v.at = prefix + "/States/" + escapePointer(name)
 		v.state(sm, sm.States[name])
 	}
-	v.reachability(sm, owner)
+	v.at = prefix
+	v.reachability(sm, prefix)
 }
 
-func scopeName(owner string) string {
-	if owner == "" {
+func scopeName(prefix string) string {
+	if prefix == "" {
 		return "the state machine"
 	}
-	return fmt.Sprintf("the branch or item processor of %q", owner)
+	return "this branch or item processor"
 }
 
-func (v *validator) transition(sm *StateMachine, st *State, field, target string) {
+// escapePointer escapes a state name as a JSON Pointer reference token.
+func escapePointer(name string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(name)
+}
+
+func (v *validator) transition(sm *StateMachine, field, target string) {
 	if target == "" {
 		return
 	}
 	if _, ok := sm.States[target]; !ok {
-		v.add(st.Name, field, "names %q, which is not a state of the same scope", target)
+		// "the value of "Next" MUST exactly and case-sensitively match the
+		// name of another state" in the same machine.
+		v.report(SeverityError, CodeMissingTarget, "transition-target", field, "names %q, which is not a state of the same scope: name a state of this machine, branch or item processor", target)
 	}
 }
 
 func (v *validator) state(sm *StateMachine, st *State) {
-	name := st.Name
 	if !stateTypes[st.Type] {
-		if st.Type != "invalid" {
-			v.add(name, "Type", "%q is not a state type; use Pass, Task, Choice, Wait, Succeed, Fail, Parallel or Map", st.Type)
+		if st.Type == "" {
+			v.add("state-type", "Type", "is missing: give Pass, Task, Choice, Wait, Succeed, Fail, Parallel or Map")
+		} else if st.Type != "invalid" {
+			v.add("state-type", "Type", "%q is not a state type; use Pass, Task, Choice, Wait, Succeed, Fail, Parallel or Map", st.Type)
 		}
 		return
 	}
-	if len(name) > 80 || name == "" {
-		v.add(name, "", "a state name must be 1-80 characters")
+	// "State names MUST have length of less than or equal to 80 Unicode characters."
+	if n := utf8.RuneCountInString(st.Name); n > 80 || n == 0 {
+		v.report(SeverityError, CodeInvalidStateName, "state-name", "", "the state name is %d characters; a state name must be 1 to 80 characters", n)
 	}
 	v.languageFields(st)
+	v.allowedFields(st)
+	v.fieldPathPairs(v.raw[v.at], "")
 
 	switch st.Type {
 	case TypeChoice, TypeSucceed, TypeFail:
 		if st.Next != "" || st.End {
-			v.add(name, "Next", "a %s state has neither Next nor End", st.Type)
+			// "Choice, Succeed and Fail states MUST NOT have Next or End fields"
+			v.add("terminal-no-next", "Next", "a %s state has neither Next nor End: remove them", st.Type)
 		}
 	default:
 		switch {
 		case st.Next == "" && !st.End:
-			v.add(name, "Next", "is missing: give Next (the state that follows) or End: true")
+			v.add("next-or-end", "Next", "is missing: give Next (the state that follows) or End: true")
 		case st.Next != "" && st.End:
-			v.add(name, "End", "give Next or End, not both")
+			v.add("next-or-end", "End", "give Next or End, not both")
 		}
-		v.transition(sm, st, "Next", st.Next)
+		v.transition(sm, "Next", st.Next)
 	}
 
 	if st.QueryLanguage == JSONPath {
 		v.paths(st)
+		if st.Assign != nil {
+			v.template("Assign", st.Assign)
+		}
 	} else {
 		for _, f := range []struct {
 			name string
 			raw  json.RawMessage
 		}{{"Arguments", st.Arguments}, {"Output", st.Output}, {"Assign", st.Assign}, {"Items", st.Items}, {"ItemSelector", st.ItemSelector},
 			{"TimeoutSeconds", st.TimeoutSeconds}, {"HeartbeatSeconds", st.HeartbeatSeconds}, {"Seconds", st.Seconds}, {"Timestamp", st.Timestamp},
-			{"Error", st.Error}, {"Cause", st.Cause}, {"MaxConcurrency", st.MaxConcurrency}} {
-			if f.raw != nil {
-				for _, p := range checkJSONata(f.raw) {
-					v.add(name, f.name, "%s", p)
-				}
-			}
+			{"Error", st.Error}, {"Cause", st.Cause}, {"MaxConcurrency", st.MaxConcurrency}, {"Credentials", st.Credentials},
+			{"ToleratedFailureCount", st.ToleratedFailureCount}, {"ToleratedFailurePercentage", st.ToleratedFailurePercentage}} {
+			v.jsonata(f.name, f.raw)
 		}
 	}
-	if st.Assign != nil && st.QueryLanguage == JSONPath {
-		for _, p := range checkTemplate(st.Assign) {
-			v.add(name, "Assign", "%s", p)
-		}
-	}
+	v.warnings(st)
 
 	switch st.Type {
 	case TypeTask:
@@ -121,28 +140,38 @@ func (v *validator) state(sm *StateMachine, st *State) {
 	case TypeChoice:
 		v.choice(sm, st)
 	case TypeWait:
-		n := countSet(st.Seconds != nil, st.Timestamp != nil, st.SecondsPath != "", st.TimestampPath != "")
-		if n != 1 {
-			v.add(name, "Seconds", "a Wait state needs exactly one of Seconds, Timestamp, SecondsPath and TimestampPath")
-		}
-	case TypeFail:
-		if st.Error != nil && st.ErrorPath != "" {
-			v.add(name, "ErrorPath", "give Error or ErrorPath, not both")
-		}
-		if st.Cause != nil && st.CausePath != "" {
-			v.add(name, "CausePath", "give Cause or CausePath, not both")
-		}
+		v.wait(st)
 	case TypeParallel:
 		if len(st.Branches) == 0 {
-			v.add(name, "Branches", "a Parallel state needs at least one branch")
+			// "A Parallel State MUST contain a field named "Branches" which is an array"
+			v.add("parallel-branches", "Branches", "a Parallel state needs at least one branch")
 		}
-		for _, b := range st.Branches {
-			v.machine(b, name, false)
+		at := v.at
+		for i, b := range st.Branches {
+			v.machine(b, at+"/Branches/"+strconv.Itoa(i), false)
 		}
 		v.retryCatch(sm, st)
 	case TypeMap:
 		v.mapState(sm, st)
 		v.retryCatch(sm, st)
+	}
+}
+
+// jsonata reports the expressions of a JSONata field that do not compile.
+func (v *validator) jsonata(field string, raw json.RawMessage) {
+	if raw == nil {
+		return
+	}
+	for _, p := range checkJSONata(raw) {
+		v.add("jsonata-syntax", field, "%s", p)
+	}
+}
+
+// template reports the invalid paths and intrinsic functions of a JSONPath
+// payload template.
+func (v *validator) template(field string, raw json.RawMessage) {
+	for _, p := range checkTemplate(raw) {
+		v.add("payload-template", field, "%s", p)
 	}
 }
 
@@ -173,7 +202,7 @@ func (v *validator) languageFields(st *State) {
 	}
 	for _, f := range forbidden {
 		if present[f] {
-			v.add(st.Name, f, "is a %s field; this state uses %s", otherLanguage(st.QueryLanguage), st.QueryLanguage)
+			v.add("query-language-fields", f, "is a %s field; this state uses %s", otherLanguage(st.QueryLanguage), st.QueryLanguage)
 		}
 	}
 }
@@ -198,12 +227,12 @@ func (v *validator) paths(st *State) {
 		}
 		var err error
 		if f.ref {
-			err = checkReferencePath(path)
+			err = checkResultPath(path)
 		} else {
 			_, err = compilePath(path)
 		}
 		if err != nil {
-			v.add(st.Name, f.name, "%v", err)
+			v.add("jsonpath-syntax", f.name, "%v", err)
 		}
 	}
 	for _, f := range []struct {
@@ -216,7 +245,7 @@ func (v *validator) paths(st *State) {
 			continue
 		}
 		if err := checkReferencePath(f.path); err != nil {
-			v.add(st.Name, f.name, "%v", err)
+			v.add("jsonpath-syntax", f.name, "%v", err)
 		}
 	}
 	for _, f := range []struct {
@@ -233,7 +262,7 @@ func (v *validator) paths(st *State) {
 			err = checkReferencePath(f.path)
 		}
 		if err != nil {
-			v.add(st.Name, f.name, "%v", err)
+			v.add("jsonpath-syntax", f.name, "%v", err)
 		}
 	}
 	for _, f := range []struct {
@@ -243,39 +272,28 @@ func (v *validator) paths(st *State) {
 		if f.raw == nil {
 			continue
 		}
-		for _, p := range checkTemplate(f.raw) {
-			v.add(st.Name, f.name, "%s", p)
-		}
+		v.template(f.name, f.raw)
 	}
 }
 
 func (v *validator) task(sm *StateMachine, st *State) {
-	if st.Resource == "" {
-		v.add(st.Name, "Resource", "is missing: give the ARN of the function, activity or service integration")
-	} else if !strings.HasPrefix(st.Resource, "arn:") {
-		v.add(st.Name, "Resource", "%q is not an ARN", st.Resource)
-	}
+	v.resource(st)
+	v.credentials(st)
 	timeout := numberField(st.TimeoutSeconds)
 	heartbeat := numberField(st.HeartbeatSeconds)
 	if st.QueryLanguage == JSONPath {
-		if st.TimeoutSeconds != nil && st.TimeoutSecondsPath != "" {
-			v.add(st.Name, "TimeoutSecondsPath", "give TimeoutSeconds or TimeoutSecondsPath, not both")
-		}
-		if st.HeartbeatSeconds != nil && st.HeartbeatSecondsPath != "" {
-			v.add(st.Name, "HeartbeatSecondsPath", "give HeartbeatSeconds or HeartbeatSecondsPath, not both")
-		}
 		for _, f := range []struct {
 			name string
 			raw  json.RawMessage
 			n    float64
 		}{{"TimeoutSeconds", st.TimeoutSeconds, timeout}, {"HeartbeatSeconds", st.HeartbeatSeconds, heartbeat}} {
 			if f.raw != nil && (f.n < 1 || f.n > 99999999 || f.n != float64(int64(f.n))) {
-				v.add(st.Name, f.name, "%s is not a whole number of seconds from 1 to 99999999", string(f.raw))
+				v.add("task-timeouts", f.name, "%s is not a whole number of seconds from 1 to 99999999", string(f.raw))
 			}
 		}
 	}
 	if timeout > 0 && heartbeat > 0 && heartbeat >= timeout {
-		v.add(st.Name, "HeartbeatSeconds", "%v must be shorter than TimeoutSeconds %v", heartbeat, timeout)
+		v.add("task-timeouts", "HeartbeatSeconds", "%v must be shorter than TimeoutSeconds %v", heartbeat, timeout)
 	}
 	v.retryCatch(sm, st)
 }
@@ -293,39 +311,51 @@ func (v *validator) retryCatch(sm *StateMachine, st *State) {
 		field := fmt.Sprintf("Retry[%d]", i)
 		v.errorEquals(st, field, r.ErrorEquals, i == len(st.Retry)-1)
 		if r.MaxAttempts != nil && (*r.MaxAttempts < 0 || *r.MaxAttempts > 99999999 || *r.MaxAttempts != float64(int64(*r.MaxAttempts))) {
-			v.add(st.Name, field+".MaxAttempts", "%v must be a whole number from 0 to 99999999", *r.MaxAttempts)
+			v.add("retrier-fields", field+".MaxAttempts", "%v must be a whole number from 0 to 99999999", *r.MaxAttempts)
 		}
 		if r.IntervalSeconds != nil && (*r.IntervalSeconds < 1 || *r.IntervalSeconds != float64(int64(*r.IntervalSeconds))) {
-			v.add(st.Name, field+".IntervalSeconds", "%v must be a whole number of seconds, at least 1", *r.IntervalSeconds)
+			v.add("retrier-fields", field+".IntervalSeconds", "%v must be a whole number of seconds, at least 1", *r.IntervalSeconds)
 		}
 		if r.BackoffRate != nil && *r.BackoffRate < 1 {
-			v.add(st.Name, field+".BackoffRate", "%v must be at least 1.0", *r.BackoffRate)
+			v.add("retrier-fields", field+".BackoffRate", "%v must be at least 1.0", *r.BackoffRate)
 		}
 		if r.MaxDelaySeconds != nil && (*r.MaxDelaySeconds < 1 || *r.MaxDelaySeconds >= 31622401) {
-			v.add(st.Name, field+".MaxDelaySeconds", "%v must be from 1 to 31622400 seconds", *r.MaxDelaySeconds)
+			v.add("retrier-fields", field+".MaxDelaySeconds", "%v must be from 1 to 31622400 seconds", *r.MaxDelaySeconds)
 		}
 		if r.JitterStrategy != "" && r.JitterStrategy != "FULL" && r.JitterStrategy != "NONE" {
-			v.add(st.Name, field+".JitterStrategy", "%q must be FULL or NONE", r.JitterStrategy)
+			v.add("retrier-fields", field+".JitterStrategy", "%q must be FULL or NONE", r.JitterStrategy)
 		}
 	}
 	for i, c := range st.Catch {
 		field := fmt.Sprintf("Catch[%d]", i)
 		v.errorEquals(st, field, c.ErrorEquals, i == len(st.Catch)-1)
 		if c.Next == "" {
-			v.add(st.Name, field+".Next", "is missing: name the state that handles the error")
+			v.add("catch-next", field+".Next", "is missing: name the state that handles the error")
 		}
-		v.transition(sm, st, field+".Next", c.Next)
+		v.transition(sm, field+".Next", c.Next)
 		if path, ok := c.ResultPath.Path(); ok && path != "$" {
-			if err := checkReferencePath(path); err != nil {
-				v.add(st.Name, field+".ResultPath", "%v", err)
+			if err := checkResultPath(path); err != nil {
+				v.add("catch-fields", field+".ResultPath", "%v", err)
 			}
 		}
 		if st.QueryLanguage == JSONPath && c.Output != nil {
-			v.add(st.Name, field+".Output", "is a JSONata field; this state uses JSONPath")
+			v.add("catch-fields", field+".Output", "is a JSONata field; this state uses JSONPath")
 		}
 		if st.QueryLanguage == JSONata && c.ResultPath.IsSet() {
-			v.add(st.Name, field+".ResultPath", "is a JSONPath field; this state uses JSONata")
+			v.add("catch-fields", field+".ResultPath", "is a JSONPath field; this state uses JSONata")
 		}
+		v.assignOutput(st, field, c.Assign, c.Output)
+	}
+}
+
+// assignOutput checks the Assign and Output of a catcher or a choice rule
+// (at field) in the state's query language.
+func (v *validator) assignOutput(st *State, field string, assign, output json.RawMessage) {
+	if st.QueryLanguage == JSONata {
+		v.jsonata(field+".Assign", assign)
+		v.jsonata(field+".Output", output)
+	} else if assign != nil {
+		v.template(field+".Assign", assign)
 	}
 }
 
@@ -333,14 +363,14 @@ func (v *validator) retryCatch(sm *StateMachine, st *State) {
 // the last retrier or catcher.
 func (v *validator) errorEquals(st *State, field string, names []string, last bool) {
 	if len(names) == 0 {
-		v.add(st.Name, field+".ErrorEquals", "is empty: list the errors it handles")
+		v.add("error-equals", field+".ErrorEquals", "is empty: list the errors it handles")
 	}
 	for _, n := range names {
 		if n == ErrALL && (len(names) > 1 || !last) {
-			v.add(st.Name, field+".ErrorEquals", "States.ALL must be the only error of the last retrier or catcher")
+			v.add("error-equals", field+".ErrorEquals", "States.ALL must be the only error of the last retrier or catcher")
 		}
 		if strings.HasPrefix(n, "States.") && !predefinedErrors[n] {
-			v.add(st.Name, field+".ErrorEquals", "%q is not a predefined error", n)
+			v.add("error-equals", field+".ErrorEquals", "%q is not a predefined error", n)
 		}
 	}
 }
@@ -354,40 +384,59 @@ var predefinedErrors = map[string]bool{
 
 func (v *validator) choice(sm *StateMachine, st *State) {
 	if len(st.Choices) == 0 {
-		v.add(st.Name, "Choices", "a Choice state needs at least one rule")
+		v.add("choice-rules", "Choices", "a Choice state needs at least one rule")
 	}
 	for i, raw := range st.Choices {
 		var rule choiceRule
 		field := fmt.Sprintf("Choices[%d]", i)
 		if err := json.Unmarshal(raw, &rule); err != nil {
-			v.add(st.Name, field, "is not an object")
+			v.add("choice-rules", field, "is not an object")
 			continue
 		}
 		next, _ := rule["Next"].(string)
 		if next == "" {
-			v.add(st.Name, field+".Next", "is missing: a top-level rule names the state it leads to")
+			v.add("choice-rules", field+".Next", "is missing: a top-level rule names the state it leads to")
 		}
-		v.transition(sm, st, field+".Next", next)
+		v.transition(sm, field+".Next", next)
 		v.rule(st, field, rule, true)
+		assign, _ := json.Marshal(rule["Assign"])
+		output, _ := json.Marshal(rule["Output"])
+		if _, ok := rule["Assign"]; !ok {
+			assign = nil
+		}
+		if _, ok := rule["Output"]; !ok {
+			output = nil
+		}
+		v.assignOutput(st, field, assign, output)
 	}
-	v.transition(sm, st, "Default", st.Default)
+	v.transition(sm, "Default", st.Default)
 }
 
+// ruleFields are the fields of a Choice rule besides its comparison
+// operator.
+var ruleFields = map[string]bool{"Variable": true, "Next": true, "And": true, "Or": true, "Not": true, "Comment": true, "Assign": true, "Output": true, "Condition": true}
+
 func (v *validator) rule(st *State, field string, rule choiceRule, top bool) {
+	for k := range rule {
+		base := strings.TrimSuffix(k, "Path")
+		if !ruleFields[k] && comparisons[k] == "" && (comparisons[base] == "" || comparisons[base] == "test") {
+			v.add("choice-rules", field+"."+k, "is not a field of a Choice rule: a rule has Variable and one comparison (StringEquals, NumericLessThanPath, ...), or And, Or, Not, or a JSONata Condition")
+		}
+	}
 	if !top {
 		if _, ok := rule["Next"]; ok {
-			v.add(st.Name, field+".Next", "only a top-level rule has Next")
+			v.add("choice-rules", field+".Next", "only a top-level rule has Next")
 		}
 	}
 	if st.QueryLanguage == JSONata {
 		cond, ok := rule["Condition"]
 		if !ok {
-			v.add(st.Name, field+".Condition", "is missing: a JSONata rule is a Condition")
+			v.add("choice-rules", field+".Condition", "is missing: a JSONata rule is a Condition")
 			return
 		}
 		raw, _ := json.Marshal(cond)
 		for _, p := range checkJSONata(raw) {
-			v.add(st.Name, field+".Condition", "%s", p)
+			v.add("choice-rules", field+".Condition", "%s", p)
 		}
 		return
 	}
@@ -395,7 +444,7 @@ func (v *validator) rule(st *State, field string, rule choiceRule, top bool) {
 		if list, ok := rule[op]; ok {
 			rules, ok := list.([]any)
 			if !ok || len(rules) == 0 {
-				v.add(st.Name, field+"."+op, "must be a non-empty array of rules")
+				v.add("choice-rules", field+"."+op, "must be a non-empty array of rules")
 				return
 			}
 			for i, r := range rules {
@@ -408,7 +457,7 @@ func (v *validator) rule(st *State, field string, rule choiceRule, top bool) {
 	if not, ok := rule["Not"]; ok {
 		m, ok := not.(map[string]any)
 		if !ok {
-			v.add(st.Name, field+".Not", "must be a rule")
+			v.add("choice-rules", field+".Not", "must be a rule")
 			return
 		}
 		v.rule(st, field+".Not", m, false)
@@ -416,19 +465,19 @@ func (v *validator) rule(st *State, field string, rule choiceRule, top bool) {
 	}
 	variable, _ := rule["Variable"].(string)
 	if variable == "" {
-		v.add(st.Name, field+".Variable", "is missing: a comparison names the Variable it tests")
+		v.add("choice-rules", field+".Variable", "is missing: a comparison names the Variable it tests")
 	} else if err := checkReferencePath(variable); err != nil {
-		v.add(st.Name, field+".Variable", "%v", err)
+		v.add("choice-rules", field+".Variable", "%v", err)
 	}
 	op, isPath, err := ruleOperator(rule)
 	if err != nil {
-		v.add(st.Name, field, "%v", err)
+		v.add("choice-rules", field, "%v", err)
 		return
 	}
 	if isPath {
 		p, _ := rule[op+"Path"].(string)
 		if err := checkReferencePath(p); err != nil {
-			v.add(st.Name, field+"."+op+"Path", "%v", err)
+			v.add("choice-rules", field+"."+op+"Path", "%v", err)
 		}
 		return
 	}
@@ -443,18 +492,18 @@ func (v *validator) rule(st *State, field string, rule choiceRule, top bool) {
 		_, ok = operand.(bool)
 	}
 	if !ok {
-		v.add(st.Name, field+"."+op, "%s is not a valid operand for %s", toJSON(operand), op)
+		v.add("choice-rules", field+"."+op, "%s is not a valid operand for %s", toJSON(operand), op)
 	}
 }
 
 func (v *validator) mapState(sm *StateMachine, st *State) {
 	if st.ItemProcessor == nil {
-		v.add(st.Name, "ItemProcessor", "is missing: give the states that process each item")
+		v.add("map-fields", "ItemProcessor", "is missing: give the states that process each item")
 		return
 	}
 	mode := st.ItemProcessor.ProcessorConfig.Mode
 	if mode != "" && mode != "INLINE" && mode != "DISTRIBUTED" {
-		v.add(st.Name, "ItemProcessor.ProcessorConfig.Mode", "%q must be INLINE or DISTRIBUTED", mode)
+		v.add("map-fields", "ItemProcessor.ProcessorConfig.Mode", "%q must be INLINE or DISTRIBUTED", mode)
 	}
 	if mode != "DISTRIBUTED" {
 		for _, f := range []struct {
@@ -463,24 +512,49 @@ func (v *validator) mapState(sm *StateMachine, st *State) {
 		}{{"ItemReader", st.ItemReader != nil}, {"ItemBatcher", st.ItemBatcher != nil}, {"ResultWriter", st.ResultWriter != nil},
 			{"ToleratedFailureCount", st.ToleratedFailureCount != nil}, {"ToleratedFailurePercentage", st.ToleratedFailurePercentage != nil}, {"Label", st.Label != ""}} {
 			if f.set {
-				v.add(st.Name, f.name, "is a Distributed Map field; set ItemProcessor.ProcessorConfig.Mode to DISTRIBUTED")
+				v.add("map-fields", f.name, "is a Distributed Map field; set ItemProcessor.ProcessorConfig.Mode to DISTRIBUTED")
 			}
 		}
 	}
 	if pct := numberField(st.ToleratedFailurePercentage); pct < 0 || pct > 100 {
-		v.add(st.Name, "ToleratedFailurePercentage", "%v must be between 0 and 100", pct)
+		v.add("map-fields", "ToleratedFailurePercentage", "%v must be between 0 and 100", pct)
 	}
 	if st.ItemReader != nil && st.ItemReader.Resource == "" {
-		v.add(st.Name, "ItemReader.Resource", "is missing")
+		v.add("map-fields", "ItemReader.Resource", "is missing")
 	}
 	if st.ResultWriter != nil && st.ResultWriter.Resource == "" {
-		v.add(st.Name, "ResultWriter.Resource", "is missing")
+		v.add("map-fields", "ResultWriter.Resource", "is missing")
 	}
-	v.machine(st.ItemProcessor, st.Name, false)
+	if st.ItemBatcher != nil {
+		v.fieldPathPairs(subObject(v.raw[v.at]["ItemBatcher"]), "ItemBatcher")
+	}
+	if st.ItemReader != nil && st.ItemReader.ReaderConfig != nil {
+		v.fieldPathPairs(subObject(st.ItemReader.ReaderConfig), "ItemReader.ReaderConfig")
+	}
+	if st.QueryLanguage == JSONPath {
+		// "MaxConcurrency ... MUST be a non-negative integer"; likewise
+		// ToleratedFailureCount.
+		for _, f := range []struct {
+			name string
+			raw  json.RawMessage
+		}{{"MaxConcurrency", st.MaxConcurrency}, {"ToleratedFailureCount", st.ToleratedFailureCount}} {
+			if n, err := strconv.ParseUint(string(f.raw), 10, 31); f.raw != nil && (err != nil || n > 1<<31-1) {
+				v.add("map-fields", f.name, "%s is not a non-negative whole number", string(f.raw))
+			}
+		}
+	}
+	if st.Label != "" && (utf8.RuneCountInString(st.Label) > 40 || strings.ContainsAny(st.Label, " \t\n<>{}[]?*\"#%\\^|~`$&,;:/")) {
+		v.report(SeverityError, CodeInvalidLabel, "map-label", "Label", "%q is not a valid label: at most 40 characters, without whitespace or any of < > { } [ ] ? * \" # %% \\ ^ | ~ ` $ & , ; : /", st.Label)
+	}
+	processor := "/ItemProcessor"
+	if _, old := v.raw[v.at]["Iterator"]; old {
+		processor = "/Iterator"
+	}
+	v.machine(st.ItemProcessor, v.at+processor, false)
 }
 
 // reachability reports states no path from StartAt leads to.
-func (v *validator) reachability(sm *StateMachine, owner string) {
+func (v *validator) reachability(sm *StateMachine, prefix string) {
 	seen := map[string]bool{}
 	var visit func(name string)
 	visit = func(name string) {
@@ -514,6 +588,8 @@ func (v *validator) reachability(sm *StateMachine, owner string) {
 		return // reported already
 	}
 	for _, name := range unreachable {
-		v.add(name, "", "no state leads to it: it is unreachable from StartAt %q", sm.StartAt)
+		v.at = prefix + "/States/" + escapePointer(name)
+		v.add("reachable", "", "no state leads to it: it is unreachable from StartAt %q; remove it or make a Next, Default or Catch name it", sm.StartAt)
 	}
+	v.at = prefix
 }

@@ -8,65 +8,150 @@ import (
 	"time"
 )
 
-func TestValidationNamesStateAndField(t *testing.T) {
-	tests := []struct {
-		name, def string
-		want      []string // each must appear in the message
-	}{
-		{"unknown state type", `{"StartAt":"A","States":{"A":{"Type":"Magic","End":true}}}`, []string{`state "A", field Type`, `"Magic" is not a state type`}},
-		{"missing Next", `{"StartAt":"A","States":{"A":{"Type":"Pass"}}}`, []string{`state "A", field Next: is missing`}},
-		{"Next to nowhere", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Gone"}}}`, []string{`state "A", field Next: names "Gone"`}},
-		{"unreachable state", `{"StartAt":"A","States":{"A":{"Type":"Succeed"},"Island":{"Type":"Succeed"}}}`, []string{`state "Island"`, "unreachable"}},
-		{"StartAt to nowhere", `{"StartAt":"X","States":{"A":{"Type":"Succeed"}}}`, []string{`field StartAt: names "X"`}},
-		{"bad JSONPath", `{"StartAt":"A","States":{"A":{"Type":"Pass","InputPath":"$.a[","End":true}}}`, []string{`state "A", field InputPath`, "not a valid JSONPath"}},
-		{"ResultPath not a reference path", `{"StartAt":"A","States":{"A":{"Type":"Pass","ResultPath":"$.a[*]","End":true}}}`, []string{`field ResultPath`, "reference path"}},
-		{"bad Parameters path", `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"x.$":"no-dollar"},"End":true}}}`, []string{`field Parameters`, "x.$"}},
-		{"bad intrinsic", `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"x.$":"States.Nope(1)"},"End":true}}}`, []string{`field Parameters`, "States.Nope is not an intrinsic function"}},
-		{"bad JSONata", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% $states.input.( %}","End":true}}}`, []string{`state "A", field Output`, "not valid JSONata"}},
-		{"JSONPath field in JSONata", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","InputPath":"$.x","End":true}}}`, []string{`field InputPath: is a JSONPath field; this state uses JSONata`}},
-		{"States.ALL not last", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","Catch":[{"ErrorEquals":["States.ALL"],"Next":"B"},{"ErrorEquals":["E"],"Next":"B"}],"End":true},"B":{"Type":"Succeed"}}}`,
-			[]string{`state "A", field Catch[0].ErrorEquals`, "States.ALL must be the only error of the last"}},
-		{"States.ALL with others", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","Retry":[{"ErrorEquals":["States.ALL","E"]}],"End":true}}}`,
-			[]string{`field Retry[0].ErrorEquals`}},
-		{"unknown predefined error", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","Retry":[{"ErrorEquals":["States.Typo"]}],"End":true}}}`,
-			[]string{`"States.Typo" is not a predefined error`}},
-		{"heartbeat not below timeout", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","TimeoutSeconds":60,"HeartbeatSeconds":60,"End":true}}}`,
-			[]string{`field HeartbeatSeconds: 60 must be shorter than TimeoutSeconds 60`}},
-		{"unknown field", `{"StartAt":"A","States":{"A":{"Type":"Pass","Nxt":"B","End":true}}}`, []string{`state "A", field Nxt`, "unknown field"}},
-		{"End and Next", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A","End":true}}}`, []string{`field End: give Next or End, not both`}},
-		{"Choice without rules", `{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[]}}}`, []string{`field Choices: a Choice state needs at least one rule`}},
-		{"Choice rule with two operators", `{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.a","StringEquals":"x","NumericEquals":1,"Next":"B"}]},"B":{"Type":"Succeed"}}}`,
-			[]string{`field Choices[0]`, "exactly one comparison operator"}},
-		{"Choice operand of the wrong type", `{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.a","NumericEquals":"1","Next":"B"}]},"B":{"Type":"Succeed"}}}`,
-			[]string{`Choices[0].NumericEquals`, "not a valid operand"}},
-		{"Wait with two fields", `{"StartAt":"A","States":{"A":{"Type":"Wait","Seconds":1,"SecondsPath":"$.s","End":true}}}`, []string{"exactly one of Seconds"}},
-		{"Distributed field on inline Map", `{"StartAt":"M","States":{"M":{"Type":"Map","ToleratedFailureCount":1,"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`,
-			[]string{`state "M", field ToleratedFailureCount: is a Distributed Map field`}},
-		{"error inside a branch", `{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","Next":"Nope"}}}],"End":true}}}`,
-			[]string{`state "X", field Next: names "Nope"`}},
-		{"not JSON", `{"StartAt":`, []string{"not a valid state machine"}},
-		{"Resource not an ARN", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"my-function","End":true}}}`, []string{`field Resource: "my-function" is not an ARN`}},
-	}
-	for _, tt := range tests {
+// lambdaFn is a well-formed Lambda function ARN for the cases below.
+const lambdaFn = "arn:aws:lambda:us-east-1:123456789012:function:f"
+
+// validationCases are definitions Step Functions refuses (or warns of),
+// each with the location, the code and the rule of the diagnostic it must
+// produce; the comment quotes the specification or the developer guide.
+var validationCases = []struct {
+	name, def            string
+	location, code, rule string
+}{
+	{"unknown state type", `{"StartAt":"A","States":{"A":{"Type":"Magic","End":true}}}`, "/States/A/Type", CodeSchema, "state-type"},
+	// "every non-terminal state MUST have a "Next" field or "End": true"
+	{"missing Next", `{"StartAt":"A","States":{"A":{"Type":"Pass"},"B":{"Type":"Succeed"}}}`, "/States/A/Next", CodeSchema, "next-or-end"},
+	{"End and Next", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A","End":true}}}`, "/States/A/End", CodeSchema, "next-or-end"},
+	// "the value of "Next" MUST exactly and case-sensitively match the name of another state"
+	{"Next to nowhere", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Gone"},"B":{"Type":"Succeed"}}}`, "/States/A/Next", CodeMissingTarget, "transition-target"},
+	{"StartAt to nowhere", `{"StartAt":"X","States":{"A":{"Type":"Succeed"}}}`, "/StartAt", CodeMissingTarget, "start-at"},
+	{"unreachable state", `{"StartAt":"A","States":{"A":{"Type":"Succeed"},"Island":{"Type":"Succeed"}}}`, "/States/Island", CodeSchema, "reachable"},
+	{"bad JSONPath", `{"StartAt":"A","States":{"A":{"Type":"Pass","InputPath":"$.a[","End":true}}}`, "/States/A/InputPath", CodeSchema, "jsonpath-syntax"},
+	{"JSONPath script expression", `{"StartAt":"A","States":{"A":{"Type":"Pass","InputPath":"$.a[(@.length-1)]","End":true}}}`, "/States/A/InputPath", CodeSchema, "jsonpath-syntax"},
+	// "The value of "ResultPath" MUST be a Reference Path"
+	{"ResultPath with a wildcard", `{"StartAt":"A","States":{"A":{"Type":"Pass","ResultPath":"$.a[*]","End":true}}}`, "/States/A/ResultPath", CodeSchema, "jsonpath-syntax"},
+	{"ResultPath not a path into the input", `{"StartAt":"A","States":{"A":{"Type":"Pass","ResultPath":"$foo","End":true}}}`, "/States/A/ResultPath", CodeSchema, "jsonpath-syntax"},
+	{"Catch ResultPath into the context", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + lambdaFn + `","Catch":[{"ErrorEquals":["E"],"ResultPath":"$$.x","Next":"B"}],"End":true},"B":{"Type":"Succeed"}}}`, "/States/A/Catch/0/ResultPath", CodeSchema, "catch-fields"},
+	// "the value of a field whose name ends in ".$" MUST be a Path or an intrinsic function"
+	{"bad Parameters path", `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"x.$":"no-dollar"},"End":true}}}`, "/States/A/Parameters", CodeSchema, "payload-template"},
+	{"bad intrinsic", `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"x.$":"States.Nope(1)"},"End":true}}}`, "/States/A/Parameters", CodeSchema, "payload-template"},
+	// "A JSON object MUST NOT have duplicate field names after fields ending with the characters ".$" are renamed to strip the ".$" suffix."
+	{"x and x.$", `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"x":1,"x.$":"$.y"},"End":true}}}`, "/States/A/Parameters", CodeSchema, "payload-template"},
+	{"x and x.$ in Assign", `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"v":{"x":1,"x.$":"$.y"}},"End":true}}}`, "/States/A/Assign", CodeSchema, "payload-template"},
+	{"bad JSONata", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% $states.input.( %}","End":true}}}`, "/States/A/Output", CodeSchema, "jsonata-syntax"},
+	{"bad JSONata nested in Assign", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"a":{"b":["{% 1 + %}"]}},"End":true}}}`, "/States/A/Assign", CodeSchema, "jsonata-syntax"},
+	{"bad JSONata in a catcher's Assign", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + lambdaFn + `","Catch":[{"ErrorEquals":["E"],"Assign":{"x":"{% $states.errorOutput.( %}"},"Next":"B"}],"End":true},"B":{"Type":"Succeed"}}}`, "/States/A/Catch/0/Assign", CodeSchema, "jsonata-syntax"},
+	{"bad JSONata in a choice rule's Assign", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Condition":"{% true %}","Assign":{"x":"{% ) %}"},"Next":"B"}]},"B":{"Type":"Succeed"}}}`, "/States/A/Choices/0/Assign", CodeSchema, "jsonata-syntax"},
+	{"JSONPath field in JSONata", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","InputPath":"$.x","End":true}}}`, "/States/A/InputPath", CodeSchema, "query-language-fields"},
+	// "The reserved name "States.ALL" ... MUST appear alone in its "ErrorEquals" array and MUST appear in the last Retrier/Catcher"
+	{"States.ALL not last", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + lambdaFn + `","Catch":[{"ErrorEquals":["States.ALL"],"Next":"B"},{"ErrorEquals":["E"],"Next":"B"}],"End":true},"B":{"Type":"Succeed"}}}`, "/States/A/Catch/0/ErrorEquals", CodeSchema, "error-equals"},
+	{"States.ALL with others", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + lambdaFn + `","Retry":[{"ErrorEquals":["States.ALL","E"]}],"End":true}}}`, "/States/A/Retry/0/ErrorEquals", CodeSchema, "error-equals"},
+	{"unknown predefined error", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + lambdaFn + `","Retry":[{"ErrorEquals":["States.Typo"]}],"End":true}}}`, "/States/A/Retry/0/ErrorEquals", CodeSchema, "error-equals"},
+	// "BackoffRate ... MUST be greater than or equal to 1.0"
+	{"BackoffRate below 1", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + lambdaFn + `","Retry":[{"ErrorEquals":["E"],"BackoffRate":0.5}],"End":true}}}`, "/States/A/Retry/0/BackoffRate", CodeSchema, "retrier-fields"},
+	// "HeartbeatSeconds ... MUST be smaller than TimeoutSeconds"
+	{"heartbeat not below timeout", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","TimeoutSeconds":60,"HeartbeatSeconds":60,"End":true}}}`, "/States/A/HeartbeatSeconds", CodeSchema, "task-timeouts"},
+	{"unknown field", `{"StartAt":"A","States":{"A":{"Type":"Pass","Nxt":"B","End":true}}}`, "/States/A/Nxt", CodeSchema, "schema"},
+	// "A Choice state MUST have a "Choices" field whose value is a non-empty array"
+	{"Choice without rules", `{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[],"Default":"B"},"B":{"Type":"Succeed"}}}`, "/States/A/Choices", CodeSchema, "choice-rules"},
+	{"Choice rule with two operators", `{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.a","StringEquals":"x","NumericEquals":1,"Next":"B"}]},"B":{"Type":"Succeed"}}}`, "/States/A/Choices/0", CodeSchema, "choice-rules"},
+	{"Choice operand of the wrong type", `{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.a","NumericEquals":"1","Next":"B"}]},"B":{"Type":"Succeed"}}}`, "/States/A/Choices/0/NumericEquals", CodeSchema, "choice-rules"},
+	{"Choice rule with a misspelt field", `{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.a","BooleanEquals":true,"Nxt":"B","Next":"B"}]},"B":{"Type":"Succeed"}}}`, "/States/A/Choices/0/Nxt", CodeSchema, "choice-rules"},
+	// "A Wait state MUST contain exactly one of "Seconds", "SecondsPath", "Timestamp", or "TimestampPath""
+	{"Wait with two fields", `{"StartAt":"A","States":{"A":{"Type":"Wait","Seconds":1,"SecondsPath":"$.s","End":true}}}`, "/States/A/Seconds", CodeSchema, "wait-exactly-one"},
+	// "Seconds ... a non-negative integer"
+	{"Wait Seconds a string", `{"StartAt":"A","States":{"A":{"Type":"Wait","Seconds":"10","End":true}}}`, "/States/A/Seconds", CodeSchema, "wait-seconds"},
+	{"Wait Seconds negative", `{"StartAt":"A","States":{"A":{"Type":"Wait","Seconds":-1,"End":true}}}`, "/States/A/Seconds", CodeSchema, "wait-seconds"},
+	// "Timestamp ... MUST conform to the RFC3339 profile of ISO 8601"
+	{"Wait Timestamp not RFC 3339", `{"StartAt":"A","States":{"A":{"Type":"Wait","Timestamp":"tomorrow","End":true}}}`, "/States/A/Timestamp", CodeSchema, "wait-timestamp"},
+	{"Distributed field on inline Map", `{"StartAt":"M","States":{"M":{"Type":"Map","ToleratedFailureCount":1,"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`, "/States/M/ToleratedFailureCount", CodeSchema, "map-fields"},
+	// "MaxConcurrency ... MUST be a non-negative integer"
+	{"Map MaxConcurrency negative", `{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":-2,"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`, "/States/M/MaxConcurrency", CodeSchema, "map-fields"},
+	{"error inside a branch", `{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","Next":"Nope"},"Y":{"Type":"Succeed"}}}],"End":true}}}`, "/States/P/Branches/0/States/X/Next", CodeMissingTarget, "transition-target"},
+	{"not JSON", `{"StartAt":`, "", CodeInvalidJSON, "json-syntax"},
+	{"empty definition", ` `, "", CodeMissingDescription, "definition-present"},
+	{"Resource not an ARN", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"my-function","End":true}}}`, "/States/A/Resource", CodeInvalidResource, "task-resource"},
+	{"Lambda ARN with a short account", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","End":true}}}`, "/States/A/Resource", CodeInvalidResource, "task-resource"},
+	{"Lambda alias with a bad character", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f:prod!","End":true}}}`, "/States/A/Resource", CodeInvalidResource, "task-resource"},
+	{"integration without an action", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda","End":true}}}`, "/States/A/Resource", CodeInvalidResource, "task-resource"},
+	// Fields a state type does not allow (the specification's table of fields per state type).
+	{"ResultSelector on Pass", `{"StartAt":"A","States":{"A":{"Type":"Pass","ResultSelector":{"a":1},"End":true}}}`, "/States/A/ResultSelector", CodeSchema, "state-fields"},
+	{"Catch on Pass", `{"StartAt":"A","States":{"A":{"Type":"Pass","Catch":[{"ErrorEquals":["States.ALL"],"Next":"B"}],"Next":"B"},"B":{"Type":"Succeed"}}}`, "/States/A/Catch", CodeSchema, "state-fields"},
+	{"Retry on Wait", `{"StartAt":"A","States":{"A":{"Type":"Wait","Seconds":1,"Retry":[],"End":true}}}`, "/States/A/Retry", CodeSchema, "state-fields"},
+	{"Parameters on Succeed", `{"StartAt":"A","States":{"A":{"Type":"Succeed","Parameters":{}}}}`, "/States/A/Parameters", CodeSchema, "state-fields"},
+	{"InputPath on Fail", `{"StartAt":"A","States":{"A":{"Type":"Fail","InputPath":"$.x"}}}`, "/States/A/InputPath", CodeSchema, "state-fields"},
+	{"Resource on Parallel", `{"StartAt":"P","States":{"P":{"Type":"Parallel","Resource":"` + lambdaFn + `","Branches":[{"StartAt":"X","States":{"X":{"Type":"Succeed"}}}],"End":true}}}`, "/States/P/Resource", CodeSchema, "state-fields"},
+	// "State names MUST be unique within the scope of the whole state machine."
+	{"same name in two branches", `{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Succeed"}}},{"StartAt":"X","States":{"X":{"Type":"Succeed"}}}],"End":true}}}`, "/States/P/Branches/1/States/X", CodeDuplicateStateName, "unique-state-names"},
+	{"same name in a Map and outside", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"M","States":{"M":{"Type":"Succeed"}}},"End":true}}}`, "/States/M/ItemProcessor/States/M", CodeDuplicateStateName, "unique-state-names"},
+	{"same name twice in one machine", `{"StartAt":"A","States":{"A":{"Type":"Succeed"},"A":{"Type":"Succeed"}}}`, "/States/A", CodeDuplicateStateName, "unique-state-names"},
+	// "State names MUST have length of less than or equal to 80 Unicode characters."
+	{"state name too long", `{"StartAt":"` + strings.Repeat("é", 81) + `","States":{"` + strings.Repeat("é", 81) + `":{"Type":"Succeed"}}}`, "/States/" + strings.Repeat("é", 81), CodeInvalidStateName, "state-name"},
+	// A machine needs a terminal state: a Succeed, a Fail or "End": true.
+	{"no terminal state", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}`, "/States", CodeMissingEndState, "terminal-state"},
+	{"no terminal state in a branch", `{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","Next":"X"}}}],"End":true}}}`, "/States/P/Branches/0/States", CodeMissingEndState, "terminal-state"},
+	// Credentials: "an object with a RoleArn (or RoleArn.$) field".
+	{"Credentials null", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + lambdaFn + `","Credentials":null,"End":true}}}`, "/States/A/Credentials", CodeSchema, "credentials"},
+	{"Credentials with a bad path", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + lambdaFn + `","Credentials":{"RoleArn.$":"$.a["},"End":true}}}`, "/States/A/Credentials/RoleArn.$", CodeSchema, "credentials"},
+	{"Credentials without RoleArn", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + lambdaFn + `","Credentials":{},"End":true}}}`, "/States/A/Credentials", CodeSchema, "credentials"},
+	// A field and its Path variant: give one.
+	{"TimeoutSeconds and TimeoutSecondsPath", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + lambdaFn + `","TimeoutSeconds":5,"TimeoutSecondsPath":"$.t","End":true}}}`, "/States/A/TimeoutSecondsPath", CodeSchema, "field-path-pair"},
+	{"HeartbeatSeconds and HeartbeatSecondsPath", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + lambdaFn + `","HeartbeatSeconds":5,"HeartbeatSecondsPath":"$.t","End":true}}}`, "/States/A/HeartbeatSecondsPath", CodeSchema, "field-path-pair"},
+	{"Error and ErrorPath", `{"StartAt":"A","States":{"A":{"Type":"Fail","Error":"E","ErrorPath":"$.e"}}}`, "/States/A/ErrorPath", CodeSchema, "field-path-pair"},
+	{"Cause and CausePath", `{"StartAt":"A","States":{"A":{"Type":"Fail","Cause":"C","CausePath":"$.c"}}}`, "/States/A/CausePath", CodeSchema, "field-path-pair"},
+	{"MaxConcurrency and MaxConcurrencyPath", `{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,"MaxConcurrencyPath":"$.n","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`, "/States/M/MaxConcurrencyPath", CodeSchema, "field-path-pair"},
+	{"MaxItems and MaxItemsPath", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON","MaxItems":1,"MaxItemsPath":"$.n"},"Parameters":{"Bucket":"b","Key":"k"}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`, "/States/M/ItemReader/ReaderConfig/MaxItemsPath", CodeSchema, "field-path-pair"},
+	{"ToleratedFailureCount and its Path", `{"StartAt":"M","States":{"M":{"Type":"Map","ToleratedFailureCount":1,"ToleratedFailureCountPath":"$.n","ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`, "/States/M/ToleratedFailureCountPath", CodeSchema, "field-path-pair"},
+	{"MaxItemsPerBatch and its Path", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemBatcher":{"MaxItemsPerBatch":2,"MaxItemsPerBatchPath":"$.n"},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`, "/States/M/ItemBatcher/MaxItemsPerBatchPath", CodeSchema, "field-path-pair"},
+	{"two Distributed Maps with one label", `{"StartAt":"M","States":{"M":{"Type":"Map","Label":"L","ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"Next":"N"},"N":{"Type":"Map","Label":"L","ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"Q","States":{"Q":{"Type":"Pass","End":true}}},"End":true}}}`, "/States/N/Label", CodeDuplicateLabel, "unique-labels"},
+	{"label with a space", `{"StartAt":"M","States":{"M":{"Type":"Map","Label":"my label","ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`, "/States/M/Label", CodeInvalidLabel, "map-label"},
+	{"Version other than 1.0", `{"Version":"2.0","StartAt":"A","States":{"A":{"Type":"Succeed"}}}`, "/Version", CodeSchema, "version"},
+	{"a state that is not an object", `{"StartAt":"A","States":{"A":{"Type":"Succeed"},"QueryLanguage":"JSONata"}}`, "/States/QueryLanguage", CodeSchema, "schema"},
+	// Warnings: ValidateStateMachineDefinition's NO_DOLLAR, NO_PATH and PASS_RESULT_IS_STATIC.
+	{"path without .$", `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"x":"$.y"},"End":true}}}`, "/States/A/Parameters", CodeNoDollar, "no-dollar"},
+	{"path in Error", `{"StartAt":"A","States":{"A":{"Type":"Fail","Error":"$.error"}}}`, "/States/A/Error", CodeNoPath, "no-path"},
+	{"path in a Pass Result", `{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"x.$":"$.y"},"End":true}}}`, "/States/A/Result", CodePassResultIsStatic, "pass-result-static"},
+	{"catcher shadowed by an earlier one", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + lambdaFn + `","Catch":[{"ErrorEquals":["States.TaskFailed"],"Next":"B"},{"ErrorEquals":["MyError"],"Next":"B"}],"End":true},"B":{"Type":"Succeed"}}}`, "/States/A/Catch/1/ErrorEquals", CodeSchema, "catch-shadowed"},
+}
+
+func TestValidateDefinitionReportsEachRule(t *testing.T) {
+	for _, tt := range validationCases {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse([]byte(tt.def))
-			var verr *ValidationError
-			if !errors.As(err, &verr) {
-				t.Fatalf("Parse = %v, want a ValidationError", err)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("%q\n  lacks %q", err, w)
+			diags := ValidateDefinition([]byte(tt.def))
+			for _, d := range diags {
+				if d.Location == tt.location && d.Code == tt.code && d.Rule == tt.rule {
+					if d.Message == "" {
+						t.Errorf("%s has no message", d)
+					}
+					return
 				}
 			}
+			t.Errorf("no %s %s at %q; got:\n%v", tt.code, tt.rule, tt.location, diags)
 		})
+	}
+}
+
+func TestParseRefusesErrorsAndAcceptsWarnings(t *testing.T) {
+	for _, tt := range validationCases {
+		_, err := Parse([]byte(tt.def))
+		warning := tt.code == CodeNoDollar || tt.code == CodeNoPath || tt.code == CodePassResultIsStatic || tt.rule == "catch-shadowed"
+		var verr *ValidationError
+		if warning && err != nil {
+			t.Errorf("%s: Parse refused a definition with only a warning: %v", tt.name, err)
+		}
+		if !warning && !errors.As(err, &verr) {
+			t.Errorf("%s: Parse = %v, want a ValidationError", tt.name, err)
+		}
+		if err != nil && (strings.Contains(err.Error(), "CompileScript") || strings.Contains(err.Error(), "field must")) {
+			t.Errorf("%s: the message leaks the implementation: %v", tt.name, err)
+		}
 	}
 }
 
 func TestValidationReportsEveryProblem(t *testing.T) {
 	_, err := Parse([]byte(`{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"X"},"B":{"Type":"Nope"},"C":{"Type":"Task","End":true}}}`))
 	var verr *ValidationError
-	if !errors.As(err, &verr) || len(verr.Problems) < 4 {
+	if !errors.As(err, &verr) || len(verr.Diagnostics) < 4 {
 		t.Fatalf("err = %v", err)
 	}
 }

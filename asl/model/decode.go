@@ -162,6 +162,10 @@ type stateJSON struct {
 func (d *decoder) state(data []byte, name, inherited string) *State {
 	raw := &stateJSON{}
 	s := &raw.State
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] != '{' {
+		d.add(name, "", "a state must be a JSON object, not %s: write {\"Type\": ...}, or move %q out of States if it is a field of the machine", t, name)
+		return &State{}
+	}
 	if err := strictjson.Unmarshal(data, raw, "State."); err != nil {
 		d.add(name, fieldOf(err), "%v", err)
 		return &State{}
