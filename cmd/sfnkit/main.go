@@ -1,6 +1,7 @@
 // Command sfnkit is the one CLI for the tools around the workflows.
 //
 //	sfnkit summary [cdk.out]   print what each synthesized stack holds
+//	sfnkit validate FILE...    check definitions as ValidateStateMachineDefinition does
 //	sfnkit run --definition F  execute a state machine on the local engine
 //	sfnkit demo [cdk.out]      play the sample scenarios on the synthesized workflows
 //	sfnkit render [cdk.out]    readable ASL, Mermaid, DOT and SVG of every state machine
@@ -31,6 +32,7 @@ var commands = []command{
 	{"summary", "summary [cdk.out]   print what each synthesized stack holds", func(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return runSummary(args, stdout, stderr)
 	}},
+	{"validate", validateUsage, runValidate},
 	{"run", runUsage, runRun},
 	{"demo", demoUsage, runDemo},
 	{"render", renderUsage, runRender},

@@ -86,7 +86,7 @@ func TestRunRefusesUnusableInput(t *testing.T) {
 	}{
 		{"no definition", []string{"run"}, "--definition is required"},
 		{"missing file", []string{"run", "--definition", filepath.Join(dir, "nope.json")}, "no such file"},
-		{"unreachable state", []string{"run", "--definition", unreachable}, `"B"`},
+		{"unreachable state", []string{"run", "--definition", unreachable}, `/States/B`},
 		{"bad JSONPath", []string{"run", "--definition", badPath}, "InputPath"},
 		{"input not JSON", []string{"run", "--definition", "testdata/lambda-def.json", "--input", write("in.txt", "{oops")}, "not valid JSON"},
 		{"test case without file", []string{"run", "--definition", "testdata/lambda-def.json", "--test-case", "HappyPath"}, "go together"},
