@@ -15,9 +15,11 @@ import (
 	"github.com/sfnkit/sfnkit/local/harness"
 )
 
-const renderUsage = `render [--out DIR] [--stack NAME=DIR ...] [--svg] [--check] [cdk.out]
+const renderUsage = `render [--out DIR] [--stack NAME=DIR ...] [--svg] [--check] [cdk.out | FILE ...]
       write each state machine's readable ASL, Mermaid chart, DOT and SVG
-      (the project's stacks go beside their workflows, others under --out)`
+      (the project's stacks go beside their workflows, others under --out);
+      FILE is a plain ASL definition or a template, rendered under --out by
+      its name; one that fails is reported and the others still render`
 
 // stackDirs is --stack NAME=DIR, repeatable.
 type stackDirs map[string]string
@@ -48,21 +50,11 @@ func runRender(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	dir := "cdk.out"
-	switch fs.NArg() {
-	case 0:
-	case 1:
-		dir = fs.Arg(0)
-	default:
-		fs.Usage()
-		return 2
+	inputs := fs.Args()
+	if len(inputs) == 0 {
+		inputs = []string{"cdk.out"}
 	}
-	asm, err := cfn.ReadAssembly(dir)
-	if err != nil {
-		fmt.Fprintln(stderr, "sfnkit render:", err)
-		return 2
-	}
-	rendered, err := render.Assembly(asm, func(stack string) string {
+	stackDir := func(stack string) string {
 		if d, ok := dirs[stack]; ok {
 			return d
 		}
@@ -70,10 +62,20 @@ func runRender(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return d
 		}
 		return filepath.Join(*out, stack)
-	})
-	if err != nil {
-		fmt.Fprintln(stderr, "sfnkit render:", err)
-		return 2
+	}
+	status := 0
+	var rendered []render.Rendered
+	for _, in := range inputs {
+		r, err := renderInput(in, stackDir)
+		if err != nil {
+			fmt.Fprintln(stderr, "sfnkit render:", err)
+			status = max(status, exitOf(err))
+			continue
+		}
+		rendered = append(rendered, r...)
+	}
+	if len(rendered) == 0 {
+		return max(status, 2)
 	}
 	if *svg {
 		root, err := os.Getwd()
@@ -103,10 +105,10 @@ func runRender(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		if len(stale) > 0 {
 			fmt.Fprintln(stdout, "the rendered workflows are out of date: run `make render` and commit the result")
-			return 1
+			return max(status, 1)
 		}
 		fmt.Fprintf(stdout, "%d rendered files are current\n", len(paths))
-		return 0
+		return status
 	}
 	for _, p := range paths {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -119,7 +121,68 @@ func runRender(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout, "wrote", p)
 	}
-	return 0
+	return status
+}
+
+// unreadable marks an input render could not read (exit 2), as opposed to
+// one it read and could not render (exit 1).
+type unreadable struct{ error }
+
+func exitOf(err error) int {
+	if _, ok := err.(unreadable); ok {
+		return 2
+	}
+	return 1
+}
+
+// renderInput renders a cdk.out directory, a template or a plain ASL file.
+// A file's state machines are named after it: orders.asl.json renders as
+// stack "orders".
+func renderInput(path string, stackDir func(string) string) ([]render.Rendered, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, unreadable{err}
+	}
+	if info.IsDir() {
+		asm, err := cfn.ReadAssembly(path)
+		if err != nil {
+			return nil, unreadable{err}
+		}
+		return render.Assembly(asm, stackDir)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, unreadable{err}
+	}
+	name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), ".asl")
+	var machines []cfn.StateMachine
+	if isTemplate(data) {
+		tpl, err := cfn.Parse(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		if machines, err = tpl.StateMachines(cfn.Names{}); err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		if len(machines) == 0 {
+			return nil, fmt.Errorf("%s: the template has no AWS::StepFunctions::StateMachine", path)
+		}
+	} else {
+		machines = []cfn.StateMachine{{LogicalID: name, Type: "STANDARD", Definition: string(data)}}
+	}
+	var out []render.Rendered
+	for _, m := range machines {
+		base := name
+		if len(machines) > 1 {
+			base += "." + m.LogicalID
+		}
+		r, err := render.Machine(name, m, filepath.Join(stackDir(name), base))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // Stale lists the files whose content on disk differs from want.
