@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sfnkit/sfnkit/asl"
 	"github.com/sfnkit/sfnkit/cfn"
 	"github.com/sfnkit/sfnkit/internal/review/render"
 	"github.com/sfnkit/sfnkit/internal/synthtest"
@@ -151,6 +152,33 @@ func TestMermaidParses(t *testing.T) {
 		if e != "" {
 			t.Errorf("%s: the Mermaid chart does not parse: %s", rendered[i].Stack, e)
 		}
+	}
+}
+
+// TestDefinitionsValidateClean runs sfnkit's validator
+// (asl.ValidateDefinition, what `sfnkit validate` and CreateStateMachine
+// use) on every synthesized definition, resolved as `sfnkit run` resolves
+// it: no error and no warning.
+func TestDefinitionsValidateClean(t *testing.T) {
+	asm, err := cfn.ReadAssembly(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, st := range asm.Stacks {
+		machines, err := st.Template.StateMachines(cfn.Placeholders{Template: st.Template})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range machines {
+			n++
+			for _, d := range asl.ValidateDefinition([]byte(m.Definition)) {
+				t.Errorf("%s/%s: %s", st.Name, m.LogicalID, d)
+			}
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d definitions; want the three workflows' state machines", n)
 	}
 }
 
