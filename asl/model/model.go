@@ -9,7 +9,7 @@
 // state names, the query language's value and where JSONPath may not
 // appear, a machine's TimeoutSeconds, a Map giving both ItemProcessor and
 // Iterator. Whether a Next names a state, a path parses or a Task has a
-// Resource is the engine's to check (asl.Validate). Values whose shape is
+// Resource is the engine's to check (asl.ValidateDefinition). Values whose shape is
 // open, such as payload templates or numbers that JSONata may compute,
 // stay as written in json.RawMessage.
 //
