@@ -301,6 +301,10 @@ type runtime struct {
 	rngMu sync.Mutex
 	rng   *rand.Rand
 
+	// jsonataOnce makes the execution's JSONata $uuid and $random.
+	jsonataOnce                sync.Once
+	jsonataUUID, jsonataRandom any
+
 	childMu  sync.Mutex
 	children []ChildExecution
 	pending  []*tokenWait  // tasks waiting for their tokens
