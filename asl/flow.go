@@ -77,7 +77,8 @@ func (rt *runtime) fanOut(ctx context.Context, n, limit int, keepGoing bool, wor
 				if i >= n || ctx.Err() != nil {
 					return
 				}
-				if fail := work(ctx, i); fail != nil && !keepGoing {
+				_, fail := runGuarded(func() (any, *Failure) { return nil, work(ctx, i) })
+				if fail != nil && !keepGoing {
 					mu.Lock()
 					if first == nil {
 						first = fail

@@ -55,6 +55,21 @@ func (rt *runtime) runMachine(ctx context.Context, sm *StateMachine, input any, 
 	}
 }
 
+// runGuarded runs one execution's work (its machine, a Parallel branch, a
+// Map iteration) on the goroutine that calls it and turns a panic there,
+// from the engine or from a Resolver, ItemSource or ResultSink it calls,
+// into the failure States.Runtime: one execution fails, the process and
+// the other executions in it go on. (Task handlers' panics fail their
+// task as States.TaskFailed, see invoke.)
+func runGuarded(work func() (any, *Failure)) (out any, fail *Failure) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, fail = nil, failf(ErrRuntime, "the engine panicked: %v", r)
+		}
+	}()
+	return work()
+}
+
 // cancelled is the failure of work stopped by its context.
 func cancelled(ctx context.Context) *Failure {
 	cause := context.Cause(ctx)
