@@ -7,6 +7,7 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"math"
@@ -233,8 +234,17 @@ func (c *intrinsic) eval(s *scope, rt *runtime) (any, error) {
 		}
 	}
 	v, err := intrinsics[c.name](args, raw, rt)
+	var limit *Failure
+	if errors.As(err, &limit) {
+		return nil, failf(limit.Name, "%s: %s", c.name, limit.Cause)
+	}
 	if err != nil {
 		return nil, failf(ErrIntrinsicFailure, "%s: %v", c.name, err)
+	}
+	// A call's result is part of its state's parameters: nested calls
+	// (States.Array($.big, $.big, ...)) must not build more than a payload.
+	if jsonLenUpTo(v, MaxPayloadBytes) > MaxPayloadBytes {
+		return nil, failf(ErrDataLimitExceeded, "%s: the result is larger than %d bytes, Step Functions' payload limit", c.name, MaxPayloadBytes)
 	}
 	return v, nil
 }
@@ -295,7 +305,11 @@ func formatFn(args []any, literal []bool, _ *runtime) (any, error) {
 			if next >= len(args) {
 				return nil, fmt.Errorf("the template has more {} than the %d values given", len(args)-1)
 			}
-			b.WriteString(formatValue(args[next]))
+			s := formatValue(args[next])
+			if b.Len()+len(s) > MaxPayloadBytes {
+				return nil, failf(ErrDataLimitExceeded, "the formatted string is longer than %d bytes, Step Functions' payload limit", MaxPayloadBytes)
+			}
+			b.WriteString(s)
 			next++
 			i++
 			continue

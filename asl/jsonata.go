@@ -148,6 +148,9 @@ func evalJSONata(field, expr string, s *scope, rt *runtime) (any, error) {
 	if err != nil {
 		return nil, failf(ErrQueryEvaluationError, "%s: the result is not JSON: %v", field, err)
 	}
+	if len(b) > MaxPayloadBytes {
+		return nil, failf(ErrDataLimitExceeded, "%s: the result of '%s' is %d bytes, more than Step Functions' payload limit of %d", field, expr, len(b), MaxPayloadBytes)
+	}
 	return decodeJSON(b)
 }
 
@@ -158,20 +161,30 @@ func evalJSONataTemplate(field string, raw json.RawMessage, s *scope, rt *runtim
 	if err != nil {
 		return nil, failf(ErrRuntime, "%s is not JSON: %v", field, err)
 	}
-	return evalJSONataValue(field, v, s, rt)
+	left := MaxPayloadBytes
+	return evalJSONataValue(field, v, s, rt, &left)
 }
 
-func evalJSONataValue(field string, v any, s *scope, rt *runtime) (any, error) {
+// evalJSONataValue evaluates a field's value; left is how many bytes its
+// expressions' results may still add (see spend).
+func evalJSONataValue(field string, v any, s *scope, rt *runtime, left *int) (any, error) {
 	switch x := v.(type) {
 	case string:
 		if expr, ok := jsonataExpr(x); ok {
-			return evalJSONata(field, expr, s, rt)
+			val, err := evalJSONata(field, expr, s, rt)
+			if err != nil {
+				return nil, err
+			}
+			if err := spend(left, field, val); err != nil {
+				return nil, err
+			}
+			return val, nil
 		}
 		return x, nil
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			val, err := evalJSONataValue(field+"."+k, e, s, rt)
+			val, err := evalJSONataValue(field+"."+k, e, s, rt, left)
 			if err != nil {
 				return nil, err
 			}
@@ -181,7 +194,7 @@ func evalJSONataValue(field string, v any, s *scope, rt *runtime) (any, error) {
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			val, err := evalJSONataValue(fmt.Sprintf("%s[%d]", field, i), e, s, rt)
+			val, err := evalJSONataValue(fmt.Sprintf("%s[%d]", field, i), e, s, rt, left)
 			if err != nil {
 				return nil, err
 			}
