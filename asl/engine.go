@@ -183,7 +183,7 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	}
 	e.clock.Go(func() {
 		var last int64 = 1
-		out, fail := runGuarded(func() (any, *Failure) { return x.rt.runMachine(runCtx, sm, in, nil, nil, &last) })
+		out, fail := x.rt.runGuarded(runCtx, sm, in, &last)
 		finished.Fire()
 		x.finish(out, fail, context.Cause(runCtx), last)
 		cancel(nil)

@@ -7,7 +7,6 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash"
 	"math"
@@ -234,11 +233,10 @@ func (c *intrinsic) eval(s *scope, rt *runtime) (any, error) {
 		}
 	}
 	v, err := intrinsics[c.name](args, raw, rt)
-	var limit *Failure
-	if errors.As(err, &limit) {
-		return nil, failf(limit.Name, "%s: %s", c.name, limit.Cause)
-	}
 	if err != nil {
+		if limit, ok := err.(*Failure); ok { // a limit, such as States.DataLimitExceeded
+			return nil, failf(limit.Name, "%s: %s", c.name, limit.Cause)
+		}
 		return nil, failf(ErrIntrinsicFailure, "%s: %v", c.name, err)
 	}
 	// A call's result is part of its state's parameters: nested calls
