@@ -402,7 +402,9 @@ func arrayContains(args []any, _ []bool, _ *runtime) (any, error) {
 	return false, nil
 }
 
-// MaxArrayRange is how many elements States.ArrayRange may produce.
+// MaxArrayRange is how many elements States.ArrayRange may produce, Step
+// Functions' documented limit
+// (https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html).
 const MaxArrayRange = 1000
 
 func arrayRange(args []any, _ []bool, _ *runtime) (any, error) {
