@@ -52,3 +52,32 @@ func BenchmarkRun(b *testing.B) {
 		}
 	}
 }
+
+// benchJSONataDefinition evaluates JSONata in every field kind a state has:
+// Arguments, Assign, Output, a Choice Condition and a Map's Items.
+const benchJSONataDefinition = `{"QueryLanguage":"JSONata","StartAt":"T","States":{
+ "T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:t","TimeoutSeconds":30,
+  "Arguments":{"sum":"{% $states.input.total + $count($states.input.items) %}","who":"{% $states.context.State.Name %}"},
+  "Assign":{"doubled":"{% $states.result.ok ? $states.input.total * 2 : 0 %}"},
+  "Output":{"items":"{% $states.input.items %}","total":"{% $sum($states.input.items.a) %}"},"Next":"C"},
+ "C":{"Type":"Choice","Choices":[{"Condition":"{% $doubled > 100 %}","Next":"M"}],"Default":"Done"},
+ "M":{"Type":"Map","Items":"{% $states.input.items %}",
+  "ItemProcessor":{"ProcessorConfig":{"Mode":"INLINE"},"StartAt":"E","States":{"E":{"Type":"Pass","Output":{"n":"{% $states.input.a + 1 %}"},"End":true}}},
+  "Output":"{% $states.result.n %}","Next":"Done"},
+ "Done":{"Type":"Succeed"}}}`
+
+func BenchmarkRunJSONata(b *testing.B) {
+	sm, err := Parse([]byte(benchJSONataDefinition))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tasks := (&Registry{}).HandleState("T", returns(`{"ok":true}`))
+	b.ReportAllocs()
+	for b.Loop() {
+		e := NewEngine(Options{Tasks: tasks, Clock: NewVirtualClock(time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))})
+		res, _, err := e.Run(context.Background(), sm, []byte(benchInput))
+		if err != nil || res.Status != StatusSucceeded {
+			b.Fatal(err, res.Status, res.Error, res.Cause)
+		}
+	}
+}

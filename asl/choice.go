@@ -44,7 +44,8 @@ func ruleOperator(rule choiceRule) (op string, path bool, err error) {
 // JSONata) a Condition.
 func (rt *runtime) evalRule(st *State, rule choiceRule, sc *scope) (bool, error) {
 	if cond, ok := rule["Condition"]; ok {
-		v, err := evalJSONataValue("Condition", cond, sc, rt)
+		left := MaxPayloadBytes
+		v, err := evalJSONataValue("Condition", cond, sc, rt, &left)
 		if err != nil {
 			return false, err
 		}

@@ -183,7 +183,7 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	}
 	e.clock.Go(func() {
 		var last int64 = 1
-		out, fail := x.rt.runMachine(runCtx, sm, in, nil, nil, &last)
+		out, fail := x.rt.runGuarded(runCtx, sm, in, &last)
 		finished.Fire()
 		x.finish(out, fail, context.Cause(runCtx), last)
 		cancel(nil)
@@ -300,6 +300,10 @@ type runtime struct {
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
+
+	// jsonataOnce makes the execution's JSONata $uuid and $random.
+	jsonataOnce                sync.Once
+	jsonataUUID, jsonataRandom any
 
 	childMu  sync.Mutex
 	children []ChildExecution

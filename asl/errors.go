@@ -26,7 +26,8 @@ const (
 )
 
 // MaxPayloadBytes is Step Functions' limit on a state's input or output and
-// on an execution's input.
+// on an execution's input, 256 KiB
+// (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
 const MaxPayloadBytes = 256 * 1024
 
 // Failure is an error as the States Language carries it: a name, matched by

@@ -77,7 +77,7 @@ func (rt *runtime) fanOut(ctx context.Context, n, limit int, keepGoing bool, wor
 				if i >= n || ctx.Err() != nil {
 					return
 				}
-				if fail := work(ctx, i); fail != nil && !keepGoing {
+				if fail := workGuarded(ctx, i, work); fail != nil && !keepGoing {
 					mu.Lock()
 					if first == nil {
 						first = fail

@@ -234,7 +234,15 @@ func (c *intrinsic) eval(s *scope, rt *runtime) (any, error) {
 	}
 	v, err := intrinsics[c.name](args, raw, rt)
 	if err != nil {
+		if limit, ok := err.(*Failure); ok { // a limit, such as States.DataLimitExceeded
+			return nil, failf(limit.Name, "%s: %s", c.name, limit.Cause)
+		}
 		return nil, failf(ErrIntrinsicFailure, "%s: %v", c.name, err)
+	}
+	// A call's result is part of its state's parameters: nested calls
+	// (States.Array($.big, $.big, ...)) must not build more than a payload.
+	if jsonLenUpTo(v, MaxPayloadBytes) > MaxPayloadBytes {
+		return nil, failf(ErrDataLimitExceeded, "%s: the result is larger than %d bytes, Step Functions' payload limit", c.name, MaxPayloadBytes)
 	}
 	return v, nil
 }
@@ -295,7 +303,11 @@ func formatFn(args []any, literal []bool, _ *runtime) (any, error) {
 			if next >= len(args) {
 				return nil, fmt.Errorf("the template has more {} than the %d values given", len(args)-1)
 			}
-			b.WriteString(formatValue(args[next]))
+			s := formatValue(args[next])
+			if b.Len()+len(s) > MaxPayloadBytes {
+				return nil, failf(ErrDataLimitExceeded, "the formatted string is longer than %d bytes, Step Functions' payload limit", MaxPayloadBytes)
+			}
+			b.WriteString(s)
 			next++
 			i++
 			continue
@@ -390,7 +402,9 @@ func arrayContains(args []any, _ []bool, _ *runtime) (any, error) {
 	return false, nil
 }
 
-// MaxArrayRange is how many elements States.ArrayRange may produce.
+// MaxArrayRange is how many elements States.ArrayRange may produce, Step
+// Functions' documented limit
+// (https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html).
 const MaxArrayRange = 1000
 
 func arrayRange(args []any, _ []bool, _ *runtime) (any, error) {

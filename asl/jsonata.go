@@ -1,19 +1,35 @@
 package asl
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
-	"sync"
+	"time"
 
-	// jsonata-go is the maintained fork of the Go port of JSONata. It
-	// implements the JSONata 1.x dialect; Step Functions runs 2.x, whose
-	// differences (async functions, a few new built-ins) do not show in
-	// state machine expressions.
-	jsonata "github.com/xiatechs/jsonata-go"
-	"github.com/xiatechs/jsonata-go/jtypes"
+	// gnata implements JSONata 2.x, the dialect Step Functions runs, and is
+	// the one Go implementation we found that bounds an evaluation by
+	// itself: a lambda call deeper than 100 (U1001) or a tail-call loop
+	// past a million iterations fails instead of growing the goroutine
+	// stack until the process dies (jsonata-go, JSONata 1.x, has neither
+	// bound nor hooks for one, and a stack overflow is fatal in Go, so it
+	// cannot be recovered, only prevented); it checks a context at every
+	// function call and every 10,000 range items, which gives the
+	// deadline; and it recovers its own panics. Its range operator stops
+	// at 10^7 items, JSONata's own limit; checkJSONataSource adds
+	// MaxJSONataRange for ranges written with literal bounds.
+	"github.com/recolabs/gnata"
 )
+
+// JSONataTimeout is how long one JSONata expression may run. It is a
+// backstop for work no deterministic bound catches (a large range built
+// from data, a large $map); Step Functions documents no such limit.
+const JSONataTimeout = 10 * time.Second
+
+// errJSONataTimeout is the cause of an evaluation stopped by JSONataTimeout.
+var errJSONataTimeout = fmt.Errorf("the expression ran longer than %v", JSONataTimeout)
 
 // jsonataExpr extracts the expression of a "{% ... %}" string.
 func jsonataExpr(s string) (string, bool) {
@@ -24,65 +40,116 @@ func jsonataExpr(s string) (string, bool) {
 	return "", false
 }
 
-var registerFunctions sync.Once
+// compiledJSONata is a compiled expression, or why it does not compile.
+type compiledJSONata struct {
+	expr *gnata.Expression
+	err  error
+}
 
-// stepFunctionsFunctions are the functions Step Functions adds to JSONata.
-func stepFunctionsFunctions() map[string]jsonata.Extension {
-	return map[string]jsonata.Extension{
-		"partition": {Func: func(a []interface{}, size float64) ([]interface{}, error) {
-			v, err := arrayPartition([]any{a, size}, nil, nil)
-			if err != nil {
-				return nil, err
-			}
-			return v.([]any), nil
-		}},
-		"range": {Func: func(start, end, step float64) ([]interface{}, error) {
-			v, err := arrayRange([]any{start, end, step}, nil, nil)
-			if err != nil {
-				return nil, err
-			}
-			return v.([]any), nil
-		}},
-		"hash": {Func: func(data interface{}, algorithm string) (string, error) {
-			h, err := digest(data, algorithm)
-			if err != nil {
-				return "", fmt.Errorf("$hash: %w", err)
-			}
-			return h, nil
-		}},
-		"parse": {Func: func(s string) (interface{}, error) { return decodeJSON([]byte(s)) }},
+var jsonataExprs parsedCache[compiledJSONata]
+
+// compileJSONata checks an expression's bounds and compiles it, once per
+// distinct expression.
+func compileJSONata(expr string) (*gnata.Expression, error) {
+	if c, ok := jsonataExprs.get([]byte(expr)); ok {
+		return c.expr, c.err
 	}
+	var c compiledJSONata
+	if c.err = checkJSONataSource(expr); c.err == nil {
+		c.expr, c.err = gnata.Compile(expr)
+	}
+	jsonataExprs.put([]byte(expr), c)
+	return c.expr, c.err
+}
+
+// builtinFunction is the type gnata gives a function bound in its
+// environment. gnata binds custom functions only in an environment made
+// for them, where variables cannot be added, so the engine passes its
+// functions as variables of this type: the per-execution ones ($uuid,
+// $random) need the execution's seeded randomness.
+var builtinFunction = func() reflect.Type {
+	env := gnata.NewCustomEnv(map[string]gnata.CustomFunc{"f": func([]any, any) (any, error) { return nil, nil }})
+	f, _ := env.Lookup("f")
+	return reflect.TypeOf(f)
+}()
+
+// jsonataFunc makes a function callable from an expression; its arguments
+// arrive as plain JSON values.
+func jsonataFunc(f func(args []any) (any, error)) any {
+	return reflect.ValueOf(func(args []any, _ any) (any, error) {
+		for i, a := range args {
+			args[i] = gnata.NormalizeValue(a)
+		}
+		return f(args)
+	}).Convert(builtinFunction).Interface()
+}
+
+// stepFunctionsFunctions are the functions Step Functions adds to JSONata
+// that need nothing of the execution.
+var stepFunctionsFunctions = map[string]any{
+	"partition": jsonataFunc(func(args []any) (any, error) { return arrayPartition(args, nil, nil) }),
+	"range":     jsonataFunc(func(args []any) (any, error) { return arrayRange(args, nil, nil) }),
+	"hash": jsonataFunc(func(args []any) (any, error) {
+		if len(args) != 2 {
+			return nil, fmt.Errorf("$hash takes the data and an algorithm, got %d arguments", len(args))
+		}
+		algorithm, _ := args[1].(string)
+		h, err := digest(args[0], algorithm)
+		if err != nil {
+			return nil, fmt.Errorf("$hash: %w", err)
+		}
+		return h, nil
+	}),
+	"parse": jsonataFunc(func(args []any) (any, error) {
+		s, err := stringArg(args, 1)
+		if err != nil {
+			return nil, fmt.Errorf("$parse: %w", err)
+		}
+		return stringToJSON([]any{s}, nil, nil)
+	}),
+}
+
+// jsonataFuncs are the runtime's functions for its expressions, made once.
+func (rt *runtime) jsonataFuncs() (uuid, random any) {
+	rt.jsonataOnce.Do(func() {
+		rt.jsonataUUID = jsonataFunc(func([]any) (any, error) { return rt.uuid(), nil })
+		rt.jsonataRandom = jsonataFunc(func([]any) (any, error) { return rt.randFloat(), nil })
+	})
+	return rt.jsonataUUID, rt.jsonataRandom
 }
 
 // evalJSONata evaluates one expression with $states and the variables.
 func evalJSONata(field, expr string, s *scope, rt *runtime) (any, error) {
-	registerFunctions.Do(func() { _ = jsonata.RegisterExts(stepFunctionsFunctions()) })
-	e, err := jsonata.Compile(expr)
+	e, err := compileJSONata(expr)
 	if err != nil {
 		return nil, failf(ErrQueryEvaluationError, "%s: %v", field, err)
 	}
 	vars := s.vars.all()
-	vars["states"] = s.states
-	vars["uuid"] = func() string { return rt.uuid() }
-	vars["random"] = func() float64 { return rt.randFloat() }
-	if err := e.RegisterVars(vars); err != nil {
-		return nil, failf(ErrQueryEvaluationError, "%s: %v", field, err)
+	for name, f := range stepFunctionsFunctions {
+		vars[name] = f
 	}
+	vars["uuid"], vars["random"] = rt.jsonataFuncs()
+	vars["states"] = s.states
 	var input any
 	if s.states != nil {
 		input = s.states["input"]
 	}
-	v, err := e.Eval(input)
-	if errors.Is(err, jsonata.ErrUndefined) || errors.Is(err, jtypes.ErrUndefined) {
-		return nil, nil
-	}
+	ctx, cancel := context.WithTimeoutCause(context.Background(), JSONataTimeout, errJSONataTimeout)
+	defer cancel()
+	v, err := e.EvalWithVars(ctx, input, vars)
 	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = errJSONataTimeout
+		}
 		return nil, failf(ErrQueryEvaluationError, "%s: the JSONata expression '%s' failed: %v", field, expr, err)
 	}
-	// Normalize to plain JSON values (jsonata-go may return Go ints).
-	b, err := json.Marshal(v)
+	// Normalize to plain JSON values: numbers as float64, objects as maps.
+	b, err := json.Marshal(gnata.NormalizeValue(v))
 	if err != nil {
 		return nil, failf(ErrQueryEvaluationError, "%s: the result is not JSON: %v", field, err)
+	}
+	if len(b) > MaxPayloadBytes {
+		return nil, failf(ErrDataLimitExceeded, "%s: the result of '%s' is %d bytes, more than Step Functions' payload limit of %d", field, expr, len(b), MaxPayloadBytes)
 	}
 	return decodeJSON(b)
 }
@@ -94,20 +161,30 @@ func evalJSONataTemplate(field string, raw json.RawMessage, s *scope, rt *runtim
 	if err != nil {
 		return nil, failf(ErrRuntime, "%s is not JSON: %v", field, err)
 	}
-	return evalJSONataValue(field, v, s, rt)
+	left := MaxPayloadBytes
+	return evalJSONataValue(field, v, s, rt, &left)
 }
 
-func evalJSONataValue(field string, v any, s *scope, rt *runtime) (any, error) {
+// evalJSONataValue evaluates a field's value; left is how many bytes its
+// expressions' results may still add (see spend).
+func evalJSONataValue(field string, v any, s *scope, rt *runtime, left *int) (any, error) {
 	switch x := v.(type) {
 	case string:
 		if expr, ok := jsonataExpr(x); ok {
-			return evalJSONata(field, expr, s, rt)
+			val, err := evalJSONata(field, expr, s, rt)
+			if err != nil {
+				return nil, err
+			}
+			if err := spend(left, field, val); err != nil {
+				return nil, err
+			}
+			return val, nil
 		}
 		return x, nil
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			val, err := evalJSONataValue(field+"."+k, e, s, rt)
+			val, err := evalJSONataValue(field+"."+k, e, s, rt, left)
 			if err != nil {
 				return nil, err
 			}
@@ -117,7 +194,7 @@ func evalJSONataValue(field string, v any, s *scope, rt *runtime) (any, error) {
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			val, err := evalJSONataValue(fmt.Sprintf("%s[%d]", field, i), e, s, rt)
+			val, err := evalJSONataValue(fmt.Sprintf("%s[%d]", field, i), e, s, rt, left)
 			if err != nil {
 				return nil, err
 			}
@@ -141,7 +218,8 @@ func checkJSONata(raw json.RawMessage) []string {
 		switch x := v.(type) {
 		case string:
 			if expr, ok := jsonataExpr(x); ok {
-				if _, err := jsonata.Compile(expr); err != nil {
+				var tooLong *jsonataRangeError
+				if _, err := compileJSONata(expr); err != nil && !errors.As(err, &tooLong) {
 					problems = append(problems, fmt.Sprintf("%s'%s' is not valid JSONata: %v", path, expr, err))
 				}
 			} else if strings.Contains(x, "{%") {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/sfnkit/sfnkit/internal/jsonstring"
 )
 
 // evalTemplate evaluates a JSONPath payload template (Parameters,
@@ -14,10 +16,13 @@ func evalTemplate(field string, raw json.RawMessage, s *scope, rt *runtime) (any
 	if err != nil {
 		return nil, failf(ErrRuntime, "%s is not JSON: %v", field, err)
 	}
-	return evalTemplateValue(field, tmpl, s, rt)
+	left := MaxPayloadBytes
+	return evalTemplateValue(field, tmpl, s, rt, &left)
 }
 
-func evalTemplateValue(field string, v any, s *scope, rt *runtime) (any, error) {
+// evalTemplateValue evaluates a template's value; left is how many bytes
+// the values it takes from paths and intrinsics may still add.
+func evalTemplateValue(field string, v any, s *scope, rt *runtime, left *int) (any, error) {
 	switch x := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
@@ -31,10 +36,13 @@ func evalTemplateValue(field string, v any, s *scope, rt *runtime) (any, error) 
 				if err != nil {
 					return nil, err
 				}
+				if err := spend(left, field, val); err != nil {
+					return nil, err
+				}
 				out[name] = val
 				continue
 			}
-			val, err := evalTemplateValue(field+"."+k, e, s, rt)
+			val, err := evalTemplateValue(field+"."+k, e, s, rt, left)
 			if err != nil {
 				return nil, err
 			}
@@ -44,7 +52,7 @@ func evalTemplateValue(field string, v any, s *scope, rt *runtime) (any, error) 
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			val, err := evalTemplateValue(fmt.Sprintf("%s[%d]", field, i), e, s, rt)
+			val, err := evalTemplateValue(fmt.Sprintf("%s[%d]", field, i), e, s, rt, left)
 			if err != nil {
 				return nil, err
 			}
@@ -53,6 +61,46 @@ func evalTemplateValue(field string, v any, s *scope, rt *runtime) (any, error) 
 		return out, nil
 	}
 	return v, nil
+}
+
+// spend takes v's encoded size from left, failing with
+// States.DataLimitExceeded once a field's values pass MaxPayloadBytes: Step
+// Functions raises it "when, after Parameters processing, the input of a
+// state is larger than the payload size quota"
+// (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+// Measuring stops at the limit, so a template that repeats a large value
+// many times costs no more than one payload.
+func spend(left *int, field string, v any) error {
+	*left -= jsonLenUpTo(v, *left)
+	if *left < 0 {
+		return failf(ErrDataLimitExceeded, "%s is larger than %d bytes, Step Functions' payload limit", field, MaxPayloadBytes)
+	}
+	return nil
+}
+
+// jsonLenUpTo is v's encoded size, measured only until it passes limit.
+func jsonLenUpTo(v any, limit int) int {
+	switch x := v.(type) {
+	case map[string]any:
+		n := 2 + max(len(x)-1, 0)
+		for k, e := range x {
+			if n > limit {
+				return n
+			}
+			n += jsonstring.Len(k) + 1 + jsonLenUpTo(e, limit-n)
+		}
+		return n
+	case []any:
+		n := 2 + max(len(x)-1, 0)
+		for _, e := range x {
+			if n > limit {
+				return n
+			}
+			n += jsonLenUpTo(e, limit-n)
+		}
+		return n
+	}
+	return payloadLen(v)
 }
 
 // evalExpression evaluates the value of a ".$" key: an intrinsic function

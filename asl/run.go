@@ -55,6 +55,30 @@ func (rt *runtime) runMachine(ctx context.Context, sm *StateMachine, input any, 
 	}
 }
 
+// recoverRuntime, deferred on the goroutines that run an execution's work
+// (its machine, a Parallel branch, a Map iteration), turns a panic there,
+// from the engine or from a Resolver, ItemSource or ResultSink it calls,
+// into the failure States.Runtime: one execution fails, the process and
+// the other executions in it go on. (A task handler's panic fails its task
+// with States.TaskFailed, see invoke.)
+func recoverRuntime(fail **Failure) {
+	if r := recover(); r != nil {
+		*fail = failf(ErrRuntime, "the engine panicked: %v", r)
+	}
+}
+
+// runGuarded is runMachine under recoverRuntime.
+func (rt *runtime) runGuarded(ctx context.Context, sm *StateMachine, input any, last *int64) (out any, fail *Failure) {
+	defer recoverRuntime(&fail)
+	return rt.runMachine(ctx, sm, input, nil, nil, last)
+}
+
+// workGuarded is one unit of a fanOut under recoverRuntime.
+func workGuarded(ctx context.Context, i int, work func(ctx context.Context, i int) *Failure) (fail *Failure) {
+	defer recoverRuntime(&fail)
+	return work(ctx, i)
+}
+
 // cancelled is the failure of work stopped by its context.
 func cancelled(ctx context.Context) *Failure {
 	cause := context.Cause(ctx)

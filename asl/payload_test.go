@@ -1,0 +1,35 @@
+package asl
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestTemplatesAreBounded: a template, an intrinsic call or a JSONata field
+// that repeats a large value used to build values many times the payload
+// limit (a definition of 1 MB can repeat a 256 KiB input tens of thousands
+// of times). Results discarded by ResultPath null or kept in variables were
+// never measured.
+func TestTemplatesAreBounded(t *testing.T) {
+	input := `{"big":"` + strings.Repeat("x", 100*1024) + `"}`
+	for name, def := range map[string]string{
+		"Parameters": `{"StartAt":"P","States":{"P":{"Type":"Pass","ResultPath":null,
+		  "Parameters":{"a.$":"$.big","b.$":"$.big","c.$":"$.big"},"End":true}}}`,
+		"nested intrinsic": `{"StartAt":"P","States":{"P":{"Type":"Pass",
+		  "Parameters":{"n.$":"States.ArrayLength(States.Array($.big, $.big, $.big))"},"End":true}}}`,
+		"States.Format": `{"StartAt":"P","States":{"P":{"Type":"Pass","ResultPath":null,
+		  "Parameters":{"s.$":"States.Format('{}{}{}', $.big, $.big, $.big)"},"End":true}}}`,
+		"JSONata Assign": `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
+		  "Assign":{"a":"{% $states.input.big %}","b":"{% $states.input.big %}","c":"{% $states.input.big %}"},"Output":{},"End":true}}}`,
+		"JSONata result": `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
+		  "Assign":{"a":"{% [$states.input.big, $states.input.big, $states.input.big] %}"},"Output":{},"End":true}}}`,
+	} {
+		res, _ := execute(t, def, input, nil)
+		if res.Status != StatusFailed || res.Error != ErrDataLimitExceeded {
+			t.Errorf("%s: %s %s (%s); want FAILED %s", name, res.Status, res.Error, res.Cause, ErrDataLimitExceeded)
+		}
+	}
+	// Within the limit, the same templates work.
+	expectOutput(t, `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"n.$":"States.ArrayLength(States.Array($.s, $.s))"},"End":true}}}`,
+		`{"s":"`+strings.Repeat("x", 1000)+`"}`, `{"n":2}`, nil)
+}
