@@ -167,7 +167,8 @@ func TestCLI(t *testing.T) {
 		t.Errorf("exit %d\n%s\n%s", code, out, stderr)
 	}
 	code, cut, _ := sfnkit("diff", "--max-chars", "400", "--rest-in", "the job summary", dirs["base"], dirs["changed"])
-	if code != 0 || len(cut) > 400 || !strings.HasPrefix(out, cut[:strings.Index(cut, "\n---\n")+1]) ||
+	body, _, found := strings.Cut(cut, "\n---\n**The review is cut here**")
+	if code != 0 || len(cut) > 400 || !found || !strings.HasPrefix(out, body) ||
 		!strings.Contains(cut, "**Risks:** `catch-removed`") || !strings.Contains(cut, "in the job summary.") {
 		t.Errorf("--max-chars 400: exit %d, %d bytes:\n%s", code, len(cut), cut)
 	}
