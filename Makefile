@@ -40,12 +40,14 @@ demo: synth
 render: synth
 	$(GO) run ./cmd/sfnkit render --svg cdk.out
 
-## lint: gofmt, go vet and staticcheck must be clean (staticcheck is pinned in tools/go.mod, so the module's users do not inherit it)
+## lint: gofmt, go vet, staticcheck and actionlint (the GitHub workflows, their scripts through shellcheck when it is installed) must be clean; the linters are pinned in tools/go.mod, so the module's users do not inherit them
 lint: deps
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool -modfile=tools/go.mod staticcheck ./...
 	cd examples && $(GO) vet ./... && $(GO) tool -modfile=../tools/go.mod staticcheck ./...
+	@command -v shellcheck >/dev/null || echo "lint: shellcheck is not installed, so actionlint does not check the workflows' run scripts (Debian: apt-get install shellcheck)"
+	$(GO) tool -modfile=tools/go.mod actionlint
 
 ## deploy: deploy every stack of STAGE (dev or prod) to the account of your AWS credentials (after `make bootstrap`)
 deploy: deps

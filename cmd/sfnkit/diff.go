@@ -11,7 +11,7 @@ import (
 	"github.com/sfnkit/sfnkit/internal/review/diff"
 )
 
-const diffUsage = `diff [--fail-on CLASS,...|any] OLD NEW
+const diffUsage = `diff [--fail-on CLASS,...|any] [--max-chars N [--rest-in WHERE]] OLD NEW
       compare two cloud assemblies' workflows; print a Markdown review`
 
 // runDiff implements `sfnkit diff`: the Markdown report on stdout; exit 1
@@ -20,8 +20,14 @@ func runDiff(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	failOn := fs.String("fail-on", "", "exit 1 on these risk classes (comma-separated, or any): "+strings.Join(diff.RiskClasses, ", "))
+	maxChars := fs.Int("max-chars", 0, fmt.Sprintf("cut the review to at most this many bytes, with a note on what was left out (a GitHub comment holds %d); 0 prints it whole", diff.CommentLimit))
+	restIn := fs.String("rest-in", "the full review (sfnkit diff without --max-chars)", "where the note of --max-chars sends the reader for the rest")
 	fs.Usage = func() { fmt.Fprintln(stderr, "usage: sfnkit "+diffUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *maxChars < 0 {
+		fmt.Fprintf(stderr, "sfnkit diff: --max-chars is %d; give a positive number of bytes, or 0 for the whole review\n", *maxChars)
 		return 2
 	}
 	if fs.NArg() != 2 {
@@ -45,7 +51,7 @@ func runDiff(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sfnkit diff:", err)
 		return 2
 	}
-	fmt.Fprint(stdout, report.Markdown())
+	fmt.Fprint(stdout, diff.Cut(report.Markdown(), *maxChars, *restIn))
 	var hit []string
 	for _, r := range report.Risks() {
 		if slices.Contains(classes, r) {

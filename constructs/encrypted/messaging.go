@@ -12,14 +12,24 @@ import (
 	"github.com/sfnkit/sfnkit/constructs/nag"
 )
 
-// NewTopic creates an SNS topic encrypted with key that refuses publishes
-// not made over TLS.
+// NewTopic creates an SNS topic encrypted with key whose policy refuses
+// every request not made over TLS. CDK's EnforceSSL refuses only
+// sns:Publish; subscribing, reading or changing the topic's attributes
+// over plain HTTP would still be allowed.
 func NewTopic(scope constructs.Construct, id string, key awskms.IKey, displayName string) awssns.Topic {
-	return awssns.NewTopic(scope, jsii.String(id), &awssns.TopicProps{
+	topic := awssns.NewTopic(scope, jsii.String(id), &awssns.TopicProps{
 		DisplayName: jsii.String(displayName),
 		MasterKey:   key,
-		EnforceSSL:  jsii.Bool(true),
 	})
+	topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("DenyInsecureTransport"),
+		Effect:     awsiam.Effect_DENY,
+		Principals: &[]awsiam.IPrincipal{awsiam.NewStarPrincipal()},
+		Actions:    jsii.Strings("sns:*"),
+		Resources:  &[]*string{topic.TopicArn()},
+		Conditions: &map[string]interface{}{"Bool": map[string]interface{}{"aws:SecureTransport": "false"}},
+	}))
+	return topic
 }
 
 // QueueProps configures NewQueue.

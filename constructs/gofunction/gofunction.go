@@ -109,9 +109,8 @@ func New(scope constructs.Construct, id string, props *Props) *Function {
 	// API (the asset is an arm64 binary).
 	function.Node().DefaultChild().(awslambda.CfnFunction).AddMetadata(jsii.String(gobuild.PackageMetadataKey), pkg.ImportPath)
 	f.Function = function
-	nag.Suppress(f.Role, "AwsSolutions-IAM5",
-		"X-Ray's PutTraceSegments and PutTelemetryRecords do not support resource-level permissions, so active tracing needs Resource *.",
-		"Resource::*")
+	nag.NewUnscoped(f.Role).Allow("Active tracing: X-Ray supports no resource-level permissions.",
+		"xray:PutTraceSegments", "xray:PutTelemetryRecords")
 	nag.Suppress(function, "Serverless-LambdaDLQ",
 		"The function is invoked synchronously (a Step Functions task or an API Gateway proxy); a dead-letter queue only receives failed asynchronous invocations. Failures reach the caller's Retry and Catch.")
 	return f

@@ -169,9 +169,8 @@ func grantStateMachine(ip *ImageProcessing, p Props) {
 	}))
 	encrypted.GrantTable(role, ip.Preferences, ip.Key, "dynamodb:GetItem")
 	encrypted.GrantTable(role, ip.Results, ip.Key, "dynamodb:PutItem")
-	nag.Suppress(role, "AwsSolutions-IAM5",
-		"Rekognition's DetectLabels and DetectModerationLabels have no resource-level permissions; the images they read are limited by the s3:GetObject grant on uploads/.",
-		"Resource::*")
+	ip.StateMachine.AllowUnscoped("Rekognition's image analysis supports no resource-level permissions; the images it reads are limited by the s3:GetObject grant on uploads/.",
+		"rekognition:DetectLabels", "rekognition:DetectModerationLabels")
 	nag.Suppress(role, "AwsSolutions-IAM5",
 		"The quarantine step deletes the object it moved; S3 names objects by key, and this grant covers only uploads/ of the images bucket.",
 		nag.ObjectsFinding(ip.Images, UploadsPrefix))

@@ -103,12 +103,17 @@ func New(scope constructs.Construct, id string, props *Props) *OrderFulfillment 
 		Definition: workflow.Definition(this, &workflow.Props{
 			Tasks: tasks, ApprovalThresholdCents: p.ApprovalThresholdCents,
 		}),
-		Timeout:       p.ExecutionTimeout,
-		Key:           o.Key,
-		AlarmTopic:    p.AlarmTopic,
-		LogRetention:  p.LogRetention,
-		RemovalPolicy: p.RemovalPolicy,
-		Comment:       "Order fulfillment: validate, approve above a threshold, pay, reserve, ship, confirm; compensate in reverse on failure",
+		Timeout: p.ExecutionTimeout,
+		// The approval task token (in RequestApproval's parameters) and the
+		// customer's payment token, email and address (in the states'
+		// input) must not reach CloudWatch Logs, where anyone who can read
+		// them could approve an order: log every event, without its data.
+		ExcludeExecutionData: true,
+		Key:                  o.Key,
+		AlarmTopic:           p.AlarmTopic,
+		LogRetention:         p.LogRetention,
+		RemovalPolicy:        p.RemovalPolicy,
+		Comment:              "Order fulfillment: validate, approve above a threshold, pay, reserve, ship, confirm; compensate in reverse on failure",
 	})
 	// The direct DynamoDB tasks write order status with the workflow's key.
 	encrypted.GrantTableKey(o.StateMachine.Role, o.Key, "dynamodb:PutItem", "dynamodb:UpdateItem")

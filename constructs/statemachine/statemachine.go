@@ -50,7 +50,17 @@ type StateMachine struct {
 	// Alarms are the execution alarms, keyed by metric name; empty when
 	// DisableAlarms was set.
 	Alarms map[string]awscloudwatch.Alarm
+
+	unscoped *nag.Unscoped
 }
+
+// LogDeliveryActions and TracingActions are what the execution role is
+// granted on Resource "*" for logging and X-Ray; AllowUnscoped adds to them.
+var (
+	LogDeliveryActions = []string{"logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies",
+		"logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:UpdateLogDelivery"}
+	TracingActions = []string{"xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"}
+)
 
 // New defines the state machine. Invalid props panic with a message naming
 // the prop, the value and the fix; the app turns that into a failed synth.
@@ -108,9 +118,9 @@ func New(scope constructs.Construct, id string, props *Props) *StateMachine {
 	})
 	this.Node().AddValidation(&taskCheck{machine: s.StateMachine})
 
-	nag.Suppress(s.Role, "AwsSolutions-IAM5",
-		"CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray (xray:PutTraceSegments and friends) do not support resource-level permissions.",
-		"Resource::*")
+	s.unscoped = nag.NewUnscoped(s.Role)
+	s.unscoped.Allow("CloudWatch Logs delivery to the log group supports no resource-level permissions.", LogDeliveryActions...)
+	s.unscoped.Allow("X-Ray tracing supports no resource-level permissions.", TracingActions...)
 	nag.Suppress(s.Role, "AwsSolutions-IAM5",
 		"CDK's LambdaInvoke grants each invoked function and its versions and aliases (<Function.Arn>:*); every grant is still one function.",
 		// A function of this app is a token; an existing one, a literal ARN.
@@ -132,6 +142,14 @@ func New(scope constructs.Construct, id string, props *Props) *StateMachine {
 		s.addAlarms(p.AlarmThresholds)
 	}
 	return s
+}
+
+// AllowUnscoped lets the execution role be granted actions on Resource "*"
+// (a CallAwsService task of an API without resource-level permissions),
+// with the reason why. Any other action granted on "*" fails synthesis;
+// see nag.Unscoped.
+func (s *StateMachine) AllowUnscoped(reason string, actions ...string) {
+	s.unscoped.Allow(reason, actions...)
 }
 
 // GrantPrincipal is the execution role, so a StateMachine can be passed

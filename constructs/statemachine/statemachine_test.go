@@ -29,6 +29,10 @@ const teamRoleArn = "arn:aws:iam::123456789012:role/team-sfn"
 
 var assembly *synthtest.Assembly
 
+// widened and justified are state machines of an app that is never
+// synthesized: their roles' validations are read directly.
+var widened, justified *statemachine.StateMachine
+
 func TestMain(m *testing.M) {
 	os.Exit(synthtest.Main(m, "statemachine", func(dir string) (err error) {
 		assembly, err = synthtest.SynthApp(dir, func(app awscdk.App) {
@@ -59,8 +63,28 @@ func TestMain(m *testing.M) {
 				}),
 			})
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		unscopedGrants()
+		return nil
 	}))
+}
+
+// unscopedGrants builds two state machines whose roles are granted an
+// action on Resource "*": one justified with AllowUnscoped, one not.
+func unscopedGrants() {
+	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("Unscoped"), nil)
+	grant := func(m *statemachine.StateMachine) {
+		m.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings("rekognition:DetectLabels"), Resources: jsii.Strings("*"),
+		}))
+	}
+	widened = statemachine.New(stack, "Widened", &statemachine.Props{Definition: awsstepfunctions.NewPass(stack, jsii.String("A"), nil)})
+	grant(widened)
+	justified = statemachine.New(stack, "Justified", &statemachine.Props{Definition: awsstepfunctions.NewPass(stack, jsii.String("B"), nil)})
+	grant(justified)
+	justified.AllowUnscoped("DetectLabels has no resource-level permissions.", "rekognition:detectLabels")
 }
 
 // lambdaTasks invokes an imported function (timeout given), a Node.js
@@ -201,5 +225,21 @@ func TestKeyGrantsGoToTheExecutionRole(t *testing.T) {
 	// GetItem reads (decrypt); a publisher needs a data key; nothing writes.
 	if !actions["kms:Decrypt"] || !actions["kms:GenerateDataKey"] || len(actions) != 2 {
 		t.Errorf("team-sfn's actions on the data key = %v, want kms:Decrypt and kms:GenerateDataKey", actions)
+	}
+}
+
+// TestAnUnjustifiedGrantOnEveryResourceFailsSynthesis: the role's
+// Resource::* suppression covers only the actions it names, so a later
+// grant of another action on "*" is an error, not a silent suppression.
+func TestAnUnjustifiedGrantOnEveryResourceFailsSynthesis(t *testing.T) {
+	var problems []string
+	for _, p := range *widened.Role.Node().Validate() {
+		problems = append(problems, *p)
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0], "rekognition:DetectLabels on Resource \"*\"") || !strings.Contains(problems[0], "nag.Unscoped.Allow") {
+		t.Errorf("validation of a role granted rekognition:DetectLabels on *: %q; want one error naming the action and the fix", problems)
+	}
+	if problems := *justified.Role.Node().Validate(); len(problems) != 0 {
+		t.Errorf("the justified grant (and logging and tracing) failed validation: %s", *problems[0])
 	}
 }

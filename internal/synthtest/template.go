@@ -2,6 +2,9 @@ package synthtest
 
 import (
 	"encoding/json"
+	"slices"
+
+	"github.com/sfnkit/sfnkit/constructs/nag"
 )
 
 // Ref is the logical id a Ref or Fn::GetAtt points at, or "" for any other
@@ -46,5 +49,34 @@ func (s *Stack) StatementsByRole() map[string][]map[string]any {
 			out[role] = append(out[role], st.(map[string]any))
 		}
 	}
+	return out
+}
+
+// UnscopedActions lists, sorted and once each, the actions that the
+// stack's IAM policies (AWS::IAM::Policy, AWS::IAM::ManagedPolicy and the
+// roles' inline policies) allow on Resource "*".
+func (s *Stack) UnscopedActions() []string {
+	var docs []any
+	for _, typ := range []string{"AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"} {
+		for _, p := range s.Resources(typ) {
+			docs = append(docs, p["PolicyDocument"])
+		}
+	}
+	for _, r := range s.Resources("AWS::IAM::Role") {
+		for _, p := range List(r["Policies"]) {
+			if inline, ok := p.(map[string]any); ok {
+				docs = append(docs, inline["PolicyDocument"])
+			}
+		}
+	}
+	var out []string
+	for _, d := range docs {
+		for _, a := range nag.UnscopedActions(d) {
+			if !slices.Contains(out, a) {
+				out = append(out, a)
+			}
+		}
+	}
+	slices.Sort(out)
 	return out
 }

@@ -13,28 +13,31 @@ import (
 func TestEveryStateOfTheDesignWithItsTransitions(t *testing.T) {
 	// Type and Next (or, for Choice, Default) of every state of the designed workflow.
 	want := map[string][2]string{
-		wf.StateValidateOrder:           {"Task", wf.StateRecordOrderReceived},
-		wf.StateRecordOrderReceived:     {"Task", wf.StateNeedsApproval},
-		wf.StateNeedsApproval:           {"Choice", wf.StateProcessPayment},
-		wf.StateRequestApproval:         {"Task", wf.StateProcessPayment},
-		wf.StateProcessPayment:          {"Task", wf.StateReserveInventory},
-		wf.StateReserveInventory:        {"Task", wf.StateShipOrder},
-		wf.StateShipOrder:               {"Task", wf.StateRecordOrderCompleted},
-		wf.StateRecordOrderCompleted:    {"Task", wf.StateSendConfirmation},
-		wf.StateSendConfirmation:        {"Task", wf.StateOrderCompleted},
-		wf.StateOrderCompleted:          {"Succeed", ""},
-		wf.StateReleaseInventory:        {"Task", wf.StateRefundPayment},
-		wf.StateRefundPayment:           {"Task", wf.StateRecordOrderFailed},
-		wf.StateRecordOrderFailed:       {"Task", wf.StateNotifyCustomerOfFailure},
-		wf.StateNotifyCustomerOfFailure: {"Task", wf.StateClassifyFailure},
-		wf.StateClassifyFailure:         {"Choice", wf.StateOrderFailed},
-		wf.StateOrderRejected:           {"Fail", ""},
-		wf.StateOrderNotApproved:        {"Fail", ""},
-		wf.StatePaymentFailed:           {"Fail", ""},
-		wf.StateInventoryUnavailable:    {"Fail", ""},
-		wf.StateShippingFailed:          {"Fail", ""},
-		wf.StateOrderFailed:             {"Fail", ""},
-		wf.StateCompensationFailed:      {"Fail", ""},
+		wf.StateValidateOrder:              {"Task", wf.StateRecordOrderReceived},
+		wf.StateRecordOrderReceived:        {"Task", wf.StateNeedsApproval},
+		wf.StateNeedsApproval:              {"Choice", wf.StateProcessPayment},
+		wf.StateRequestApproval:            {"Task", wf.StateProcessPayment},
+		wf.StateProcessPayment:             {"Task", wf.StateForgetPaymentToken},
+		wf.StateForgetPaymentToken:         {"Pass", wf.StateReserveInventory},
+		wf.StateForgetDeclinedPaymentToken: {"Pass", wf.StateRecordOrderFailed},
+		wf.StateForgetFailedPaymentToken:   {"Pass", wf.StateRefundPayment},
+		wf.StateReserveInventory:           {"Task", wf.StateShipOrder},
+		wf.StateShipOrder:                  {"Task", wf.StateRecordOrderCompleted},
+		wf.StateRecordOrderCompleted:       {"Task", wf.StateSendConfirmation},
+		wf.StateSendConfirmation:           {"Task", wf.StateOrderCompleted},
+		wf.StateOrderCompleted:             {"Succeed", ""},
+		wf.StateReleaseInventory:           {"Task", wf.StateRefundPayment},
+		wf.StateRefundPayment:              {"Task", wf.StateRecordOrderFailed},
+		wf.StateRecordOrderFailed:          {"Task", wf.StateNotifyCustomerOfFailure},
+		wf.StateNotifyCustomerOfFailure:    {"Task", wf.StateClassifyFailure},
+		wf.StateClassifyFailure:            {"Choice", wf.StateOrderFailed},
+		wf.StateOrderRejected:              {"Fail", ""},
+		wf.StateOrderNotApproved:           {"Fail", ""},
+		wf.StatePaymentFailed:              {"Fail", ""},
+		wf.StateInventoryUnavailable:       {"Fail", ""},
+		wf.StateShippingFailed:             {"Fail", ""},
+		wf.StateOrderFailed:                {"Fail", ""},
+		wf.StateCompensationFailed:         {"Fail", ""},
 	}
 	if def.StartAt != wf.StateValidateOrder {
 		t.Errorf("StartAt = %q, want %q", def.StartAt, wf.StateValidateOrder)
@@ -167,7 +170,7 @@ func TestLambdaTaskTimeoutIsNotShorterThanItsFunction(t *testing.T) {
 
 func TestBusinessFailuresAreCaughtWhereTheDesignSays(t *testing.T) {
 	assertCatches(t, wf.StateValidateOrder, wf.ErrorInvalidOrder, wf.StateOrderRejected)
-	assertCatches(t, wf.StateProcessPayment, wf.ErrorPaymentDeclined, wf.StateRecordOrderFailed)
+	assertCatches(t, wf.StateProcessPayment, wf.ErrorPaymentDeclined, wf.StateForgetDeclinedPaymentToken)
 	assertCatches(t, wf.StateReserveInventory, wf.ErrorOutOfStock, wf.StateRefundPayment)
 	assertCatches(t, wf.StateShipOrder, "ShipmentRejected", wf.StateReleaseInventory)
 	assertRetries(t, wf.StateProcessPayment, wf.ErrorProviderUnavailable)
@@ -189,9 +192,9 @@ func TestCompensationsRunInReverseOrder(t *testing.T) {
 		// Reservation failed unexpectedly: it may have committed; undo both.
 		{wf.StateReserveInventory, def.CatchTarget(wf.StateReserveInventory, wf.ErrorAll), append([]string{wf.StateReleaseInventory, wf.StateRefundPayment}, tail...), wf.StateInventoryUnavailable},
 		// Payment failed unexpectedly: money may have moved; refund.
-		{wf.StateProcessPayment, def.CatchTarget(wf.StateProcessPayment, wf.ErrorAll), append([]string{wf.StateRefundPayment}, tail...), wf.StatePaymentFailed},
+		{wf.StateProcessPayment, def.CatchTarget(wf.StateProcessPayment, wf.ErrorAll), append([]string{wf.StateForgetFailedPaymentToken, wf.StateRefundPayment}, tail...), wf.StatePaymentFailed},
 		// Declined or not approved: nothing to undo.
-		{wf.StateProcessPayment, def.CatchTarget(wf.StateProcessPayment, wf.ErrorPaymentDeclined), tail, wf.StatePaymentFailed},
+		{wf.StateProcessPayment, def.CatchTarget(wf.StateProcessPayment, wf.ErrorPaymentDeclined), append([]string{wf.StateForgetDeclinedPaymentToken}, tail...), wf.StatePaymentFailed},
 		{wf.StateRequestApproval, def.CatchTarget(wf.StateRequestApproval, wf.ErrorApprovalRejected), tail, wf.StateOrderNotApproved},
 	}
 	for _, tt := range tests {

@@ -112,11 +112,20 @@ func TestChangesAndRisks(t *testing.T) {
 		"`StoreOrder`: no longer catches `States.ALL` (went to `Failed`) ⚠ `catch-removed`",
 		"`StoreOrder`: now catches `DynamoDB.ConditionalCheckFailedException` → `Failed`",
 		"`StoreOrder`: timeout 30s → 10s ⚠ `timeout-shortened`",
-		"may now `dynamodb:DeleteItem` on `${Orders",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the review lacks %q:\n%s", want, md)
 		}
+	}
+	// The widened role gains several actions on the table: one line.
+	var widened []string
+	for _, line := range strings.Split(md, "\n") {
+		if strings.Contains(line, "may now") && strings.Contains(line, "on `${Orders") {
+			widened = append(widened, line)
+		}
+	}
+	if len(widened) != 1 || !strings.Contains(widened[0], "`dynamodb:DeleteItem`, ") || !strings.HasSuffix(widened[0], "⚠ `iam-widened`") {
+		t.Errorf("the table grants read %q; want one line with every action and the risk", widened)
 	}
 	if strings.Contains(md, "removed `RecordOrder`") || strings.Contains(md, "added `StoreOrder`") {
 		t.Errorf("the rename reads as a removal and an addition:\n%s", md)
@@ -156,6 +165,12 @@ func TestCLI(t *testing.T) {
 	code, out, stderr := sfnkit("diff", "--fail-on", "iam-widened", dirs["base"], dirs["changed"])
 	if code != 1 || !strings.Contains(out, "renamed `RecordOrder` → `StoreOrder`") || !strings.Contains(out, "iam-widened") || !strings.Contains(stderr, "iam-widened") {
 		t.Errorf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	code, cut, _ := sfnkit("diff", "--max-chars", "400", "--rest-in", "the job summary", dirs["base"], dirs["changed"])
+	body, _, found := strings.Cut(cut, "\n---\n**The review is cut here**")
+	if code != 0 || len(cut) > 400 || !found || !strings.HasPrefix(out, body) ||
+		!strings.Contains(cut, "**Risks:** `catch-removed`") || !strings.Contains(cut, "in the job summary.") {
+		t.Errorf("--max-chars 400: exit %d, %d bytes:\n%s", code, len(cut), cut)
 	}
 	if code, _, _ := sfnkit("diff", "--fail-on", "logging-reduced,type-changed", dirs["base"], dirs["changed"]); code != 0 {
 		t.Errorf("--fail-on of absent risks exited %d", code)

@@ -126,10 +126,14 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 	catch(t.ReserveInventory, t.ReleaseInventory, contract.PathInventoryError, contract.ErrorAll)     // a reservation may have committed
 	t.ReserveInventory.Next(t.ShipOrder)
 
+	// Every way out of ProcessPayment forgets the payment token first: no
+	// later state needs it, and the history and the console show state.
 	t.ProcessPayment.AddRetry(retry.Standard(contract.ErrorProviderUnavailable))
-	catch(t.ProcessPayment, t.RecordOrderFailed, contract.PathPaymentError, contract.ErrorPaymentDeclined) // no money moved
-	catch(t.ProcessPayment, t.RefundPayment, contract.PathPaymentError, contract.ErrorAll)                 // money may have moved
-	t.ProcessPayment.Next(t.ReserveInventory)
+	catch(t.ProcessPayment, forgetPaymentToken(scope, contract.StateForgetDeclinedPaymentToken, t.RecordOrderFailed),
+		contract.PathPaymentError, contract.ErrorPaymentDeclined) // no money moved
+	catch(t.ProcessPayment, forgetPaymentToken(scope, contract.StateForgetFailedPaymentToken, t.RefundPayment),
+		contract.PathPaymentError, contract.ErrorAll) // money may have moved
+	t.ProcessPayment.Next(forgetPaymentToken(scope, contract.StateForgetPaymentToken, t.ReserveInventory))
 
 	t.RequestApproval.AddRetry(retry.Standard("SQS.AmazonSQSException", "SQS.SdkClientException"))
 	catch(t.RequestApproval, t.RecordOrderFailed, contract.PathApprovalError, contract.ErrorApprovalRejected, contract.ErrorTimeout, contract.ErrorHeartbeatTimeout)
@@ -150,6 +154,19 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 	catch(t.ValidateOrder, end.orderFailed, contract.PathError, contract.ErrorAll)
 	t.ValidateOrder.Next(t.RecordOrderReceived)
 	return t.ValidateOrder
+}
+
+// forgetPaymentToken is a Pass state that replaces the order's payment
+// details ({"method", "token"}) with the method alone, keeping the rest of
+// the state, then goes to next.
+func forgetPaymentToken(scope constructs.Construct, name string, next awsstepfunctions.IChainable) awsstepfunctions.Pass {
+	pass := awsstepfunctions.NewPass(scope, jsii.String(name), &awsstepfunctions.PassProps{
+		Comment:    jsii.String("Drops the payment token, which only ProcessPayment needs, from the state"),
+		Parameters: &map[string]interface{}{"method.$": contract.PathOrderPayment + ".method"},
+		ResultPath: jsii.String(contract.PathOrderPayment),
+	})
+	pass.Next(next)
+	return pass
 }
 
 // bookkeeping wires a status write or notification: every failure of these

@@ -4,21 +4,37 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/sfnkit/sfnkit/cfn"
 )
 
-// grants maps each role of a template to the permissions its policies
-// allow: "action on resource", with resources read as names
-// (${OrdersTable.Arn}).
-func grants(t *cfn.Template) map[string]map[string]bool {
-	out := map[string]map[string]bool{}
+// permissions are what one role may do: the actions allowed on each
+// resource (read as names, ${OrdersTable.Arn}), and its managed policies
+// under the key managedPolicies.
+type permissions map[string]map[string]bool
+
+// managedPolicies is the resource key of a role's managed policies.
+const managedPolicies = ""
+
+// grants maps each role of a template to its permissions.
+func grants(t *cfn.Template) map[string]permissions {
+	out := map[string]permissions{}
 	if t == nil {
 		return out
 	}
+	add := func(role, res, action string) {
+		if out[role] == nil {
+			out[role] = permissions{}
+		}
+		if out[role][res] == nil {
+			out[role][res] = map[string]bool{}
+		}
+		out[role][res][action] = true
+	}
 	allow := func(role string, doc any) {
 		if out[role] == nil {
-			out[role] = map[string]bool{}
+			out[role] = permissions{}
 		}
 		d, _ := doc.(map[string]any)
 		for _, s := range list(d["Statement"]) {
@@ -28,20 +44,20 @@ func grants(t *cfn.Template) map[string]map[string]bool {
 			}
 			for _, a := range list(st["Action"]) {
 				for _, r := range list(st["Resource"]) {
-					out[role][fmt.Sprintf("`%v` on `%s`", a, resource(r))] = true
+					add(role, resource(r), fmt.Sprint(a))
 				}
 			}
 		}
 	}
 	for _, id := range t.LogicalIDs("AWS::IAM::Role") {
 		props := t.Resources[id].Properties
-		out[id] = map[string]bool{}
+		out[id] = permissions{}
 		for _, p := range list(props["Policies"]) {
 			pm, _ := p.(map[string]any)
 			allow(id, pm["PolicyDocument"])
 		}
 		for _, arn := range list(props["ManagedPolicyArns"]) {
-			out[id][fmt.Sprintf("managed policy `%s`", resource(arn))] = true
+			add(id, managedPolicies, resource(arn))
 		}
 	}
 	for _, id := range t.LogicalIDs("AWS::IAM::Policy") {
@@ -79,7 +95,9 @@ func resource(v any) string {
 	return string(b)
 }
 
-// compareIAM reports, per role, the permissions gained and lost.
+// compareIAM reports, per role and resource, the actions gained and lost:
+// one line for all the actions a role gains on one resource, so a review
+// stays readable (and within a comment's size) when a role gains many.
 func compareIAM(old, new *cfn.Template) []Change {
 	before, after := grants(old), grants(new)
 	roles := map[string]bool{}
@@ -92,23 +110,44 @@ func compareIAM(old, new *cfn.Template) []Change {
 	var out []Change
 	for _, role := range sortedKeys(roles) {
 		a, b := before[role], after[role]
-		gained := difference(sortedKeys(b), sortedKeys(a))
-		lost := difference(sortedKeys(a), sortedKeys(b))
 		switch {
 		case a == nil && b != nil:
 			out = append(out, Change{Section: "IAM", Text: fmt.Sprintf("new role `%s`", role)})
 		case b == nil && a != nil:
 			out = append(out, Change{Section: "IAM", Text: fmt.Sprintf("role `%s` removed", role)})
-			lost = nil
+			continue
 		}
-		for _, g := range gained {
-			out = append(out, Change{Section: "IAM", Text: fmt.Sprintf("`%s` may now %s", role, g), Risk: IAMWidened})
+		resources := map[string]bool{}
+		for r := range a {
+			resources[r] = true
 		}
-		for _, l := range lost {
-			out = append(out, Change{Section: "IAM", Text: fmt.Sprintf("`%s` may no longer %s", role, l)})
+		for r := range b {
+			resources[r] = true
 		}
+		var losses []Change // after the role's gains
+		for _, res := range sortedKeys(resources) {
+			if gained := difference(sortedKeys(b[res]), sortedKeys(a[res])); len(gained) > 0 {
+				out = append(out, Change{Section: "IAM", Text: fmt.Sprintf("`%s` may now %s", role, grantText(res, gained)), Risk: IAMWidened})
+			}
+			if lost := difference(sortedKeys(a[res]), sortedKeys(b[res])); len(lost) > 0 {
+				losses = append(losses, Change{Section: "IAM", Text: fmt.Sprintf("`%s` may no longer %s", role, grantText(res, lost))})
+			}
+		}
+		out = append(out, losses...)
 	}
 	return out
+}
+
+// grantText is "`a`, `b` on `resource`", or the managed policies.
+func grantText(res string, actions []string) string {
+	joined := "`" + strings.Join(actions, "`, `") + "`"
+	if res == managedPolicies {
+		if len(actions) == 1 {
+			return "use managed policy " + joined
+		}
+		return "use managed policies " + joined
+	}
+	return joined + " on `" + res + "`"
 }
 
 func templateOf(a *cfn.Assembly, stack string) *cfn.Template {

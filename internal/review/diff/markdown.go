@@ -50,3 +50,30 @@ func (r Report) Markdown() string {
 	}
 	return b.String()
 }
+
+// CommentLimit is the most characters GitHub accepts in a pull-request
+// comment.
+const CommentLimit = 65536
+
+// Cut returns md if it is at most limit bytes long (bytes are never fewer
+// than characters); otherwise its first lines, cut at a line boundary,
+// followed by a note that says how much was left out and where to read
+// the rest (pointer, e.g. "the job summary of this check"). Risks come
+// first in a report, so the cut keeps them. If limit is 0, md is whole.
+func Cut(md string, limit int, pointer string) string {
+	if limit <= 0 || len(md) <= limit {
+		return md
+	}
+	note := func(kept int) string {
+		return fmt.Sprintf("\n---\n**The review is cut here**: it is %d bytes, more than this comment can hold; %d more bytes (%d lines) are in %s.\n",
+			len(md), len(md)-kept, strings.Count(md[kept:], "\n"), pointer)
+	}
+	// The note's length depends on the numbers in it: leave room for
+	// the longest it can be.
+	room := limit - len(note(0)) - 1
+	if room < 0 {
+		room = 0
+	}
+	kept := strings.LastIndex(md[:room], "\n") + 1
+	return md[:kept] + note(kept)
+}

@@ -31,6 +31,15 @@ const (
 	StateNotifyCustomerOfFailure = "NotifyCustomerOfFailure"
 )
 
+// Pass states that drop the customer's payment token from the state once
+// ProcessPayment has used it, one on each way out of ProcessPayment, so no
+// later state's input, output or history event carries it.
+const (
+	StateForgetPaymentToken         = "ForgetPaymentToken"         // charged: on to ReserveInventory
+	StateForgetDeclinedPaymentToken = "ForgetDeclinedPaymentToken" // declined: on to RecordOrderFailed
+	StateForgetFailedPaymentToken   = "ForgetFailedPaymentToken"   // failed after money may have moved: on to RefundPayment
+)
+
 // Choice states.
 const (
 	StateNeedsApproval   = "NeedsApproval"
@@ -78,13 +87,14 @@ const (
 // failed stage records its error under its own key, which is how
 // ClassifyFailure knows which stage failed after the shared compensations.
 const (
-	PathOrder       = "$.order"
-	PathApproval    = "$.approval"
-	PathPayment     = "$.payment"
-	PathReservation = "$.reservation"
-	PathShipment    = "$.shipment"
-	PathRefund      = "$.refund"
-	PathRelease     = "$.release"
+	PathOrder        = "$.order"
+	PathOrderPayment = "$.order.payment" // {"method", "token"} until ProcessPayment, then {"method"}
+	PathApproval     = "$.approval"
+	PathPayment      = "$.payment"
+	PathReservation  = "$.reservation"
+	PathShipment     = "$.shipment"
+	PathRefund       = "$.refund"
+	PathRelease      = "$.release"
 
 	PathError             = "$.error" // validation and recording, before any side effect
 	PathApprovalError     = "$.approvalError"
