@@ -158,11 +158,14 @@ func (t *Transformer) processObject(ctx context.Context, key string, size int64,
 	}
 
 	lines := newLineReader(r, t.maxLine())
-	var parse func(l line) error
+	var (
+		parse func(l line) error
+		csv   *csvObject
+	)
 	switch strings.ToLower(path.Ext(name)) {
 	case ".csv":
-		c := &csvObject{schema: t.Schema, key: key, out: out}
-		parse = c.line
+		csv = &csvObject{schema: t.Schema, key: key, out: out}
+		parse = csv.line
 	case ".jsonl", ".ndjson", ".json":
 		j := &jsonObject{schema: t.Schema, key: key, out: out}
 		parse = j.line
@@ -184,6 +187,11 @@ func (t *Transformer) processObject(ctx context.Context, key string, size int64,
 			return &StorageUnavailable{Cause: err}
 		}
 		switch {
+		case csv != nil && csv.index == nil:
+			// The first line is the header whatever is wrong with it: were
+			// it quarantined as a row, the next line, a real row, would
+			// become the header and vanish.
+			csv.header(l, t.maxLine())
 		case l.tooLong:
 			err = out.quarantineLine(key, l, fmt.Sprintf("the line is longer than %d bytes", t.maxLine()))
 		case !utf8.Valid(l.text):
@@ -241,7 +249,8 @@ func invalidUTF8At(b []byte) int {
 	return -1
 }
 
-// csvObject parses the lines of one CSV object; its first line is the header.
+// csvObject parses the lines of one CSV object; its first non-blank line is
+// the header.
 type csvObject struct {
 	schema contract.Schema
 	key    string
@@ -254,10 +263,6 @@ type csvObject struct {
 }
 
 func (c *csvObject) line(l line) error {
-	if c.index == nil {
-		c.header(l.text)
-		return nil
-	}
 	if c.headerErr != "" {
 		return c.out.quarantineLine(c.key, l, c.headerErr)
 	}
@@ -277,14 +282,26 @@ func (c *csvObject) line(l line) error {
 	})
 }
 
-func (c *csvObject) header(text []byte) {
-	text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
-	names, err := splitCSV(nil, text)
-	c.fields = len(names)
+// header reads the header line l. A header that cannot be read (longer than
+// max, not UTF-8, malformed) is not a row: every row after it is
+// quarantined with the header's fault as its reason, since no row can be
+// matched to columns without it.
+func (c *csvObject) header(l line, max int) {
 	c.index = make([]int, len(c.schema.Columns))
 	for i := range c.index {
 		c.index[i] = -1
 	}
+	text := bytes.TrimPrefix(l.text, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
+	switch {
+	case l.tooLong:
+		c.headerErr = fmt.Sprintf("the header line (line %d) is longer than %d bytes", l.number, max)
+		return
+	case !utf8.Valid(text):
+		c.headerErr = fmt.Sprintf("the header line (line %d) is not valid UTF-8 (first bad byte at offset %d)", l.number, invalidUTF8At(text))
+		return
+	}
+	names, err := splitCSV(nil, text)
+	c.fields = len(names)
 	if err != nil {
 		c.headerErr = "the header line is malformed CSV: " + err.Error()
 		return

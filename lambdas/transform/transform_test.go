@@ -368,3 +368,31 @@ func FuzzTransform(f *testing.F) {
 		fx.checkAccounting(t, res)
 	})
 }
+
+// TestUnreadableHeaderQuarantinesEveryRow: a header line that is too long
+// or not UTF-8 was quarantined as a row, and the next line, a real row,
+// silently became the header. The header is the header whatever is wrong
+// with it; every row is then quarantined with the header's fault.
+func TestUnreadableHeaderQuarantinesEveryRow(t *testing.T) {
+	rows := goodCSVRow(1) + goodCSVRow(2) + goodCSVRow(3)
+	tests := map[string]struct{ header, reason string }{
+		"too long":          {"order_id,sku," + strings.Repeat("x", 2000) + "\n", "the header line (line 1) is longer than 1024 bytes"},
+		"not UTF-8":         {"order_id,sku,quantity,unit_price_cents,currency,sold_at,st\xf6re_id\n", "the header line (line 1) is not valid UTF-8 (first bad byte at offset 58)"},
+		"after blank lines": {"\n\r\n" + "order_id,s\xffku\n", "the header line (line 3) is not valid UTF-8"},
+	}
+	for name, tt := range tests {
+		f := newFixture()
+		f.tr.MaxLineBytes = 1024
+		f.raw.Put("h.csv", []byte(tt.header+rows))
+		res := f.run(t, "h.csv")
+		if res.RowsIn != 3 || res.RowsCurated != 0 || res.RowsQuarantined != 3 {
+			t.Errorf("%s: in %d, curated %d, quarantined %d; want the 3 rows quarantined", name, res.RowsIn, res.RowsCurated, res.RowsQuarantined)
+			continue
+		}
+		for _, r := range f.rejections(t, res) {
+			if !strings.Contains(r.Reason, tt.reason) || !strings.HasPrefix(r.Raw, "ord-") {
+				t.Errorf("%s: rejection %+v; want a row quarantined because %s", name, r, tt.reason)
+			}
+		}
+	}
+}
