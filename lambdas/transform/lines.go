@@ -82,7 +82,8 @@ type line struct {
 }
 
 // next returns the next non-blank line, io.EOF at the end, or the error
-// that stopped reading (corrupt compression, a failed read).
+// that stopped reading (corrupt compression, a failed read) with the number
+// of the line it cut, if any.
 func (lr *lineReader) next() (line, error) {
 	for {
 		text, err := lr.r.ReadSlice('\n')
@@ -100,7 +101,7 @@ func (lr *lineReader) next() (line, error) {
 			return l, nil
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
-			return line{}, err
+			return line{number: lr.number}, err // the line the fault cut
 		}
 		l.text = bytes.TrimSuffix(text, []byte{'\n'})
 		if len(bytes.TrimSpace(l.text)) == 0 {

@@ -182,7 +182,13 @@ func (t *Transformer) processObject(ctx context.Context, key string, size int64,
 				return &StorageUnavailable{Cause: ctx.Err()}
 			}
 			if isCorruption(err, size == 0 || counted.n >= size) {
-				return out.quarantine(key, lines.number+1, fmt.Sprintf("the rest of the object after line %d cannot be read: %v", lines.number, err))
+				// The rest starts after the last whole line; a long line
+				// cut by the fault is part of it.
+				from := lines.number + 1
+				if l.number > 0 {
+					from = l.number
+				}
+				return out.quarantine(key, from, fmt.Sprintf("the rest of the object from line %d cannot be read: %v", from, err))
 			}
 			return &StorageUnavailable{Cause: err}
 		}

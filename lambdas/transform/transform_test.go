@@ -348,27 +348,6 @@ func TestSplitCSV(t *testing.T) {
 	}
 }
 
-// FuzzTransform feeds arbitrary objects: no panic, and every row is
-// accounted for.
-func FuzzTransform(f *testing.F) {
-	f.Add("a.csv", []byte(header+goodCSVRow(1)+"x,y\n"))
-	f.Add("a.jsonl", []byte(`{"order_id":"o","sku":"S","quantity":1}`+"\n[]\n"))
-	f.Add("a.csv.gz", gz(f, header+goodCSVRow(2)))
-	f.Fuzz(func(t *testing.T, key string, data []byte) {
-		if key == "" || strings.HasSuffix(key, "/") {
-			return
-		}
-		fx := newFixture()
-		fx.tr.MaxLineBytes = 256
-		fx.raw.Put(key, data)
-		res, err := fx.tr.Handle(context.Background(), fx.batch(key))
-		if err != nil {
-			t.Fatalf("Handle: %v", err)
-		}
-		fx.checkAccounting(t, res)
-	})
-}
-
 // TestUnreadableHeaderQuarantinesEveryRow: a header line that is too long
 // or not UTF-8 was quarantined as a row, and the next line, a real row,
 // silently became the header. The header is the header whatever is wrong
