@@ -1,8 +1,9 @@
 // Package transform is the ETL workflow's Transform step: it reads a batch of
 // raw CSV or JSON Lines objects (optionally gzip-compressed), validates every
 // row against the schema the workflow's contract declares (contract.Sales),
-// writes the normalized rows as curated JSON Lines partitioned by run date,
-// and writes every rejected row, with its reason, to a quarantine prefix.
+// writes the normalized rows as curated JSON Lines under the run's own
+// prefix of the run date's partition (contract.RunPrefix), and writes every
+// rejected row, with its reason, to the same prefix of the quarantine bucket.
 //
 // It streams: memory stays constant in the size of an object, and a line is
 // never held beyond MaxLineBytes. No row vanishes: each delimited record is

@@ -34,6 +34,9 @@ type Item struct {
 // BatchInput is the batch-wide input the workflow's ItemBatcher adds.
 type BatchInput struct {
 	RunDate string `json:"runDate"`
+	// RunID is the run's id (contract.RunID): the batch writes under
+	// contract.RunPrefix, a place of the run's own.
+	RunID string `json:"runId"`
 }
 
 // Batch is the Transform event: the ItemBatcher's {"Items", "BatchInput"}.
@@ -88,6 +91,9 @@ func (t *Transformer) Handle(ctx context.Context, batch Batch) (Result, error) {
 	if !runDatePattern.MatchString(batch.BatchInput.RunDate) {
 		return Result{}, &InvalidBatch{Reason: fmt.Sprintf("BatchInput.runDate %.40q is not a YYYY-MM-DD date", batch.BatchInput.RunDate)}
 	}
+	if !contract.RunIDPattern.MatchString(batch.BatchInput.RunID) {
+		return Result{}, &InvalidBatch{Reason: fmt.Sprintf("BatchInput.runId %.90q is not a run id (%s)", batch.BatchInput.RunID, contract.RunIDPattern)}
+	}
 	if len(batch.Items) == 0 || len(batch.Items) > contract.MaxBatchItems {
 		return Result{}, &InvalidBatch{Reason: fmt.Sprintf("a batch holds 1 to %d items, got %d", contract.MaxBatchItems, len(batch.Items))}
 	}
@@ -98,12 +104,12 @@ func (t *Transformer) Handle(ctx context.Context, batch Batch) (Result, error) {
 		}
 		keys[i] = it.Key
 	}
-	part := partName(keys)
+	part := contract.RunPrefix(t.Schema.Name, batch.BatchInput.RunDate, batch.BatchInput.RunID) + partName(keys)
 	out := &outputs{
 		t:             t,
 		ctx:           ctx,
-		curatedKey:    fmt.Sprintf("%s/run_date=%s/%s.jsonl.gz", t.Schema.Name, batch.BatchInput.RunDate, part),
-		quarantineKey: fmt.Sprintf("%s/run_date=%s/%s.rejects.jsonl", t.Schema.Name, batch.BatchInput.RunDate, part),
+		curatedKey:    part + ".jsonl.gz",
+		quarantineKey: part + ".rejects.jsonl",
 	}
 	for _, it := range batch.Items {
 		if err := t.processObject(ctx, it.Key, it.Size, out); err != nil {
@@ -119,7 +125,8 @@ func (t *Transformer) Handle(ctx context.Context, batch Batch) (Result, error) {
 }
 
 // partName names a batch's output after its keys, so a retried batch
-// overwrites its own earlier output instead of adding to it.
+// overwrites its own earlier output instead of adding to it. Another run
+// writes under a prefix of its own, whatever the names of its objects.
 func partName(keys []string) string {
 	h := sha256.New()
 	for _, k := range keys {

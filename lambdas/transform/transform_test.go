@@ -53,7 +53,7 @@ func (f *fixture) run(t testing.TB, keys ...string) Result {
 }
 
 func (f *fixture) batch(keys ...string) Batch {
-	b := Batch{BatchInput: BatchInput{RunDate: "2026-11-21"}}
+	b := Batch{BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "run-1"}}
 	for _, k := range keys {
 		data, _ := f.raw.Get(k)
 		b.Items = append(b.Items, Item{Key: k, Size: int64(len(data))})
@@ -130,8 +130,8 @@ func TestCSVRowsAreNormalized(t *testing.T) {
 	if res.RowsCurated != 2 || res.RowsQuarantined != 0 || res.Objects != 1 {
 		t.Fatalf("result = %+v", res)
 	}
-	if !strings.HasPrefix(res.CuratedKey, "sales/run_date=2026-11-21/part-") {
-		t.Errorf("curated key %s is not partitioned by run date", res.CuratedKey)
+	if !strings.HasPrefix(res.CuratedKey, "sales/run_date=2026-11-21/run=run-1/part-") {
+		t.Errorf("curated key %s is not under the run date's partition and the run's own prefix", res.CuratedKey)
 	}
 	row := f.curatedRows(t, res)[0]
 	want := map[string]any{
@@ -256,6 +256,26 @@ func TestBatchOfManyObjectsAndMissingObject(t *testing.T) {
 	}
 }
 
+// TestRunsWriteApart: a rerun whose raw objects have other names wrote new
+// parts beside the failed run's in the same partition. Each run writes
+// under its own prefix.
+func TestRunsWriteApart(t *testing.T) {
+	f := newFixture()
+	f.raw.Put("first.csv", []byte(header+goodCSVRow(1)))
+	f.raw.Put("second.csv", []byte(header+goodCSVRow(1)))
+	first, err := f.tr.Handle(context.Background(), Batch{Items: []Item{{Key: "first.csv"}}, BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "run-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := f.tr.Handle(context.Background(), Batch{Items: []Item{{Key: "second.csv"}}, BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "run-2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(first.CuratedKey, "sales/run_date=2026-11-21/run=run-1/") || !strings.HasPrefix(second.CuratedKey, "sales/run_date=2026-11-21/run=run-2/") {
+		t.Errorf("curated keys %s and %s; want each under its run's prefix", first.CuratedKey, second.CuratedKey)
+	}
+}
+
 func TestRetryOverwritesTheSameOutputs(t *testing.T) {
 	f := newFixture()
 	f.raw.Put("a.csv", []byte(header+goodCSVRow(1)+"bad\n"))
@@ -289,7 +309,7 @@ func TestStorageFailuresFailTheBatchForARetry(t *testing.T) {
 	for name, src := range map[string]objectstore.Reader{"open fails": failingSource{}, "connection cut": cutSource{data}} {
 		f := newFixture()
 		f.tr.Raw = src
-		_, err := f.tr.Handle(context.Background(), Batch{Items: []Item{{Key: "a.csv.gz", Size: int64(len(data))}}, BatchInput: BatchInput{RunDate: "2026-11-21"}})
+		_, err := f.tr.Handle(context.Background(), Batch{Items: []Item{{Key: "a.csv.gz", Size: int64(len(data))}}, BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "run-1"}})
 		var unavailable *StorageUnavailable
 		if !errors.As(err, &unavailable) {
 			t.Errorf("%s: err = %v, want *StorageUnavailable", name, err)
@@ -303,11 +323,14 @@ func TestStorageFailuresFailTheBatchForARetry(t *testing.T) {
 func TestInvalidBatch(t *testing.T) {
 	f := newFixture()
 	tests := []Batch{
-		{Items: []Item{{Key: "a"}}, BatchInput: BatchInput{RunDate: "2026-13-01"}},
+		{Items: []Item{{Key: "a"}}, BatchInput: BatchInput{RunDate: "2026-13-01", RunID: "run-1"}},
 		{Items: []Item{{Key: "a"}}, BatchInput: BatchInput{RunDate: "'; DROP TABLE x; --"}},
-		{Items: nil, BatchInput: BatchInput{RunDate: "2026-11-21"}},
-		{Items: []Item{{Key: "dir/"}}, BatchInput: BatchInput{RunDate: "2026-11-21"}},
-		{Items: make([]Item, contract.MaxBatchItems+1), BatchInput: BatchInput{RunDate: "2026-11-21"}},
+		{Items: nil, BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "run-1"}},
+		{Items: []Item{{Key: "dir/"}}, BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "run-1"}},
+		{Items: []Item{{Key: "a"}}, BatchInput: BatchInput{RunDate: "2026-11-21"}},
+		{Items: []Item{{Key: "a"}}, BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "../run-0"}},
+		{Items: []Item{{Key: "a"}}, BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "x'; DROP TABLE sales; --"}},
+		{Items: make([]Item, contract.MaxBatchItems+1), BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "run-1"}},
 	}
 	for _, b := range tests {
 		var invalid *InvalidBatch
