@@ -83,12 +83,32 @@ func newCatalog(scope constructs.Construct, e *ETL, p Props) *Catalog {
 	return c
 }
 
-// partitionQuery is the Athena statement that registers a run date's
-// partition, as a States.Format template of the run date (two placeholders).
-// The run date has been validated by StartRun (YYYY-MM-DD), so it cannot
-// carry SQL.
-func (c *Catalog) partitionQuery(curatedBucket string) string {
-	location := "s3://" + curatedBucket + "/" + c.TableName + "/" + PartitionKey + "={}/"
-	return "ALTER TABLE `" + c.DatabaseName + "`.`" + c.TableName + "` ADD IF NOT EXISTS PARTITION (" +
-		PartitionKey + " = \\'{}\\') LOCATION \\'" + location + "\\'"
+// addPartitionQuery is the Athena statement that adds a run date's
+// partition, pointing at this run's prefix, unless the date has one: a
+// States.Format template of the run date (twice) and the run id. The run
+// date and run id have been validated by StartRun (YYYY-MM-DD,
+// contract.RunIDPattern), so they cannot carry SQL.
+func (c *Catalog) addPartitionQuery(curatedBucket string) string {
+	return "ALTER TABLE " + c.quotedTable() + " ADD IF NOT EXISTS PARTITION (" + c.partitionSpec() + ") LOCATION " + c.runLocation(curatedBucket)
+}
+
+// switchPartitionQuery points a run date's partition at this run's prefix:
+// a partition an earlier run added keeps that run's location otherwise, and
+// shows its rows rather than this run's. Same template as addPartitionQuery.
+func (c *Catalog) switchPartitionQuery(curatedBucket string) string {
+	return "ALTER TABLE " + c.quotedTable() + " PARTITION (" + c.partitionSpec() + ") SET LOCATION " + c.runLocation(curatedBucket)
+}
+
+func (c *Catalog) quotedTable() string {
+	return "`" + c.DatabaseName + "`.`" + c.TableName + "`"
+}
+
+func (c *Catalog) partitionSpec() string {
+	return PartitionKey + " = \\'{}\\'"
+}
+
+// runLocation is the run's prefix, with a run date and a run id
+// placeholder.
+func (c *Catalog) runLocation(curatedBucket string) string {
+	return "\\'s3://" + curatedBucket + "/" + contract.RunPrefix(c.TableName, "{}", "{}") + "\\'"
 }

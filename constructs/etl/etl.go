@@ -41,7 +41,8 @@ const (
 type Buckets struct {
 	// Raw receives the data to load, under <prefix><runDate>/.
 	Raw awss3.Bucket
-	// Curated holds the validated rows, <dataset>/run_date=<date>/*.jsonl.gz.
+	// Curated holds the validated rows,
+	// <dataset>/run_date=<date>/run=<run id>/*.jsonl.gz.
 	Curated awss3.Bucket
 	// Quarantine holds every rejected row with its reason.
 	Quarantine awss3.Bucket

@@ -11,7 +11,8 @@ import (
 
 // grantStateMachine adds what the state machine's integrations need beyond
 // what CDK grants: the key for the ledger updates, the work bucket for the
-// map's results, and exactly what the Athena partition query needs.
+// map's results, and exactly what the Athena partition queries need (ADD
+// PARTITION creates it, SET LOCATION updates it).
 func grantStateMachine(e *ETL, p Props) {
 	distributedMap := p.GlueJobName == nil
 	role := e.StateMachine.Role
@@ -33,7 +34,7 @@ func grantStateMachine(e *ETL, p Props) {
 	statement([]string{"athena:StartQueryExecution", "athena:GetQueryExecution", "athena:StopQueryExecution"},
 		arn("athena", "workgroup/"+*e.Catalog.WorkGroupName))
 	statement([]string{"athena:GetDataCatalog"}, arn("athena", "datacatalog/AwsDataCatalog"))
-	statement([]string{"glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions", "glue:CreatePartition", "glue:BatchCreatePartition"},
+	statement([]string{"glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions", "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition"},
 		arn("glue", "catalog"), arn("glue", "database/"+e.Catalog.DatabaseName), arn("glue", "table/"+e.Catalog.DatabaseName+"/"+e.Catalog.TableName))
 	if !distributedMap {
 		statement([]string{"glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"}, arn("glue", "job/"+*p.GlueJobName))

@@ -68,8 +68,9 @@ type Props struct {
 	MaxConcurrency int
 
 	// ToleratedFailurePercentage of batches may fail (after retries)
-	// without failing the map; the quality gate still counts them. If zero,
-	// none may. It must lie in [0, 100].
+	// without stopping the map early; the quality gate then fails the run,
+	// naming every failed batch's objects, since their rows are lost. If
+	// zero, the first failed batch stops the map. It must lie in [0, 100].
 	ToleratedFailurePercentage float64
 
 	// Schedule is the EventBridge schedule of the daily run, a rate(...) or

@@ -36,7 +36,8 @@ func newTasks(scope constructs.Construct, e *ETL, p Props) workflow.Tasks {
 			}),
 			ResultPath: contract.PathRun,
 		}),
-		LoadPartition: loadPartition(scope, e),
+		LoadPartition:   partitionQuery(scope, e, contract.StateLoadPartition, "Adds the run date's partition of the curated table if it is new", e.Catalog.addPartitionQuery),
+		SwitchPartition: partitionQuery(scope, e, contract.StateSwitchPartition, "Points the run date's partition at this run's rows, so no earlier run's rows show", e.Catalog.switchPartitionQuery),
 		FinishRun: ledgerUpdate(scope, contract.StateFinishRun, e, LedgerSucceeded,
 			", rowsIn = :rowsIn, rowsCurated = :rowsCurated, rowsQuarantined = :rowsQuarantined",
 			map[string]awsstepfunctionstasks.DynamoAttributeValue{
@@ -75,20 +76,22 @@ func newTasks(scope constructs.Construct, e *ETL, p Props) workflow.Tasks {
 	return t
 }
 
-// loadPartition registers the run date's partition with an Athena query
-// (.sync). It is a custom state because CDK's AthenaStartQueryExecution
-// grants S3 actions on every bucket and Glue deletes on the whole database;
-// grantStateMachine grants exactly what this query needs.
-func loadPartition(scope constructs.Construct, e *ETL) awsstepfunctions.CustomState {
+// partitionQuery runs one Athena statement about the run date's partition
+// (.sync); query makes it, a States.Format template of the run date and the
+// run id (contract.RunPrefix). It is a custom state because CDK's
+// AthenaStartQueryExecution grants S3 actions on every bucket and Glue
+// deletes on the whole database; grantStateMachine grants exactly what
+// these queries need.
+func partitionQuery(scope constructs.Construct, e *ETL, id, comment string, query func(curatedBucket string) string) awsstepfunctions.CustomState {
 	stack := awscdk.Stack_Of(scope)
-	return awsstepfunctions.NewCustomState(scope, jsii.String(contract.StateLoadPartition), &awsstepfunctions.CustomStateProps{
+	return awsstepfunctions.NewCustomState(scope, jsii.String(id), &awsstepfunctions.CustomStateProps{
 		StateJson: &map[string]interface{}{
 			"Type":     "Task",
-			"Comment":  "Registers the run date's partition of the curated table",
+			"Comment":  comment,
 			"Resource": "arn:" + *stack.Partition() + ":states:::athena:startQueryExecution.sync",
 			"Parameters": map[string]interface{}{
-				"QueryString.$": "States.Format('" + e.Catalog.partitionQuery(*e.Buckets.Curated.BucketName()) + "', " +
-					contract.PathRun + ".runDate, " + contract.PathRun + ".runDate)",
+				"QueryString.$": "States.Format('" + query(*e.Buckets.Curated.BucketName()) + "', " +
+					contract.PathRun + ".runDate, " + contract.PathRun + ".runDate, " + contract.PathRun + ".runId)",
 				"QueryExecutionContext": map[string]interface{}{"Database": e.Catalog.DatabaseName},
 				"WorkGroup":             *e.Catalog.WorkGroupName,
 			},
@@ -118,8 +121,9 @@ func glueJobRun(scope constructs.Construct, e *ETL, job, summaryKey string) awss
 					"--run_date.$":        runDate,
 					"--raw_bucket.$":      contract.PathRun + ".bucket",
 					"--raw_prefix.$":      contract.PathRun + ".rawPrefix",
+					"--run_id.$":          contract.PathRun + ".runId",
 					"--curated_bucket":    *e.Buckets.Curated.BucketName(),
-					"--curated_prefix":    contract.Sales.Name + "/",
+					"--curated_prefix.$":  "States.Format('" + contract.RunPrefix(contract.Sales.Name, "{}", "{}") + "', " + runDate + ", " + contract.PathRun + ".runId)",
 					"--quarantine_bucket": *e.Buckets.Quarantine.BucketName(),
 					"--summary_path.$":    "States.Format('s3://" + *e.Buckets.Work.BucketName() + "/" + summaryKey + "', " + runDate + ")",
 				},

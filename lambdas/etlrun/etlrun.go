@@ -38,7 +38,10 @@ type Input struct {
 
 // Run is what StartRun returns, at $.run.
 type Run struct {
-	RunDate   string `json:"runDate"`
+	RunDate string `json:"runDate"`
+	// RunID names this execution's place for its output
+	// (contract.RunPrefix); the partition is switched to it on success.
+	RunID     string `json:"runId"`
 	Bucket    string `json:"bucket"`
 	RawPrefix string `json:"rawPrefix"`
 	// AlreadySucceeded is set when the date was loaded before; the
@@ -118,6 +121,7 @@ func (s *Starter) Handle(ctx context.Context, in Input) (Run, error) {
 	if in.ExecutionID == "" {
 		return Run{}, &InvalidRunInput{Reason: "executionId is missing"}
 	}
+	run.RunID = contract.RunID(in.ExecutionID)
 	now := s.now()
 	refused, err := s.Ledger.Claim(ctx, run.RunDate, in.ExecutionID, now, now.Add(-s.StaleAfter))
 	if err != nil {

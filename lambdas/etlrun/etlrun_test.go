@@ -21,7 +21,7 @@ func TestScheduledRunLoadsTheDayBefore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Run{RunDate: "2026-11-21", Bucket: "raw-bucket", RawPrefix: "raw/2026-11-21/"}
+	want := Run{RunDate: "2026-11-21", RunID: "exec-1", Bucket: "raw-bucket", RawPrefix: "raw/2026-11-21/"}
 	if run != want {
 		t.Errorf("run = %+v, want %+v", run, want)
 	}

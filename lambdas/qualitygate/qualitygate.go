@@ -1,7 +1,7 @@
 // Package qualitygate is the ETL workflow's QualityGate step: it totals the
 // rows read, curated and quarantined by every Transform batch of a run, and
-// fails the run with DataQualityFailed when too many rows were rejected or
-// too few were read.
+// fails the run with DataQualityFailed when any batch failed (its rows are
+// lost), too many rows were rejected or too few were read.
 //
 // With the Lambda transform it reads the Distributed Map's ResultWriter
 // output (a manifest and the result files it lists); with the Glue variant
@@ -48,6 +48,9 @@ type Report struct {
 	Batches         int     `json:"batches"`
 	FailedBatches   int     `json:"failedBatches"`
 	RejectRatio     float64 `json:"rejectRatio"`
+	// FailedObjects are the object keys of the failed batches, at most
+	// maxNamedObjects of them; their rows were counted nowhere.
+	FailedObjects []string `json:"failedObjects,omitempty"`
 }
 
 // DataQualityFailed stops a run whose data is not good enough to load. The
@@ -99,6 +102,10 @@ func (g *Gate) Handle(ctx context.Context, in Input) (Report, error) {
 		report.RejectRatio = float64(report.RowsQuarantined) / float64(report.RowsIn)
 	}
 	switch {
+	case report.FailedBatches > 0:
+		// A failed batch's rows are neither curated nor quarantined: they
+		// are lost, whatever share of batches the map tolerated.
+		return report, &DataQualityFailed{Report: report, Reason: failedBatchesReason(report)}
 	case report.RowsIn < in.MinRows:
 		return report, &DataQualityFailed{Report: report, Reason: fmt.Sprintf("only %d rows were read; at least %d are expected", report.RowsIn, in.MinRows)}
 	case report.RejectRatio > in.MaxRejectRatio:
@@ -140,6 +147,7 @@ func (g *Gate) fromMapResults(ctx context.Context, loc Location) (Report, error)
 				report.Batches++
 				if status != "SUCCEEDED" || r.Status != "SUCCEEDED" {
 					report.FailedBatches++
+					report.FailedObjects = appendKeys(report.FailedObjects, r.Input)
 					return nil
 				}
 				var b batchResult
@@ -161,7 +169,44 @@ func (g *Gate) fromMapResults(ctx context.Context, loc Location) (Report, error)
 // childResult is one entry of a ResultWriter result file.
 type childResult struct {
 	Status string `json:"Status"`
+	Input  string `json:"Input"`
 	Output string `json:"Output"`
+}
+
+// maxNamedObjects bounds the failed objects a report names, so that its
+// cause stays within what Step Functions keeps of an error's cause.
+const maxNamedObjects = 50
+
+// appendKeys adds the object keys of a failed batch's input (the
+// ItemBatcher's {"Items": [{"Key": ...}]}) to keys, up to maxNamedObjects.
+func appendKeys(keys []string, input string) []string {
+	var batch struct {
+		Items []struct {
+			Key string `json:"Key"`
+		} `json:"Items"`
+	}
+	if json.Unmarshal([]byte(input), &batch) != nil {
+		return keys
+	}
+	for _, it := range batch.Items {
+		if len(keys) == maxNamedObjects {
+			break
+		}
+		keys = append(keys, it.Key)
+	}
+	return keys
+}
+
+// failedBatchesReason names the failed batches' objects.
+func failedBatchesReason(r Report) string {
+	names := strings.Join(r.FailedObjects, ", ")
+	if len(r.FailedObjects) == maxNamedObjects {
+		names += ", …"
+	}
+	if names == "" {
+		names = "objects unknown: the batch inputs were not recorded"
+	}
+	return fmt.Sprintf("%d of %d batches failed and their rows were neither curated nor quarantined; reload after fixing the cause (objects: %s)", r.FailedBatches, r.Batches, names)
 }
 
 // eachResult streams a result file (a JSON array), one entry at a time, so

@@ -11,17 +11,65 @@ import (
 // ever being held whole in memory.
 const DefaultMaxLineBytes = 1 << 20
 
-// lineReader yields an object's lines, each at most max bytes, with CR/LF
-// trimmed. Blank lines are skipped but still numbered.
+// lineReader yields an object's lines, each at most max bytes. A line ends
+// at LF, CRLF or a lone CR (old spreadsheet exports write those), as a
+// person opening the file sees it. Blank lines are skipped but still
+// numbered.
 type lineReader struct {
 	r      *bufio.Reader
 	number int
 }
 
 func newLineReader(r io.Reader, max int) *lineReader {
-	// Hide any bufio.Reader under r: NewReaderSize would reuse it, buffer
-	// size and all, and the line limit would not hold.
-	return &lineReader{r: bufio.NewReaderSize(struct{ io.Reader }{r}, max)}
+	// crToLF also hides any bufio.Reader under r: NewReaderSize would reuse
+	// it, buffer size and all, and the line limit would not hold.
+	return &lineReader{r: bufio.NewReaderSize(&crToLF{r: r}, max)}
+}
+
+// crToLF turns every line end into LF as it streams: CRLF becomes LF and a
+// lone CR becomes LF, so the line reader splits on one byte. It never
+// lengthens its input, so it rewrites in place.
+type crToLF struct {
+	r io.Reader
+	// afterCR is set when the last byte read was a CR: an LF that
+	// follows, even in the next read, belongs to the same line end.
+	afterCR bool
+}
+
+func (c *crToLF) Read(p []byte) (int, error) {
+	for {
+		n, err := c.r.Read(p)
+		in := p[:n]
+		if c.afterCR && len(in) > 0 {
+			c.afterCR = false
+			if in[0] == '\n' {
+				in = in[1:]
+			}
+		}
+		out := 0
+		for len(in) > 0 {
+			i := bytes.IndexByte(in, '\r')
+			if i < 0 {
+				out += copy(p[out:], in)
+				break
+			}
+			out += copy(p[out:], in[:i])
+			p[out] = '\n'
+			out++
+			in = in[i+1:]
+			switch {
+			case len(in) == 0:
+				c.afterCR = true
+			case in[0] == '\n':
+				in = in[1:]
+			}
+		}
+		// A read that held only the LF of a CRLF split across reads
+		// yields nothing: read on rather than return 0, nil.
+		if out > 0 || err != nil || n == 0 {
+			return out, err
+		}
+	}
 }
 
 // line is one line of an object.
@@ -34,7 +82,8 @@ type line struct {
 }
 
 // next returns the next non-blank line, io.EOF at the end, or the error
-// that stopped reading (corrupt compression, a failed read).
+// that stopped reading (corrupt compression, a failed read) with the number
+// of the line it cut, if any.
 func (lr *lineReader) next() (line, error) {
 	for {
 		text, err := lr.r.ReadSlice('\n')
@@ -52,9 +101,9 @@ func (lr *lineReader) next() (line, error) {
 			return l, nil
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
-			return line{}, err
+			return line{number: lr.number}, err // the line the fault cut
 		}
-		l.text = bytes.TrimRight(text, "\r\n")
+		l.text = bytes.TrimSuffix(text, []byte{'\n'})
 		if len(bytes.TrimSpace(l.text)) == 0 {
 			if err != nil {
 				return line{}, err

@@ -31,7 +31,7 @@ func TestNewReadsAndWritesTheEnvironmentsBuckets(t *testing.T) {
 		t.Fatal(err)
 	}
 	stores["raw"].Put("in/a.csv", []byte(header+goodCSVRow(1)+"bad,row\n"))
-	res, err := tr.Handle(context.Background(), Batch{Items: []Item{{Key: "in/a.csv"}}, BatchInput: BatchInput{RunDate: "2026-11-21"}})
+	res, err := tr.Handle(context.Background(), Batch{Items: []Item{{Key: "in/a.csv"}}, BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "run-1"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,9 @@
 // Package transform is the ETL workflow's Transform step: it reads a batch of
 // raw CSV or JSON Lines objects (optionally gzip-compressed), validates every
 // row against the schema the workflow's contract declares (contract.Sales),
-// writes the normalized rows as curated JSON Lines partitioned by run date,
-// and writes every rejected row, with its reason, to a quarantine prefix.
+// writes the normalized rows as curated JSON Lines under the run's own
+// prefix of the run date's partition (contract.RunPrefix), and writes every
+// rejected row, with its reason, to the same prefix of the quarantine bucket.
 //
 // It streams: memory stays constant in the size of an object, and a line is
 // never held beyond MaxLineBytes. No row vanishes: each delimited record is
@@ -45,14 +46,12 @@ func normalize(c contract.Column, raw string, present bool) (value, string) {
 	}
 	switch c.Kind {
 	case contract.KindInteger:
-		n, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil {
-			// JSON writes 3 as 3 but a spreadsheet export may write 3.0.
-			f, ferr := strconv.ParseFloat(raw, 64)
-			if ferr != nil || f != float64(int64(f)) {
-				return value{}, fmt.Sprintf("%s %s is not an integer", c.Name, clip(raw))
-			}
-			n = int64(f)
+		n, ok, inRange := parseDecimalInteger(raw)
+		if !ok {
+			return value{}, fmt.Sprintf("%s %s is not a decimal integer", c.Name, clip(raw))
+		}
+		if !inRange {
+			return value{}, fmt.Sprintf("%s %s is outside %d..%d", c.Name, clip(raw), c.Min, c.Max)
 		}
 		if n < c.Min || n > c.Max {
 			return value{}, fmt.Sprintf("%s %d is outside %d..%d", c.Name, n, c.Min, c.Max)
@@ -83,6 +82,35 @@ func normalize(c contract.Column, raw string, present bool) (value, string) {
 		return value{}, fmt.Sprintf("%s %s does not match %s", c.Name, clip(raw), c.Pattern)
 	}
 	return value{s: raw}, ""
+}
+
+// parseDecimalInteger reads an optionally signed run of decimal digits,
+// optionally followed by a point and zeros: JSON writes 3 as 3, but a
+// spreadsheet export may write 3.0. Anything strconv would also take (hex,
+// binary, underscores, exponents, Inf) is not a decimal integer: "0x1p3"
+// must not load as 8, nor "1_0" as 10. inRange is false when the digits do
+// not fit an int64.
+func parseDecimalInteger(s string) (n int64, ok, inRange bool) {
+	sign := ""
+	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
+		sign, s = s[:1], s[1:]
+	}
+	if dot := strings.IndexByte(s, '.'); dot >= 0 {
+		if strings.Trim(s[dot+1:], "0") != "" {
+			return 0, false, false
+		}
+		s = s[:dot]
+	}
+	if s == "" {
+		return 0, false, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false, false
+		}
+	}
+	n, err := strconv.ParseInt(sign+s, 10, 64)
+	return n, true, err == nil
 }
 
 // clip quotes a value for a reason, shortened.

@@ -34,6 +34,9 @@ type Item struct {
 // BatchInput is the batch-wide input the workflow's ItemBatcher adds.
 type BatchInput struct {
 	RunDate string `json:"runDate"`
+	// RunID is the run's id (contract.RunID): the batch writes under
+	// contract.RunPrefix, a place of the run's own.
+	RunID string `json:"runId"`
 }
 
 // Batch is the Transform event: the ItemBatcher's {"Items", "BatchInput"}.
@@ -88,6 +91,9 @@ func (t *Transformer) Handle(ctx context.Context, batch Batch) (Result, error) {
 	if !runDatePattern.MatchString(batch.BatchInput.RunDate) {
 		return Result{}, &InvalidBatch{Reason: fmt.Sprintf("BatchInput.runDate %.40q is not a YYYY-MM-DD date", batch.BatchInput.RunDate)}
 	}
+	if !contract.RunIDPattern.MatchString(batch.BatchInput.RunID) {
+		return Result{}, &InvalidBatch{Reason: fmt.Sprintf("BatchInput.runId %.90q is not a run id (%s)", batch.BatchInput.RunID, contract.RunIDPattern)}
+	}
 	if len(batch.Items) == 0 || len(batch.Items) > contract.MaxBatchItems {
 		return Result{}, &InvalidBatch{Reason: fmt.Sprintf("a batch holds 1 to %d items, got %d", contract.MaxBatchItems, len(batch.Items))}
 	}
@@ -98,12 +104,12 @@ func (t *Transformer) Handle(ctx context.Context, batch Batch) (Result, error) {
 		}
 		keys[i] = it.Key
 	}
-	part := partName(keys)
+	part := contract.RunPrefix(t.Schema.Name, batch.BatchInput.RunDate, batch.BatchInput.RunID) + partName(keys)
 	out := &outputs{
 		t:             t,
 		ctx:           ctx,
-		curatedKey:    fmt.Sprintf("%s/run_date=%s/%s.jsonl.gz", t.Schema.Name, batch.BatchInput.RunDate, part),
-		quarantineKey: fmt.Sprintf("%s/run_date=%s/%s.rejects.jsonl", t.Schema.Name, batch.BatchInput.RunDate, part),
+		curatedKey:    part + ".jsonl.gz",
+		quarantineKey: part + ".rejects.jsonl",
 	}
 	for _, it := range batch.Items {
 		if err := t.processObject(ctx, it.Key, it.Size, out); err != nil {
@@ -119,7 +125,8 @@ func (t *Transformer) Handle(ctx context.Context, batch Batch) (Result, error) {
 }
 
 // partName names a batch's output after its keys, so a retried batch
-// overwrites its own earlier output instead of adding to it.
+// overwrites its own earlier output instead of adding to it. Another run
+// writes under a prefix of its own, whatever the names of its objects.
 func partName(keys []string) string {
 	h := sha256.New()
 	for _, k := range keys {
@@ -158,11 +165,14 @@ func (t *Transformer) processObject(ctx context.Context, key string, size int64,
 	}
 
 	lines := newLineReader(r, t.maxLine())
-	var parse func(l line) error
+	var (
+		parse func(l line) error
+		csv   *csvObject
+	)
 	switch strings.ToLower(path.Ext(name)) {
 	case ".csv":
-		c := &csvObject{schema: t.Schema, key: key, out: out}
-		parse = c.line
+		csv = &csvObject{schema: t.Schema, key: key, out: out}
+		parse = csv.line
 	case ".jsonl", ".ndjson", ".json":
 		j := &jsonObject{schema: t.Schema, key: key, out: out}
 		parse = j.line
@@ -179,11 +189,22 @@ func (t *Transformer) processObject(ctx context.Context, key string, size int64,
 				return &StorageUnavailable{Cause: ctx.Err()}
 			}
 			if isCorruption(err, size == 0 || counted.n >= size) {
-				return out.quarantine(key, lines.number+1, fmt.Sprintf("the rest of the object after line %d cannot be read: %v", lines.number, err))
+				// The rest starts after the last whole line; a long line
+				// cut by the fault is part of it.
+				from := lines.number + 1
+				if l.number > 0 {
+					from = l.number
+				}
+				return out.quarantine(key, from, fmt.Sprintf("the rest of the object from line %d cannot be read: %v", from, err))
 			}
 			return &StorageUnavailable{Cause: err}
 		}
 		switch {
+		case csv != nil && csv.index == nil:
+			// The first line is the header whatever is wrong with it: were
+			// it quarantined as a row, the next line, a real row, would
+			// become the header and vanish.
+			csv.header(l, t.maxLine())
 		case l.tooLong:
 			err = out.quarantineLine(key, l, fmt.Sprintf("the line is longer than %d bytes", t.maxLine()))
 		case !utf8.Valid(l.text):
@@ -241,7 +262,8 @@ func invalidUTF8At(b []byte) int {
 	return -1
 }
 
-// csvObject parses the lines of one CSV object; its first line is the header.
+// csvObject parses the lines of one CSV object; its first non-blank line is
+// the header.
 type csvObject struct {
 	schema contract.Schema
 	key    string
@@ -254,10 +276,6 @@ type csvObject struct {
 }
 
 func (c *csvObject) line(l line) error {
-	if c.index == nil {
-		c.header(l.text)
-		return nil
-	}
 	if c.headerErr != "" {
 		return c.out.quarantineLine(c.key, l, c.headerErr)
 	}
@@ -277,14 +295,26 @@ func (c *csvObject) line(l line) error {
 	})
 }
 
-func (c *csvObject) header(text []byte) {
-	text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
-	names, err := splitCSV(nil, text)
-	c.fields = len(names)
+// header reads the header line l. A header that cannot be read (longer than
+// max, not UTF-8, malformed) is not a row: every row after it is
+// quarantined with the header's fault as its reason, since no row can be
+// matched to columns without it.
+func (c *csvObject) header(l line, max int) {
 	c.index = make([]int, len(c.schema.Columns))
 	for i := range c.index {
 		c.index[i] = -1
 	}
+	text := bytes.TrimPrefix(l.text, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
+	switch {
+	case l.tooLong:
+		c.headerErr = fmt.Sprintf("the header line (line %d) is longer than %d bytes", l.number, max)
+		return
+	case !utf8.Valid(text):
+		c.headerErr = fmt.Sprintf("the header line (line %d) is not valid UTF-8 (first bad byte at offset %d)", l.number, invalidUTF8At(text))
+		return
+	}
+	names, err := splitCSV(nil, text)
+	c.fields = len(names)
 	if err != nil {
 		c.headerErr = "the header line is malformed CSV: " + err.Error()
 		return

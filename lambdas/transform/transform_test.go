@@ -53,7 +53,7 @@ func (f *fixture) run(t testing.TB, keys ...string) Result {
 }
 
 func (f *fixture) batch(keys ...string) Batch {
-	b := Batch{BatchInput: BatchInput{RunDate: "2026-11-21"}}
+	b := Batch{BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "run-1"}}
 	for _, k := range keys {
 		data, _ := f.raw.Get(k)
 		b.Items = append(b.Items, Item{Key: k, Size: int64(len(data))})
@@ -130,8 +130,8 @@ func TestCSVRowsAreNormalized(t *testing.T) {
 	if res.RowsCurated != 2 || res.RowsQuarantined != 0 || res.Objects != 1 {
 		t.Fatalf("result = %+v", res)
 	}
-	if !strings.HasPrefix(res.CuratedKey, "sales/run_date=2026-11-21/part-") {
-		t.Errorf("curated key %s is not partitioned by run date", res.CuratedKey)
+	if !strings.HasPrefix(res.CuratedKey, "sales/run_date=2026-11-21/run=run-1/part-") {
+		t.Errorf("curated key %s is not under the run date's partition and the run's own prefix", res.CuratedKey)
 	}
 	row := f.curatedRows(t, res)[0]
 	want := map[string]any{
@@ -256,6 +256,26 @@ func TestBatchOfManyObjectsAndMissingObject(t *testing.T) {
 	}
 }
 
+// TestRunsWriteApart: a rerun whose raw objects have other names wrote new
+// parts beside the failed run's in the same partition. Each run writes
+// under its own prefix.
+func TestRunsWriteApart(t *testing.T) {
+	f := newFixture()
+	f.raw.Put("first.csv", []byte(header+goodCSVRow(1)))
+	f.raw.Put("second.csv", []byte(header+goodCSVRow(1)))
+	first, err := f.tr.Handle(context.Background(), Batch{Items: []Item{{Key: "first.csv"}}, BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "run-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := f.tr.Handle(context.Background(), Batch{Items: []Item{{Key: "second.csv"}}, BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "run-2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(first.CuratedKey, "sales/run_date=2026-11-21/run=run-1/") || !strings.HasPrefix(second.CuratedKey, "sales/run_date=2026-11-21/run=run-2/") {
+		t.Errorf("curated keys %s and %s; want each under its run's prefix", first.CuratedKey, second.CuratedKey)
+	}
+}
+
 func TestRetryOverwritesTheSameOutputs(t *testing.T) {
 	f := newFixture()
 	f.raw.Put("a.csv", []byte(header+goodCSVRow(1)+"bad\n"))
@@ -289,7 +309,7 @@ func TestStorageFailuresFailTheBatchForARetry(t *testing.T) {
 	for name, src := range map[string]objectstore.Reader{"open fails": failingSource{}, "connection cut": cutSource{data}} {
 		f := newFixture()
 		f.tr.Raw = src
-		_, err := f.tr.Handle(context.Background(), Batch{Items: []Item{{Key: "a.csv.gz", Size: int64(len(data))}}, BatchInput: BatchInput{RunDate: "2026-11-21"}})
+		_, err := f.tr.Handle(context.Background(), Batch{Items: []Item{{Key: "a.csv.gz", Size: int64(len(data))}}, BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "run-1"}})
 		var unavailable *StorageUnavailable
 		if !errors.As(err, &unavailable) {
 			t.Errorf("%s: err = %v, want *StorageUnavailable", name, err)
@@ -303,11 +323,14 @@ func TestStorageFailuresFailTheBatchForARetry(t *testing.T) {
 func TestInvalidBatch(t *testing.T) {
 	f := newFixture()
 	tests := []Batch{
-		{Items: []Item{{Key: "a"}}, BatchInput: BatchInput{RunDate: "2026-13-01"}},
+		{Items: []Item{{Key: "a"}}, BatchInput: BatchInput{RunDate: "2026-13-01", RunID: "run-1"}},
 		{Items: []Item{{Key: "a"}}, BatchInput: BatchInput{RunDate: "'; DROP TABLE x; --"}},
-		{Items: nil, BatchInput: BatchInput{RunDate: "2026-11-21"}},
-		{Items: []Item{{Key: "dir/"}}, BatchInput: BatchInput{RunDate: "2026-11-21"}},
-		{Items: make([]Item, contract.MaxBatchItems+1), BatchInput: BatchInput{RunDate: "2026-11-21"}},
+		{Items: nil, BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "run-1"}},
+		{Items: []Item{{Key: "dir/"}}, BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "run-1"}},
+		{Items: []Item{{Key: "a"}}, BatchInput: BatchInput{RunDate: "2026-11-21"}},
+		{Items: []Item{{Key: "a"}}, BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "../run-0"}},
+		{Items: []Item{{Key: "a"}}, BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "x'; DROP TABLE sales; --"}},
+		{Items: make([]Item, contract.MaxBatchItems+1), BatchInput: BatchInput{RunDate: "2026-11-21", RunID: "run-1"}},
 	}
 	for _, b := range tests {
 		var invalid *InvalidBatch
@@ -348,23 +371,30 @@ func TestSplitCSV(t *testing.T) {
 	}
 }
 
-// FuzzTransform feeds arbitrary objects: no panic, and every row is
-// accounted for.
-func FuzzTransform(f *testing.F) {
-	f.Add("a.csv", []byte(header+goodCSVRow(1)+"x,y\n"))
-	f.Add("a.jsonl", []byte(`{"order_id":"o","sku":"S","quantity":1}`+"\n[]\n"))
-	f.Add("a.csv.gz", gz(f, header+goodCSVRow(2)))
-	f.Fuzz(func(t *testing.T, key string, data []byte) {
-		if key == "" || strings.HasSuffix(key, "/") {
-			return
+// TestUnreadableHeaderQuarantinesEveryRow: a header line that is too long
+// or not UTF-8 was quarantined as a row, and the next line, a real row,
+// silently became the header. The header is the header whatever is wrong
+// with it; every row is then quarantined with the header's fault.
+func TestUnreadableHeaderQuarantinesEveryRow(t *testing.T) {
+	rows := goodCSVRow(1) + goodCSVRow(2) + goodCSVRow(3)
+	tests := map[string]struct{ header, reason string }{
+		"too long":          {"order_id,sku," + strings.Repeat("x", 2000) + "\n", "the header line (line 1) is longer than 1024 bytes"},
+		"not UTF-8":         {"order_id,sku,quantity,unit_price_cents,currency,sold_at,st\xf6re_id\n", "the header line (line 1) is not valid UTF-8 (first bad byte at offset 58)"},
+		"after blank lines": {"\n\r\n" + "order_id,s\xffku\n", "the header line (line 3) is not valid UTF-8"},
+	}
+	for name, tt := range tests {
+		f := newFixture()
+		f.tr.MaxLineBytes = 1024
+		f.raw.Put("h.csv", []byte(tt.header+rows))
+		res := f.run(t, "h.csv")
+		if res.RowsIn != 3 || res.RowsCurated != 0 || res.RowsQuarantined != 3 {
+			t.Errorf("%s: in %d, curated %d, quarantined %d; want the 3 rows quarantined", name, res.RowsIn, res.RowsCurated, res.RowsQuarantined)
+			continue
 		}
-		fx := newFixture()
-		fx.tr.MaxLineBytes = 256
-		fx.raw.Put(key, data)
-		res, err := fx.tr.Handle(context.Background(), fx.batch(key))
-		if err != nil {
-			t.Fatalf("Handle: %v", err)
+		for _, r := range f.rejections(t, res) {
+			if !strings.Contains(r.Reason, tt.reason) || !strings.HasPrefix(r.Raw, "ord-") {
+				t.Errorf("%s: rejection %+v; want a row quarantined because %s", name, r, tt.reason)
+			}
 		}
-		fx.checkAccounting(t, res)
-	})
+	}
 }

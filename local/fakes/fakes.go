@@ -44,7 +44,9 @@ type AWS struct {
 	// GlueJob runs a Glue job (.sync) with its arguments; if nil, it
 	// succeeds without doing anything.
 	GlueJob func(ctx context.Context, name string, args map[string]string) error
-	// AthenaQuery runs a query (.sync); if nil, it succeeds.
+	// AthenaQuery runs a query (.sync) before the fake carries out the
+	// partition statements it knows (see PartitionLocation); if nil, it
+	// succeeds.
 	AthenaQuery func(query string) error
 
 	mu       sync.Mutex
@@ -53,8 +55,11 @@ type AWS struct {
 	buckets  map[string]*memstore.Bucket
 	messages []Message
 	queries  []string
-	seq      int
-	uploads  map[string]*multipartUpload // S3 multipart uploads in progress, by id
+	// partitions are the table partitions Athena queries added, by
+	// "database.table/key=value", with their locations.
+	partitions map[string]string
+	seq        int
+	uploads    map[string]*multipartUpload // S3 multipart uploads in progress, by id
 }
 
 var (
@@ -316,6 +321,9 @@ func (a *AWS) startQuery(_ context.Context, params map[string]any) (any, error) 
 		if err := run(q); err != nil {
 			return nil, &asl.Failure{Name: "Athena.AmazonAthenaException", Cause: err.Error()}
 		}
+	}
+	if err := a.runPartitionDDL(q); err != nil {
+		return nil, &asl.Failure{Name: "Athena.AmazonAthenaException", Cause: err.Error()}
 	}
 	return map[string]any{"QueryExecution": map[string]any{"QueryExecutionId": id, "Query": q, "Status": map[string]any{"State": "SUCCEEDED"}}}, nil
 }

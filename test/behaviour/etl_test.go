@@ -103,8 +103,12 @@ func TestETLLoaded(t *testing.T) {
 	if reason := fmt.Sprint(rejected[0]); !strings.Contains(reason, "quantity") {
 		t.Errorf("the rejected row %s does not say that its quantity is wrong", reason)
 	}
-	if q := w.env.AWS.Queries(); len(q) != 1 || !strings.Contains(q[0], "PARTITION (run_date = '"+harness.RunDate+"')") {
-		t.Errorf("Athena queries %v", q)
+	if q := w.env.AWS.Queries(); len(q) != 2 || !strings.Contains(q[0], "ADD IF NOT EXISTS PARTITION (run_date = '"+harness.RunDate+"')") || !strings.Contains(q[1], "SET LOCATION") {
+		t.Errorf("Athena queries %v; want the partition added, then pointed at the run's prefix", q)
+	}
+	runPrefix := "sales/run_date=" + harness.RunDate + "/run=" + fmt.Sprint(field(w.out.Result.Output, "run", "runId")) + "/"
+	if loc, _ := w.env.AWS.PartitionLocation("sfnkit_etl.sales", "run_date="+harness.RunDate); !strings.HasSuffix(loc, "/"+runPrefix) {
+		t.Errorf("the partition's location is %q; want the run's prefix %s", loc, runPrefix)
 	}
 	if l := w.ledger(t, harness.RunDate); attr(l, "status") != "SUCCEEDED" || attr(l, "rowsCurated") != "749" {
 		t.Errorf("ledger %v", l)

@@ -148,6 +148,8 @@ func TestPersistentFaults(t *testing.T) {
 		{"etl/loaded", etl.StateQualityGate, standard, asl.StatusFailed, etl.StateRunFailed,
 			[]string{etl.StateMarkRunFailed, etl.StateAlertRunFailed}, []string{etl.StateLoadPartition}},
 		{"etl/loaded", etl.StateLoadPartition, standard, asl.StatusFailed, etl.StateRunFailed,
+			[]string{etl.StateMarkRunFailed, etl.StateAlertRunFailed}, []string{etl.StateSwitchPartition, etl.StateFinishRun}},
+		{"etl/loaded", etl.StateSwitchPartition, standard, asl.StatusFailed, etl.StateRunFailed,
 			[]string{etl.StateMarkRunFailed, etl.StateAlertRunFailed}, []string{etl.StateFinishRun}},
 		{"etl/loaded", etl.StateFinishRun, standard, asl.StatusFailed, etl.StateRunFailed,
 			[]string{etl.StateMarkRunFailed, etl.StateAlertRunFailed}, nil},

@@ -94,7 +94,7 @@ func TestDistributedMapReadsBatchesWritesAndTolerates(t *testing.T) {
 			t.Errorf("%s: ItemReader = %v", tt.stack, reader)
 		}
 		batcher := m["ItemBatcher"].(map[string]any)
-		if batcher["MaxItemsPerBatch"] != tt.batch || !reflect.DeepEqual(batcher["BatchInput"], map[string]any{"runDate.$": wf.PathRun + ".runDate"}) {
+		if batcher["MaxItemsPerBatch"] != tt.batch || !reflect.DeepEqual(batcher["BatchInput"], map[string]any{"runDate.$": wf.PathRun + ".runDate", "runId.$": wf.PathRun + ".runId"}) {
 			t.Errorf("%s: ItemBatcher = %v", tt.stack, batcher)
 		}
 		writer := m["ResultWriter"].(map[string]any)
@@ -159,7 +159,7 @@ func TestFlowAndFailurePaths(t *testing.T) {
 	if !reflect.DeepEqual(happy, []string{wf.StateStartRun, wf.StateAlreadyLoaded}) || def.States[wf.StateAlreadyLoaded].Default != wf.StateExtractTransform {
 		t.Errorf("start = %v", happy)
 	}
-	if got := def.Chain(wf.StateQualityGate); !reflect.DeepEqual(got, []string{wf.StateQualityGate, wf.StateLoadPartition, wf.StateFinishRun, wf.StateRunSucceeded}) {
+	if got := def.Chain(wf.StateQualityGate); !reflect.DeepEqual(got, []string{wf.StateQualityGate, wf.StateLoadPartition, wf.StateSwitchPartition, wf.StateFinishRun, wf.StateRunSucceeded}) {
 		t.Errorf("after the map: %v", got)
 	}
 	choice := def.States[wf.StateAlreadyLoaded].Choices
@@ -171,6 +171,7 @@ func TestFlowAndFailurePaths(t *testing.T) {
 		{wf.StateStartRun, wf.ErrorInvalidRunInput, wf.StateAlertRunFailed},
 		{wf.StateQualityGate, wf.ErrorDataQualityFailed, wf.StateMarkRunFailed},
 		{wf.StateLoadPartition, wf.ErrorTaskFailed, wf.StateMarkRunFailed},
+		{wf.StateSwitchPartition, wf.ErrorTaskFailed, wf.StateMarkRunFailed},
 		{wf.StateFinishRun, wf.ErrorTaskFailed, wf.StateMarkRunFailed},
 	}
 	for _, tt := range tests {
@@ -199,19 +200,27 @@ func TestFlowAndFailurePaths(t *testing.T) {
 
 func TestSyncIntegrations(t *testing.T) {
 	s, def := stack(t, stacks.ETLStackID)
-	load := def.States[wf.StateLoadPartition]
-	query, _ := load.Parameters["QueryString.$"].(string)
-	if !strings.HasSuffix(load.Resource, ":states:::athena:startQueryExecution.sync") ||
-		!strings.HasPrefix(query, "States.Format('ALTER TABLE `"+etl.DefaultDatabaseName+"`.`"+wf.Sales.Name+"` ADD IF NOT EXISTS PARTITION (run_date = \\'{}\\')") ||
-		!strings.HasSuffix(query, "', $.run.runDate, $.run.runDate)") {
-		t.Errorf("LoadPartition = %s %s", load.Resource, query)
-	}
-	if load.ResultPath == nil || *load.ResultPath != wf.PathLoad {
-		t.Errorf("LoadPartition's ResultPath = %v; want %s, so the query's answer does not replace the run's state", load.ResultPath, wf.PathLoad)
+	// The partition is added if new, then pointed at the run's own prefix,
+	// so it shows the last successful run's rows only.
+	table := "States.Format('ALTER TABLE `" + etl.DefaultDatabaseName + "`.`" + wf.Sales.Name + "` "
+	location := "/sales/run_date={}/run={}/\\'', $.run.runDate, $.run.runDate, $.run.runId)"
+	for state, statement := range map[string]string{
+		wf.StateLoadPartition:   table + "ADD IF NOT EXISTS PARTITION (run_date = \\'{}\\') LOCATION \\'s3://",
+		wf.StateSwitchPartition: table + "PARTITION (run_date = \\'{}\\') SET LOCATION \\'s3://",
+	} {
+		load := def.States[state]
+		query, _ := load.Parameters["QueryString.$"].(string)
+		if !strings.HasSuffix(load.Resource, ":states:::athena:startQueryExecution.sync") || !strings.HasPrefix(query, statement) || !strings.HasSuffix(query, location) {
+			t.Errorf("%s = %s %s; want the query %s<curated bucket>%s", state, load.Resource, query, statement, location)
+		}
+		if load.ResultPath == nil || *load.ResultPath != wf.PathLoad {
+			t.Errorf("%s's ResultPath = %v; want %s, so the query's answer does not replace the run's state", state, load.ResultPath, wf.PathLoad)
+		}
 	}
 	if wg := s.Resources("AWS::Athena::WorkGroup"); len(wg) != 1 {
 		t.Fatalf("%d workgroups", len(wg))
 	} else {
+		load := def.States[wf.StateLoadPartition]
 		for _, props := range wg {
 			cfg := props["WorkGroupConfiguration"].(map[string]any)
 			enc := cfg["ResultConfiguration"].(map[string]any)["EncryptionConfiguration"].(map[string]any)
@@ -225,7 +234,8 @@ func TestSyncIntegrations(t *testing.T) {
 	glue := glueDef.States[wf.StateTransformWithGlue]
 	args, _ := glue.Parameters["Arguments"].(map[string]any)
 	if !strings.HasSuffix(glue.Resource, ":states:::glue:startJobRun.sync") || glue.Parameters["JobName"] != glueJob ||
-		args["--run_date.$"] != wf.PathRun+".runDate" || args["--summary_path.$"] == nil || glue.Next != wf.StateQualityGate {
+		args["--run_date.$"] != wf.PathRun+".runDate" || args["--run_id.$"] != wf.PathRun+".runId" || args["--summary_path.$"] == nil || glue.Next != wf.StateQualityGate ||
+		args["--curated_prefix.$"] != "States.Format('sales/run_date={}/run={}/', $.run.runDate, $.run.runId)" {
 		t.Errorf("TransformWithGlue = %+v", glue)
 	}
 	if _, hasMap := glueDef.States[wf.StateExtractTransform]; hasMap {

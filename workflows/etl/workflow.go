@@ -1,7 +1,8 @@
 // Package etl builds the ETL state graph: claim the run date, extract and
 // transform the raw objects (a Distributed Map of Lambda batches, or an
-// existing Glue job), check data quality, register the curated partition
-// with Athena, and record the outcome in the run ledger; any failure marks
+// existing Glue job) into the run's own prefix, check data quality, register
+// the curated partition with Athena and point it at the run's prefix, and
+// record the outcome in the run ledger; any failure marks
 // the run FAILED and alerts.
 //
 // The caller creates the tasks with the resources they use; this package
@@ -28,7 +29,8 @@ type Tasks struct {
 	Transform         awsstepfunctions.TaskStateBase // Lambda, one batch per child execution
 	TransformWithGlue awsstepfunctions.CustomState   // GlueStartJobRun .sync → contract.PathExtract
 	QualityGate       awsstepfunctions.TaskStateBase // Lambda → contract.PathQuality
-	LoadPartition     awsstepfunctions.CustomState   // Athena StartQueryExecution .sync
+	LoadPartition     awsstepfunctions.CustomState   // Athena StartQueryExecution .sync: add the date's partition if new
+	SwitchPartition   awsstepfunctions.CustomState   // Athena StartQueryExecution .sync: point it at this run's prefix
 	FinishRun         awsstepfunctions.TaskStateBase // DynamoDB: ledger SUCCEEDED with counts
 	MarkRunFailed     awsstepfunctions.TaskStateBase // DynamoDB: ledger FAILED
 	AlertRunFailed    awsstepfunctions.TaskStateBase // SNS publish
@@ -45,8 +47,9 @@ type MapProps struct {
 	MaxItemsPerBatch int
 	// MaxConcurrency child executions run at once.
 	MaxConcurrency int
-	// ToleratedFailurePercentage of failed batches still lets the run go on
-	// to the quality gate, which counts them.
+	// ToleratedFailurePercentage of failed batches lets the map run on to
+	// the quality gate, which fails the run naming every failed batch's
+	// objects; beyond it the map stops early and fails the run itself.
 	ToleratedFailurePercentage float64
 }
 
@@ -86,6 +89,9 @@ func (p *Props) Validate() error {
 	}
 	if t.LoadPartition == nil || *t.LoadPartition.Node().Id() != contract.StateLoadPartition {
 		return fmt.Errorf("etl: Props.Tasks.LoadPartition must be a state with the construct id %q", contract.StateLoadPartition)
+	}
+	if t.SwitchPartition == nil || *t.SwitchPartition.Node().Id() != contract.StateSwitchPartition {
+		return fmt.Errorf("etl: Props.Tasks.SwitchPartition must be a state with the construct id %q", contract.StateSwitchPartition)
 	}
 	for _, n := range named {
 		if n.task == nil {
@@ -128,9 +134,16 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 	catch(t.FinishRun, t.MarkRunFailed, contract.PathError, contract.ErrorAll)
 	t.FinishRun.Next(succeeded)
 
+	// The run's rows are under a prefix of its own; the partition shows
+	// them only once it points there, so a failed run's rows never show
+	// and a rerun never adds to them.
+	t.SwitchPartition.AddRetry(retry.Standard(contract.ErrorTaskFailed)) // SET LOCATION is safe to repeat
+	t.SwitchPartition.AddCatch(t.MarkRunFailed, &awsstepfunctions.CatchProps{Errors: jsii.Strings(contract.ErrorAll), ResultPath: jsii.String(contract.PathError)})
+	t.SwitchPartition.Next(t.FinishRun)
+
 	t.LoadPartition.AddRetry(retry.Standard(contract.ErrorTaskFailed)) // ADD IF NOT EXISTS makes the query safe to repeat
 	t.LoadPartition.AddCatch(t.MarkRunFailed, &awsstepfunctions.CatchProps{Errors: jsii.Strings(contract.ErrorAll), ResultPath: jsii.String(contract.PathError)})
-	t.LoadPartition.Next(t.FinishRun)
+	t.LoadPartition.Next(t.SwitchPartition)
 
 	catch(t.QualityGate, t.MarkRunFailed, contract.PathQualityError, contract.ErrorDataQualityFailed)
 	catch(t.QualityGate, t.MarkRunFailed, contract.PathError, contract.ErrorAll)
@@ -165,7 +178,7 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 
 // distributedMap runs the transform over the raw objects in batches.
 // Failed batches up to the tolerance are left to the quality gate, which
-// counts them; beyond it the map fails the run.
+// fails the run naming them; beyond it the map fails the run at once.
 func distributedMap(scope constructs.Construct, transform awsstepfunctions.TaskStateBase, p MapProps, failed, next awsstepfunctions.IChainable) awsstepfunctions.IChainable {
 	transform.AddRetry(retry.Standard(contract.ErrorStorageUnavailable))
 	m := awsstepfunctions.NewDistributedMap(scope, jsii.String(contract.StateExtractTransform), &awsstepfunctions.DistributedMapProps{
@@ -174,7 +187,7 @@ func distributedMap(scope constructs.Construct, transform awsstepfunctions.TaskS
 		ItemBatcher: awsstepfunctions.NewItemBatcher(&awsstepfunctions.ItemBatcherProps{
 			MaxItemsPerBatch: jsii.Number(p.MaxItemsPerBatch),
 			// CDK renders BatchInput as given, so the path key is spelled out.
-			BatchInput: &map[string]interface{}{"runDate.$": contract.PathRun + ".runDate"},
+			BatchInput: &map[string]interface{}{"runDate.$": contract.PathRun + ".runDate", "runId.$": contract.PathRun + ".runId"},
 		}),
 		MaxConcurrency:             jsii.Number(p.MaxConcurrency),
 		ToleratedFailurePercentage: jsii.Number(p.ToleratedFailurePercentage),

@@ -6,6 +6,13 @@
 // imports neither the CDK nor the AWS SDK.
 package contract
 
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"regexp"
+	"strings"
+)
+
 // Environment variables of the workflow's functions: the construct sets
 // them, each handler's EnvFrom reads them.
 const (
@@ -26,7 +33,8 @@ const (
 	StateTransform           = "Transform"        // its item processor
 	StateTransformWithGlue   = "TransformWithGlue"
 	StateQualityGate         = "QualityGate"
-	StateLoadPartition       = "LoadPartition"
+	StateLoadPartition       = "LoadPartition"   // adds the run date's partition if it is new
+	StateSwitchPartition     = "SwitchPartition" // points the partition at this run's rows
 	StateFinishRun           = "FinishRun"
 	StateRunSucceeded        = "RunSucceeded"
 	StateMarkRunFailed       = "MarkRunFailed"
@@ -57,12 +65,36 @@ const (
 
 // Paths of the execution's data.
 const (
-	PathRun          = "$.run"     // StartRun's result: runDate, bucket, rawPrefix, alreadySucceeded
+	PathRun          = "$.run"     // StartRun's result: runDate, runId, bucket, rawPrefix, alreadySucceeded
 	PathExtract      = "$.extract" // the map's MapRunArn and ResultWriterDetails, or the Glue job run
 	PathQuality      = "$.quality" // QualityGate's report
-	PathLoad         = "$.load"    // LoadPartition's query execution id
+	PathLoad         = "$.load"    // LoadPartition's and SwitchPartition's query execution ids
 	PathError        = "$.error"
 	PathQualityError = "$.qualityError"
 	PathLedgerError  = "$.ledgerError"
 	PathAlertError   = "$.alertError"
 )
+
+// RunIDPattern is what a run id may hold: it is a segment of S3 keys and a
+// literal in the Athena statement that switches the partition.
+var RunIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
+
+// RunID names a run after its execution (an execution ARN or name): the
+// execution's name when it is safe in a key and a query, as the names the
+// schedule and the console give are; otherwise "x" and a hash of it.
+func RunID(execution string) string {
+	name := execution[strings.LastIndexByte(execution, ':')+1:]
+	if RunIDPattern.MatchString(name) {
+		return name
+	}
+	sum := sha256.Sum256([]byte(execution))
+	return "x" + hex.EncodeToString(sum[:16])
+}
+
+// RunPrefix is where a run writes a dataset's curated (and quarantined)
+// objects for a run date: a place of its own, so a failed run's objects
+// never mix with a rerun's. The table's partition for the date points at
+// the prefix of the last run that loaded it.
+func RunPrefix(dataset, runDate, runID string) string {
+	return dataset + "/run_date=" + runDate + "/run=" + runID + "/"
+}
