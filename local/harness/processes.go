@@ -107,6 +107,18 @@ func variables(vars map[string]string) []string {
 	return out
 }
 
+// Processes counts the Env's function processes running now.
+func (env *Env) Processes() int {
+	if env.procs == nil {
+		return 0
+	}
+	n := 0
+	for _, f := range env.procs.functions {
+		n += f.Environments()
+	}
+	return n
+}
+
 // Close stops the Env's function processes and the endpoint they reach
 // the fakes through. An Env running in process has nothing to stop.
 func (env *Env) Close() error {
