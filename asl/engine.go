@@ -105,6 +105,8 @@ type Execution struct {
 	mu     sync.Mutex
 	result Result
 	stop   time.Time
+
+	tokens []string // its task tokens; guarded by the engine's mu
 }
 
 // Codes of StartExecution's errors.
@@ -280,6 +282,26 @@ func (x *Execution) History() []Event { return x.rt.hist.snapshot() }
 // Children returns the child executions of the execution's Distributed Map
 // runs, in start order.
 func (x *Execution) Children() []ChildExecution { return x.rt.childrenSnapshot() }
+
+// Forget drops the engine's references to an ended execution, so a server
+// that keeps executions for a bounded time frees them: its task tokens
+// answer TaskDoesNotExist and its name may be used again, as after Step
+// Functions' retention period. Forgetting a running execution does
+// nothing.
+func (e *Engine) Forget(x *Execution) {
+	if x.Result().Status == StatusRunning {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.named[x.Name] == x {
+		delete(e.named, x.Name)
+	}
+	for _, token := range x.tokens {
+		delete(e.tokens, token)
+	}
+	x.tokens = nil
+}
 
 // Run starts an execution and waits for its end.
 func (e *Engine) Run(ctx context.Context, sm *StateMachine, input []byte) (Result, []Event, error) {

@@ -53,6 +53,7 @@ func (e *Engine) newToken(rt *runtime, stateName string) *tokenWait {
 	tw := &tokenWait{token: "tok-" + rt.uuid(), stateName: stateName, rt: rt}
 	e.mu.Lock()
 	e.tokens[tw.token] = tw
+	rt.exec.tokens = append(rt.exec.tokens, tw.token)
 	e.mu.Unlock()
 	return tw
 }

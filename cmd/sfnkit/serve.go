@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -20,22 +21,60 @@ import (
 )
 
 const serveUsage = `serve [--addr 127.0.0.1:8083] [--assembly cdk.out] [--lambdas process|in-process]
+      [--max-closed-executions 10000] [--allow-host NAME]... [--allow-any-host]
       a local AWS Step Functions endpoint (aws --endpoint-url, SDK base endpoint)`
+
+// hostList is a repeatable flag.
+type hostList []string
+
+func (h *hostList) String() string { return strings.Join(*h, ",") }
+
+func (h *hostList) Set(v string) error {
+	if v == "" || strings.ContainsAny(v, "/ ") {
+		return fmt.Errorf("%q is not a host name; give a name or address without scheme or port, such as myhost.lan", v)
+	}
+	*h = append(*h, v)
+	return nil
+}
+
+// serveHTTP puts before the API what `sfnkit serve` answers with: the
+// Host check (loopback names, the host of addr and those of allow, unless
+// anyHost) and sfnapi's DefaultLimits on every connection.
+func serveHTTP(api http.Handler, addr string, allow []string, anyHost bool) *http.Server {
+	hosts := sfnapi.Hosts{Allow: append([]string(nil), allow...), Any: anyHost}
+	if host, _, err := net.SplitHostPort(addr); err == nil && host != "" {
+		hosts.Allow = append(hosts.Allow, host) // the address the user chose
+	}
+	return sfnapi.NewHTTPServer(sfnapi.CheckHost(api, hosts), sfnapi.DefaultLimits)
+}
 
 // runServe implements `sfnkit serve`: the Step Functions API on addr
 // until interrupted. With --assembly, state machines created with the
 // definitions synthesized there run the project's handlers and fakes: by
 // default each function's own main package as processes behind the Lambda
-// Runtime API, their logs on stderr.
+// Runtime API, their logs on stderr. It answers only loopback Host names
+// unless told otherwise, bounds every connection (sfnapi.DefaultLimits)
+// and keeps at most --max-closed-executions ended executions.
 func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8083", "the address to listen on (the port Step Functions Local used)")
 	assembly := fs.String("assembly", "", "a cloud assembly (cdk.out) whose state machines run with the project's Go handlers and in-memory AWS, seeded with the sample data")
 	lambdas := fs.String("lambdas", "process", "how Lambda tasks run: \"process\" (each function's main package, built for this machine, behind the Lambda Runtime API) or \"in-process\" (its handler called directly)")
+	maxClosed := fs.Int("max-closed-executions", sfnapi.DefaultMaxClosedExecutions, "how many ended executions to keep (all machines together); the oldest beyond it are forgotten and answer ExecutionDoesNotExist, as after AWS's retention period; running ones are always kept; 0 keeps none")
+	var allowHosts hostList
+	fs.Var(&allowHosts, "allow-host", "also answer requests whose Host header is `NAME` (repeatable); by default only loopback names (localhost, *.localhost, 127.0.0.0/8, ::1) and --addr's host are answered, which keeps web pages out by DNS rebinding")
+	allowAny := fs.Bool("allow-any-host", false, "answer any Host header (turns the DNS-rebinding check off; only behind a proxy that checks it)")
 	fs.Usage = func() { fmt.Fprintln(stderr, "usage: sfnkit "+serveUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return 2
+	}
+	if *maxClosed < 0 {
+		fmt.Fprintf(stderr, "sfnkit serve: --max-closed-executions is %d; give 0 (keep none) or more\n", *maxClosed)
+		return 2
+	}
+	if *maxClosed == 0 {
+		*maxClosed = -1 // sfnapi: negative keeps none
 	}
 	serving := &harness.Serving{Options: harness.Options{Clock: asl.RealClock{}}}
 	switch *lambdas {
@@ -59,8 +98,8 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sfnkit serve:", err)
 		return 2
 	}
-	api := sfnapi.New(sfnapi.Options{Prepare: serving.Prepare})
-	server := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
+	api := sfnapi.New(sfnapi.Options{Prepare: serving.Prepare, MaxClosedExecutions: *maxClosed})
+	server := serveHTTP(api, *addr, allowHosts, *allowAny)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {

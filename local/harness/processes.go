@@ -13,6 +13,7 @@ import (
 	"github.com/sfnkit/sfnkit/cfn"
 	"github.com/sfnkit/sfnkit/internal/gobuild"
 	"github.com/sfnkit/sfnkit/local/lambdart"
+	"github.com/sfnkit/sfnkit/local/sfnapi"
 )
 
 // Runtime says how an Env runs its Lambda tasks.
@@ -48,7 +49,9 @@ func (env *Env) processFunction(functionID string, res cfn.Resource, vars map[st
 		if err != nil {
 			return nil, fmt.Errorf("serving the AWS fakes to function processes: %w", err)
 		}
-		srv := &http.Server{Handler: env.AWS.Endpoint(), ReadHeaderTimeout: 10 * time.Second}
+		// Function processes reach it as 127.0.0.1; a web page rebinding a
+		// name to the port is refused, and every connection is bounded.
+		srv := sfnapi.NewHTTPServer(sfnapi.CheckHost(env.AWS.Endpoint(), sfnapi.Hosts{}), sfnapi.DefaultLimits)
 		go srv.Serve(ln) //nolint:errcheck // Serve returns on Close
 		env.procs = &functionProcesses{endpoint: srv, url: "http://" + ln.Addr().String(), functions: map[string]*lambdart.Function{}}
 	}
@@ -105,6 +108,18 @@ func variables(vars map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Processes counts the Env's function processes running now.
+func (env *Env) Processes() int {
+	if env.procs == nil {
+		return 0
+	}
+	n := 0
+	for _, f := range env.procs.functions {
+		n += f.Environments()
+	}
+	return n
 }
 
 // Close stops the Env's function processes and the endpoint they reach

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/sfnkit/sfnkit/asl"
@@ -30,13 +31,15 @@ type Serving struct {
 	envs []*Env
 }
 
-// Prepare implements sfnapi.Prepare.
-func (s *Serving) Prepare(m *sfnapi.Machine) (*asl.Engine, error) {
+// Prepare implements sfnapi.Prepare. A machine of the assembly gets an Env
+// of its own; deleting the machine closes it (its function processes and
+// the endpoint they reach the fakes through).
+func (s *Serving) Prepare(m *sfnapi.Machine) (sfnapi.Prepared, error) {
 	if s.Assembly != nil {
 		for _, st := range s.Assembly.Stacks {
 			machines, err := st.Template.StateMachines(cfn.Placeholders{Template: st.Template})
 			if err != nil {
-				return nil, fmt.Errorf("stack %s: %w", st.Name, err)
+				return sfnapi.Prepared{}, fmt.Errorf("stack %s: %w", st.Name, err)
 			}
 			for _, sm := range machines {
 				if !sameJSON(sm.Definition, m.Definition) {
@@ -46,31 +49,51 @@ func (s *Serving) Prepare(m *sfnapi.Machine) (*asl.Engine, error) {
 				opts.StateMachineArn = m.Arn
 				env, err := NewEnv(st.Template, sm.LogicalID, opts)
 				if err != nil {
-					return nil, err
+					return sfnapi.Prepared{}, err
+				}
+				if err := SetUp(env, st.Name); err != nil {
+					return sfnapi.Prepared{}, errors.Join(err, env.Close())
 				}
 				s.mu.Lock()
 				s.envs = append(s.envs, env)
 				s.mu.Unlock()
-				if err := SetUp(env, st.Name); err != nil {
-					return nil, err
-				}
-				return env.Engine, nil
+				return sfnapi.Prepared{Engine: env.Engine, Close: func() error { return s.release(env) }}, nil
 			}
 		}
 	}
 	aws := &fakes.AWS{}
-	return asl.NewEngine(asl.Options{Clock: s.Options.Clock, Tasks: aws, Items: aws, Results: aws, StateMachineArn: m.Arn}), nil
+	return sfnapi.Prepared{Engine: asl.NewEngine(asl.Options{Clock: s.Options.Clock, Tasks: aws, Items: aws, Results: aws, StateMachineArn: m.Arn})}, nil
+}
+
+// release closes one machine's Env.
+func (s *Serving) release(env *Env) error {
+	s.mu.Lock()
+	s.envs = slices.DeleteFunc(s.envs, func(e *Env) bool { return e == env })
+	s.mu.Unlock()
+	return env.Close()
+}
+
+// Running counts the Envs open (one per machine created from the
+// assembly and not deleted) and the function processes running in them.
+func (s *Serving) Running() (envs, processes int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, env := range s.envs {
+		processes += env.Processes()
+	}
+	return len(s.envs), processes
 }
 
 // Close stops the function processes of every machine served.
 func (s *Serving) Close() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	envs := s.envs
+	s.envs = nil
+	s.mu.Unlock()
 	var errs []error
-	for _, env := range s.envs {
+	for _, env := range envs {
 		errs = append(errs, env.Close())
 	}
-	s.envs = nil
 	return errors.Join(errs...)
 }
 

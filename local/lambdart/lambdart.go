@@ -119,6 +119,14 @@ func (f *Function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	}
 }
 
+// Environments counts the function's environments: processes started and
+// not yet reaped. It is zero once Close returns.
+func (f *Function) Environments() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.workers)
+}
+
 // Close stops every environment and fails the invocations still waiting.
 func (f *Function) Close() error {
 	f.mu.Lock()

@@ -15,7 +15,6 @@ import (
 	"io"
 	"net/http"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,31 +30,56 @@ type Machine struct {
 	Parsed                               *asl.StateMachine
 	// Engine runs the machine's executions.
 	Engine *asl.Engine
+
+	close func() error // releases what Prepare made; nil if nothing
+}
+
+// Prepared is what Prepare makes for a new state machine.
+type Prepared struct {
+	// Engine runs the machine's executions. If nil, an engine whose tasks
+	// fail (no handler).
+	Engine *asl.Engine
+	// Close releases what the engine holds (function processes, sockets,
+	// servers) once the machine is deleted and its executions have
+	// stopped. If nil, the engine holds nothing to release.
+	Close func() error
 }
 
 // Prepare makes the engine a new state machine's executions run on. It
-// gets the machine with its ARN, name and parsed definition set; the
-// default gives an engine whose tasks fail (no handler), which a caller
-// replaces with handlers, mocks or fakes.
-type Prepare func(m *Machine) (*asl.Engine, error)
+// gets the machine with its ARN, name and parsed definition set, and runs
+// without the server's lock, so it may build handlers and start processes
+// while other calls are answered. If it fails, it must release what it
+// made itself.
+type Prepare func(m *Machine) (Prepared, error)
+
+// DefaultMaxClosedExecutions is how many closed executions a Server keeps
+// when Options.MaxClosedExecutions is zero.
+const DefaultMaxClosedExecutions = 10000
 
 // Server is the Step Functions API. Create one with New.
 type Server struct {
 	region, account string
 	clock           asl.Clock
 	prepare         Prepare
+	maxClosed       int
+	onClosed        func() // a test's hook, called once an execution's close is recorded
 
 	mu         sync.Mutex
-	machines   map[string]*Machine // by ARN
-	order      []string            // machine ARNs in creation order
-	executions map[string]*record  // by execution ARN
-	byMachine  map[string][]*record
+	machines   map[string]*Machine       // by ARN
+	pending    map[string]chan struct{}  // ARNs being created or deleted, closed when done
+	order      []string                  // machine ARNs in creation order
+	executions map[string]*record        // by execution ARN
+	byMachine  map[string]*executionList // by machine ARN
+	closed     []*record                 // closed executions still kept, oldest first
 }
 
 // record is an execution and the machine it belongs to.
 type record struct {
 	x       *asl.Execution
 	machine *Machine
+	// closed and gone are guarded by Server.mu: the execution ended, and it
+	// was evicted or its machine deleted.
+	closed, gone bool
 }
 
 // Options configure a Server.
@@ -67,6 +91,12 @@ type Options struct {
 	Clock asl.Clock
 	// Prepare makes each machine's engine. If nil, tasks have no handler.
 	Prepare Prepare
+	// MaxClosedExecutions is how many ended executions are kept, across
+	// all machines; past it the oldest closed ones are forgotten and
+	// answer ExecutionDoesNotExist, as AWS forgets them after its retention
+	// period. Running executions are always kept. If zero,
+	// DefaultMaxClosedExecutions; if negative, none is kept.
+	MaxClosedExecutions int
 }
 
 // New makes a server.
@@ -80,8 +110,14 @@ func New(opts Options) *Server {
 	if opts.Clock == nil {
 		opts.Clock = asl.RealClock{}
 	}
-	return &Server{region: opts.Region, account: opts.Account, clock: opts.Clock, prepare: opts.Prepare,
-		machines: map[string]*Machine{}, executions: map[string]*record{}, byMachine: map[string][]*record{}}
+	switch {
+	case opts.MaxClosedExecutions == 0:
+		opts.MaxClosedExecutions = DefaultMaxClosedExecutions
+	case opts.MaxClosedExecutions < 0:
+		opts.MaxClosedExecutions = 0
+	}
+	return &Server{region: opts.Region, account: opts.Account, clock: opts.Clock, prepare: opts.Prepare, maxClosed: opts.MaxClosedExecutions,
+		machines: map[string]*Machine{}, pending: map[string]chan struct{}{}, executions: map[string]*record{}, byMachine: map[string]*executionList{}}
 }
 
 // apiError is an error in the protocol's shape.
@@ -219,400 +255,6 @@ func epoch(t time.Time) float64 {
 	return float64(t.UnixNano()/int64(time.Millisecond)) / 1000
 }
 
-func (s *Server) createStateMachine(_ context.Context, r request) (any, error) {
-	name, err := r.str("name", true)
-	if err != nil {
-		return nil, err
-	}
-	definition, err := r.str("definition", true)
-	if err != nil {
-		return nil, err
-	}
-	role, err := r.str("roleArn", true)
-	if err != nil {
-		return nil, err
-	}
-	typ, err := r.str("type", false)
-	if err != nil {
-		return nil, err
-	}
-	if typ == "" {
-		typ = "STANDARD"
-	}
-	if !namePattern.MatchString(name) {
-		return nil, fail("InvalidName", "Invalid Name: '%s'", name)
-	}
-	if !arnPattern.MatchString(role) {
-		return nil, fail("InvalidArn", "Invalid Arn: '%s'", role)
-	}
-	if typ != "STANDARD" && typ != "EXPRESS" {
-		return nil, fail("ValidationException", "1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", typ)
-	}
-	parsed, err := asl.Parse([]byte(definition))
-	if err != nil {
-		return nil, fail("InvalidDefinition", "Invalid State Machine Definition: '%s'", err)
-	}
-	arn := fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", s.region, s.account, name)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if m, ok := s.machines[arn]; ok {
-		if m.Definition == definition && m.RoleArn == role && m.Type == typ {
-			return map[string]any{"stateMachineArn": m.Arn, "creationDate": epoch(m.Created)}, nil
-		}
-		return nil, fail("StateMachineAlreadyExists", "State Machine Already Exists: '%s'", arn)
-	}
-	m := &Machine{Arn: arn, Name: name, Type: typ, RoleArn: role, Definition: definition, Created: s.clock.Now(), Parsed: parsed}
-	if s.prepare != nil {
-		if m.Engine, err = s.prepare(m); err != nil {
-			return nil, fail("InvalidDefinition", "%v", err)
-		}
-	}
-	if m.Engine == nil {
-		m.Engine = asl.NewEngine(asl.Options{Clock: s.clock, StateMachineArn: arn})
-	}
-	s.machines[arn] = m
-	s.order = append(s.order, arn)
-	return map[string]any{"stateMachineArn": arn, "creationDate": epoch(m.Created)}, nil
-}
-
-// machine finds a state machine by ARN.
-func (s *Server) machine(r request) (*Machine, error) {
-	arn, err := r.str("stateMachineArn", true)
-	if err != nil {
-		return nil, err
-	}
-	if !arnPattern.MatchString(arn) || !strings.Contains(arn, ":stateMachine:") {
-		return nil, fail("InvalidArn", "Invalid Arn: '%s'", arn)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, ok := s.machines[arn]
-	if !ok {
-		return nil, fail("StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", arn)
-	}
-	return m, nil
-}
-
-func (s *Server) describeStateMachine(_ context.Context, r request) (any, error) {
-	m, err := s.machine(r)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{
-		"stateMachineArn": m.Arn, "name": m.Name, "status": "ACTIVE", "definition": m.Definition,
-		"roleArn": m.RoleArn, "type": m.Type, "creationDate": epoch(m.Created),
-		"loggingConfiguration": map[string]any{"level": "OFF", "includeExecutionData": false},
-		"tracingConfiguration": map[string]any{"enabled": false},
-	}, nil
-}
-
-func (s *Server) listStateMachines(_ context.Context, r request) (any, error) {
-	s.mu.Lock()
-	arns := append([]string(nil), s.order...)
-	s.mu.Unlock()
-	page, next, err := paginate(r, len(arns))
-	if err != nil {
-		return nil, err
-	}
-	items := []any{}
-	s.mu.Lock()
-	for _, arn := range arns[page.from:page.to] {
-		m := s.machines[arn]
-		items = append(items, map[string]any{"stateMachineArn": m.Arn, "name": m.Name, "type": m.Type, "creationDate": epoch(m.Created)})
-	}
-	s.mu.Unlock()
-	return withToken(map[string]any{"stateMachines": items}, next), nil
-}
-
-func (s *Server) deleteStateMachine(_ context.Context, r request) (any, error) {
-	m, err := s.machine(r)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.machines, m.Arn)
-	for i, arn := range s.order {
-		if arn == m.Arn {
-			s.order = append(s.order[:i:i], s.order[i+1:]...)
-			break
-		}
-	}
-	return map[string]any{}, nil
-}
-
-// start starts an execution after checking its input as AWS does.
-func (s *Server) start(ctx context.Context, r request) (*record, error) {
-	m, err := s.machine(r)
-	if err != nil {
-		return nil, err
-	}
-	name, err := r.str("name", false)
-	if err != nil {
-		return nil, err
-	}
-	input, err := r.str("input", false)
-	if err != nil {
-		return nil, err
-	}
-	if input == "" {
-		input = "{}"
-	}
-	if len(input) > asl.MaxPayloadBytes {
-		return nil, fail("InvalidExecutionInput", "Invalid execution input: the input is %d bytes; at most %d are allowed", len(input), asl.MaxPayloadBytes)
-	}
-	if !json.Valid([]byte(input)) {
-		return nil, fail("InvalidExecutionInput", "Invalid State Machine Execution Input: 'the input is not JSON'")
-	}
-	if name != "" && !namePattern.MatchString(name) {
-		return nil, fail("InvalidName", "Invalid Name: '%s'", name)
-	}
-	x, err := m.Engine.Start(context.WithoutCancel(ctx), m.Parsed, []byte(input), name)
-	if err != nil {
-		var api *asl.APIError
-		if errors.As(err, &api) {
-			return nil, fail(api.Code, "%s", api.Message)
-		}
-		return nil, fail("InvalidExecutionInput", "%v", err)
-	}
-	rec := &record{x: x, machine: m}
-	s.mu.Lock()
-	if prev, ok := s.executions[x.Arn]; ok { // an idempotent restart returned the running one
-		s.mu.Unlock()
-		return prev, nil
-	}
-	s.executions[x.Arn] = rec
-	s.byMachine[m.Arn] = append(s.byMachine[m.Arn], rec)
-	s.mu.Unlock()
-	return rec, nil
-}
-
-func (s *Server) startExecution(ctx context.Context, r request) (any, error) {
-	rec, err := s.start(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"executionArn": rec.x.Arn, "startDate": epoch(rec.x.StartTime)}, nil
-}
-
-func (s *Server) startSyncExecution(ctx context.Context, r request) (any, error) {
-	m, err := s.machine(r)
-	if err != nil {
-		return nil, err
-	}
-	if m.Type != "EXPRESS" {
-		return nil, fail("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
-	}
-	rec, err := s.start(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := rec.x.Wait(ctx); err != nil {
-		return nil, fail("InternalFailure", "%v", err)
-	}
-	out := describe(rec)
-	out["stateMachineArn"] = m.Arn
-	return out, nil
-}
-
-// execution finds an execution by ARN.
-func (s *Server) execution(r request) (*record, error) {
-	arn, err := r.str("executionArn", true)
-	if err != nil {
-		return nil, err
-	}
-	if !arnPattern.MatchString(arn) || !strings.Contains(arn, ":execution:") && !strings.Contains(arn, ":express:") {
-		return nil, fail("InvalidArn", "Invalid Arn: '%s'", arn)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec, ok := s.executions[arn]
-	if !ok {
-		return nil, fail("ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", arn)
-	}
-	return rec, nil
-}
-
-func (s *Server) stopExecution(_ context.Context, r request) (any, error) {
-	rec, err := s.execution(r)
-	if err != nil {
-		return nil, err
-	}
-	errName, _ := r.str("error", false)
-	cause, _ := r.str("cause", false)
-	rec.x.Stop(errName, cause)
-	<-rec.x.Done()
-	return map[string]any{"stopDate": epoch(rec.x.StopDate())}, nil
-}
-
-// describe is DescribeExecution's answer.
-func describe(rec *record) map[string]any {
-	res := rec.x.Result()
-	input, _ := json.Marshal(rec.x.Input)
-	out := map[string]any{
-		"executionArn": rec.x.Arn, "stateMachineArn": rec.machine.Arn, "name": rec.x.Name,
-		"status": string(res.Status), "startDate": epoch(rec.x.StartTime),
-		"input": string(input), "inputDetails": map[string]any{"included": true},
-	}
-	if res.Status != asl.StatusRunning {
-		out["stopDate"] = epoch(rec.x.StopDate())
-	}
-	if res.Status == asl.StatusSucceeded {
-		output, _ := json.Marshal(res.Output)
-		out["output"] = string(output)
-		out["outputDetails"] = map[string]any{"included": true}
-	}
-	if res.Error != "" {
-		out["error"] = res.Error
-	}
-	if res.Cause != "" {
-		out["cause"] = res.Cause
-	}
-	return out
-}
-
-func (s *Server) describeExecution(_ context.Context, r request) (any, error) {
-	rec, err := s.execution(r)
-	if err != nil {
-		return nil, err
-	}
-	return describe(rec), nil
-}
-
-var statuses = map[string]bool{"RUNNING": true, "SUCCEEDED": true, "FAILED": true, "TIMED_OUT": true, "ABORTED": true, "PENDING_REDRIVE": true}
-
-func (s *Server) listExecutions(_ context.Context, r request) (any, error) {
-	m, err := s.machine(r)
-	if err != nil {
-		return nil, err
-	}
-	filter, err := r.str("statusFilter", false)
-	if err != nil {
-		return nil, err
-	}
-	if filter != "" && !statuses[filter] {
-		return nil, fail("ValidationException", "1 validation error detected: Value '%s' at 'statusFilter' failed to satisfy constraint", filter)
-	}
-	s.mu.Lock()
-	all := append([]*record(nil), s.byMachine[m.Arn]...)
-	s.mu.Unlock()
-	var matched []*record
-	for i := len(all) - 1; i >= 0; i-- { // newest first, as AWS lists them
-		if filter == "" || string(all[i].x.Result().Status) == filter {
-			matched = append(matched, all[i])
-		}
-	}
-	page, next, err := paginate(r, len(matched))
-	if err != nil {
-		return nil, err
-	}
-	items := []any{}
-	for _, rec := range matched[page.from:page.to] {
-		d := describe(rec)
-		item := map[string]any{"executionArn": d["executionArn"], "stateMachineArn": d["stateMachineArn"], "name": d["name"], "status": d["status"], "startDate": d["startDate"]}
-		if stop, ok := d["stopDate"]; ok {
-			item["stopDate"] = stop
-		}
-		items = append(items, item)
-	}
-	return withToken(map[string]any{"executions": items}, next), nil
-}
-
-func (s *Server) getExecutionHistory(_ context.Context, r request) (any, error) {
-	rec, err := s.execution(r)
-	if err != nil {
-		return nil, err
-	}
-	events := rec.x.History()
-	if r.bool("reverseOrder") {
-		for i, j := 0, len(events)-1; i < j; i, j = i+1, j-1 {
-			events[i], events[j] = events[j], events[i]
-		}
-	}
-	page, next, err := paginate(r, len(events))
-	if err != nil {
-		return nil, err
-	}
-	items := []any{}
-	for _, e := range events[page.from:page.to] {
-		items = append(items, wireEvent(e))
-	}
-	return withToken(map[string]any{"events": items}, next), nil
-}
-
-// wireEvent is a history event as the protocol writes it: the timestamp
-// in epoch seconds.
-func wireEvent(e asl.Event) map[string]any {
-	data, _ := json.Marshal(e)
-	var m map[string]any
-	json.Unmarshal(data, &m)
-	m["timestamp"] = epoch(e.Timestamp)
-	return m
-}
-
-func (s *Server) sendTaskSuccess(_ context.Context, r request) (any, error) {
-	token, err := r.str("taskToken", true)
-	if err != nil {
-		return nil, err
-	}
-	output, err := r.str("output", true)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskSuccess(token, []byte(output)) })
-}
-
-func (s *Server) sendTaskFailure(_ context.Context, r request) (any, error) {
-	token, err := r.str("taskToken", true)
-	if err != nil {
-		return nil, err
-	}
-	errName, _ := r.str("error", false)
-	cause, _ := r.str("cause", false)
-	return map[string]any{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskFailure(token, errName, cause) })
-}
-
-func (s *Server) sendTaskHeartbeat(_ context.Context, r request) (any, error) {
-	token, err := r.str("taskToken", true)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskHeartbeat(token) })
-}
-
-// eachEngine offers a task token to each machine's engine until one knows
-// it: tokens are unique, and the token says nothing of its machine.
-func (s *Server) eachEngine(token string, send func(*asl.Engine) error) error {
-	s.mu.Lock()
-	engines := make([]*asl.Engine, 0, len(s.machines))
-	seen := map[*asl.Engine]bool{}
-	for _, rec := range s.executions {
-		if !seen[rec.machine.Engine] {
-			seen[rec.machine.Engine] = true
-			engines = append(engines, rec.machine.Engine)
-		}
-	}
-	s.mu.Unlock()
-	last := error(&asl.APIError{Code: asl.CodeTaskDoesNotExist, Message: "Task Does Not Exist"})
-	for _, e := range engines {
-		err := send(e)
-		var api *asl.APIError
-		if err == nil {
-			return nil
-		}
-		if errors.As(err, &api) && api.Code == asl.CodeTaskDoesNotExist {
-			continue
-		}
-		last = err
-		break
-	}
-	var api *asl.APIError
-	if errors.As(last, &api) {
-		return fail(api.Code, "%s", api.Message)
-	}
-	return last
-}
-
 // span is a page of a list.
 type span struct{ from, to int }
 
@@ -650,17 +292,5 @@ func withToken(out map[string]any, next string) map[string]any {
 	if next != "" {
 		out["nextToken"] = next
 	}
-	return out
-}
-
-// Machines lists the created state machines, sorted by name.
-func (s *Server) Machines() []*Machine {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]*Machine, 0, len(s.machines))
-	for _, m := range s.machines {
-		out = append(out, m)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }

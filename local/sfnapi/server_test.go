@@ -34,14 +34,14 @@ var sent = asl.TaskFunc(func(context.Context, asl.TaskRequest) (any, error) { re
 // newClient starts a server and returns a Go SDK client for it.
 func newClient(t *testing.T) (*sfn.Client, *httptest.Server) {
 	t.Helper()
-	srv := New(Options{Prepare: func(m *Machine) (*asl.Engine, error) {
+	srv := New(Options{Prepare: func(m *Machine) (Prepared, error) {
 		tasks := asl.ResolverFunc(func(_, resource string, _ any) (asl.TaskHandler, bool) {
 			if strings.Contains(resource, "waitForTaskToken") {
 				return sent, true
 			}
 			return double, true
 		})
-		return asl.NewEngine(asl.Options{Clock: asl.RealClock{}, Tasks: tasks, StateMachineArn: m.Arn}), nil
+		return Prepared{Engine: asl.NewEngine(asl.Options{Clock: asl.RealClock{}, Tasks: tasks, StateMachineArn: m.Arn})}, nil
 	}})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)

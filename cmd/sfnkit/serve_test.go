@@ -1,0 +1,61 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/sfnkit/sfnkit/local/sfnapi"
+)
+
+// TestServeHTTPGuardsTheAPI: what `sfnkit serve` listens with refuses a
+// rebound Host, answers loopback names, --addr's host and --allow-host
+// names, and bounds every connection.
+func TestServeHTTPGuardsTheAPI(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+	status := func(srv *http.Server, host string) int {
+		req := httptest.NewRequest(http.MethodPost, "/", nil)
+		req.Host = host
+		rec := httptest.NewRecorder()
+		srv.Handler.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	srv := serveHTTP(ok, "192.168.1.5:8083", []string{"dev.lan"}, false)
+	for host, want := range map[string]int{
+		"127.0.0.1:8083":       http.StatusOK,
+		"localhost:8083":       http.StatusOK,
+		"192.168.1.5:8083":     http.StatusOK,
+		"dev.lan:8083":         http.StatusOK,
+		"rebound.example:8083": http.StatusForbidden,
+	} {
+		if got := status(srv, host); got != want {
+			t.Errorf("Host %s: %d; want %d", host, got, want)
+		}
+	}
+	if got := status(serveHTTP(ok, "127.0.0.1:8083", nil, true), "rebound.example"); got != http.StatusOK {
+		t.Errorf("--allow-any-host refused a name: %d", got)
+	}
+	l := sfnapi.DefaultLimits
+	if srv.ReadTimeout != l.ReadTimeout || srv.ReadHeaderTimeout != l.ReadHeaderTimeout || srv.WriteTimeout != l.WriteTimeout ||
+		srv.IdleTimeout != l.IdleTimeout || srv.MaxHeaderBytes != l.MaxHeaderBytes {
+		t.Errorf("serve's server is not bounded by DefaultLimits: %+v", srv)
+	}
+}
+
+func TestServeFlags(t *testing.T) {
+	_, _, stderr := sfnkit(t, "", "serve", "--help")
+	for _, flag := range []string{"-max-closed-executions", "-allow-host NAME", "-allow-any-host", "DNS rebinding"} {
+		if !strings.Contains(stderr, flag) {
+			t.Errorf("serve --help does not mention %s:\n%s", flag, stderr)
+		}
+	}
+	for _, args := range [][]string{
+		{"serve", "--max-closed-executions", "-1"},
+		{"serve", "--allow-host", "http://dev.lan"},
+	} {
+		if code, _, stderr := sfnkit(t, "", args...); code != 2 || stderr == "" {
+			t.Errorf("%v: exit %d, %q; want 2 and a reason", args, code, stderr)
+		}
+	}
+}

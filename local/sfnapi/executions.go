@@ -1,0 +1,297 @@
+package sfnapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/sfnkit/sfnkit/asl"
+)
+
+// start starts an execution after checking its input as AWS does.
+func (s *Server) start(ctx context.Context, r request) (*record, error) {
+	m, err := s.machine(r)
+	if err != nil {
+		return nil, err
+	}
+	name, err := r.str("name", false)
+	if err != nil {
+		return nil, err
+	}
+	input, err := r.str("input", false)
+	if err != nil {
+		return nil, err
+	}
+	if input == "" {
+		input = "{}"
+	}
+	if len(input) > asl.MaxPayloadBytes {
+		return nil, fail("InvalidExecutionInput", "Invalid execution input: the input is %d bytes; at most %d are allowed", len(input), asl.MaxPayloadBytes)
+	}
+	if !json.Valid([]byte(input)) {
+		return nil, fail("InvalidExecutionInput", "Invalid State Machine Execution Input: 'the input is not JSON'")
+	}
+	if name != "" && !namePattern.MatchString(name) {
+		return nil, fail("InvalidName", "Invalid Name: '%s'", name)
+	}
+	x, err := m.Engine.Start(context.WithoutCancel(ctx), m.Parsed, []byte(input), name)
+	if err != nil {
+		var api *asl.APIError
+		if errors.As(err, &api) {
+			return nil, fail(api.Code, "%s", api.Message)
+		}
+		return nil, fail("InvalidExecutionInput", "%v", err)
+	}
+	rec := &record{x: x, machine: m}
+	s.mu.Lock()
+	if s.machines[m.Arn] != m { // deleted while the execution started
+		s.mu.Unlock()
+		x.Stop("", "")
+		return nil, fail("StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", m.Arn)
+	}
+	if prev, ok := s.executions[x.Arn]; ok { // an idempotent restart returned the running one
+		s.mu.Unlock()
+		return prev, nil
+	}
+	s.executions[x.Arn] = rec
+	list := s.byMachine[m.Arn]
+	if list == nil {
+		list = &executionList{}
+		s.byMachine[m.Arn] = list
+	}
+	list.recs = append(list.recs, rec)
+	s.mu.Unlock()
+	go s.watch(rec)
+	return rec, nil
+}
+
+func (s *Server) startExecution(ctx context.Context, r request) (any, error) {
+	rec, err := s.start(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"executionArn": rec.x.Arn, "startDate": epoch(rec.x.StartTime)}, nil
+}
+
+func (s *Server) startSyncExecution(ctx context.Context, r request) (any, error) {
+	m, err := s.machine(r)
+	if err != nil {
+		return nil, err
+	}
+	if m.Type != "EXPRESS" {
+		return nil, fail("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
+	}
+	rec, err := s.start(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := rec.x.Wait(ctx); err != nil {
+		return nil, fail("InternalFailure", "%v", err)
+	}
+	out := describe(rec)
+	out["stateMachineArn"] = m.Arn
+	return out, nil
+}
+
+// execution finds an execution by ARN.
+func (s *Server) execution(r request) (*record, error) {
+	arn, err := r.str("executionArn", true)
+	if err != nil {
+		return nil, err
+	}
+	if !arnPattern.MatchString(arn) || !strings.Contains(arn, ":execution:") && !strings.Contains(arn, ":express:") {
+		return nil, fail("InvalidArn", "Invalid Arn: '%s'", arn)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.executions[arn]
+	if !ok {
+		return nil, fail("ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", arn)
+	}
+	return rec, nil
+}
+
+func (s *Server) stopExecution(_ context.Context, r request) (any, error) {
+	rec, err := s.execution(r)
+	if err != nil {
+		return nil, err
+	}
+	errName, _ := r.str("error", false)
+	cause, _ := r.str("cause", false)
+	rec.x.Stop(errName, cause)
+	<-rec.x.Done()
+	return map[string]any{"stopDate": epoch(rec.x.StopDate())}, nil
+}
+
+// describe is DescribeExecution's answer.
+func describe(rec *record) map[string]any {
+	res := rec.x.Result()
+	input, _ := json.Marshal(rec.x.Input)
+	out := map[string]any{
+		"executionArn": rec.x.Arn, "stateMachineArn": rec.machine.Arn, "name": rec.x.Name,
+		"status": string(res.Status), "startDate": epoch(rec.x.StartTime),
+		"input": string(input), "inputDetails": map[string]any{"included": true},
+	}
+	if res.Status != asl.StatusRunning {
+		out["stopDate"] = epoch(rec.x.StopDate())
+	}
+	if res.Status == asl.StatusSucceeded {
+		output, _ := json.Marshal(res.Output)
+		out["output"] = string(output)
+		out["outputDetails"] = map[string]any{"included": true}
+	}
+	if res.Error != "" {
+		out["error"] = res.Error
+	}
+	if res.Cause != "" {
+		out["cause"] = res.Cause
+	}
+	return out
+}
+
+func (s *Server) describeExecution(_ context.Context, r request) (any, error) {
+	rec, err := s.execution(r)
+	if err != nil {
+		return nil, err
+	}
+	return describe(rec), nil
+}
+
+var statuses = map[string]bool{"RUNNING": true, "SUCCEEDED": true, "FAILED": true, "TIMED_OUT": true, "ABORTED": true, "PENDING_REDRIVE": true}
+
+func (s *Server) listExecutions(_ context.Context, r request) (any, error) {
+	m, err := s.machine(r)
+	if err != nil {
+		return nil, err
+	}
+	filter, err := r.str("statusFilter", false)
+	if err != nil {
+		return nil, err
+	}
+	if filter != "" && !statuses[filter] {
+		return nil, fail("ValidationException", "1 validation error detected: Value '%s' at 'statusFilter' failed to satisfy constraint", filter)
+	}
+	s.mu.Lock()
+	var all []*record
+	if list := s.byMachine[m.Arn]; list != nil {
+		all = make([]*record, 0, len(list.recs)-list.gone)
+		for _, rec := range list.recs {
+			if !rec.gone {
+				all = append(all, rec)
+			}
+		}
+	}
+	s.mu.Unlock()
+	var matched []*record
+	for i := len(all) - 1; i >= 0; i-- { // newest first, as AWS lists them
+		if filter == "" || string(all[i].x.Result().Status) == filter {
+			matched = append(matched, all[i])
+		}
+	}
+	page, next, err := paginate(r, len(matched))
+	if err != nil {
+		return nil, err
+	}
+	items := []any{}
+	for _, rec := range matched[page.from:page.to] {
+		d := describe(rec)
+		item := map[string]any{"executionArn": d["executionArn"], "stateMachineArn": d["stateMachineArn"], "name": d["name"], "status": d["status"], "startDate": d["startDate"]}
+		if stop, ok := d["stopDate"]; ok {
+			item["stopDate"] = stop
+		}
+		items = append(items, item)
+	}
+	return withToken(map[string]any{"executions": items}, next), nil
+}
+
+func (s *Server) getExecutionHistory(_ context.Context, r request) (any, error) {
+	rec, err := s.execution(r)
+	if err != nil {
+		return nil, err
+	}
+	events := rec.x.History()
+	if r.bool("reverseOrder") {
+		for i, j := 0, len(events)-1; i < j; i, j = i+1, j-1 {
+			events[i], events[j] = events[j], events[i]
+		}
+	}
+	page, next, err := paginate(r, len(events))
+	if err != nil {
+		return nil, err
+	}
+	items := []any{}
+	for _, e := range events[page.from:page.to] {
+		items = append(items, wireEvent(e))
+	}
+	return withToken(map[string]any{"events": items}, next), nil
+}
+
+// wireEvent is a history event as the protocol writes it: the timestamp
+// in epoch seconds.
+func wireEvent(e asl.Event) map[string]any {
+	data, _ := json.Marshal(e)
+	var m map[string]any
+	json.Unmarshal(data, &m)
+	m["timestamp"] = epoch(e.Timestamp)
+	return m
+}
+
+func (s *Server) sendTaskSuccess(_ context.Context, r request) (any, error) {
+	token, err := r.str("taskToken", true)
+	if err != nil {
+		return nil, err
+	}
+	output, err := r.str("output", true)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskSuccess(token, []byte(output)) })
+}
+
+func (s *Server) sendTaskFailure(_ context.Context, r request) (any, error) {
+	token, err := r.str("taskToken", true)
+	if err != nil {
+		return nil, err
+	}
+	errName, _ := r.str("error", false)
+	cause, _ := r.str("cause", false)
+	return map[string]any{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskFailure(token, errName, cause) })
+}
+
+func (s *Server) sendTaskHeartbeat(_ context.Context, r request) (any, error) {
+	token, err := r.str("taskToken", true)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskHeartbeat(token) })
+}
+
+// eachEngine offers a task token to each machine's engine until one knows
+// it: tokens are unique, and the token says nothing of its machine.
+func (s *Server) eachEngine(token string, send func(*asl.Engine) error) error {
+	s.mu.Lock()
+	engines := make([]*asl.Engine, 0, len(s.machines))
+	for _, m := range s.machines {
+		engines = append(engines, m.Engine)
+	}
+	s.mu.Unlock()
+	last := error(&asl.APIError{Code: asl.CodeTaskDoesNotExist, Message: "Task Does Not Exist"})
+	for _, e := range engines {
+		err := send(e)
+		var api *asl.APIError
+		if err == nil {
+			return nil
+		}
+		if errors.As(err, &api) && api.Code == asl.CodeTaskDoesNotExist {
+			continue
+		}
+		last = err
+		break
+	}
+	var api *asl.APIError
+	if errors.As(last, &api) {
+		return fail(api.Code, "%s", api.Message)
+	}
+	return last
+}

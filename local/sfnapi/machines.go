@@ -1,0 +1,223 @@
+package sfnapi
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/sfnkit/sfnkit/asl"
+)
+
+// createStateMachine makes a machine. Prepare runs without the server's
+// lock; a second create or a delete of the same name waits for it.
+func (s *Server) createStateMachine(ctx context.Context, r request) (any, error) {
+	name, err := r.str("name", true)
+	if err != nil {
+		return nil, err
+	}
+	definition, err := r.str("definition", true)
+	if err != nil {
+		return nil, err
+	}
+	role, err := r.str("roleArn", true)
+	if err != nil {
+		return nil, err
+	}
+	typ, err := r.str("type", false)
+	if err != nil {
+		return nil, err
+	}
+	if typ == "" {
+		typ = "STANDARD"
+	}
+	if !namePattern.MatchString(name) {
+		return nil, fail("InvalidName", "Invalid Name: '%s'", name)
+	}
+	if !arnPattern.MatchString(role) {
+		return nil, fail("InvalidArn", "Invalid Arn: '%s'", role)
+	}
+	if typ != "STANDARD" && typ != "EXPRESS" {
+		return nil, fail("ValidationException", "1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", typ)
+	}
+	parsed, err := asl.Parse([]byte(definition))
+	if err != nil {
+		return nil, fail("InvalidDefinition", "Invalid State Machine Definition: '%s'", err)
+	}
+	arn := fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", s.region, s.account, name)
+	for {
+		s.mu.Lock()
+		if m, ok := s.machines[arn]; ok {
+			s.mu.Unlock()
+			if m.Definition == definition && m.RoleArn == role && m.Type == typ {
+				return map[string]any{"stateMachineArn": m.Arn, "creationDate": epoch(m.Created)}, nil
+			}
+			return nil, fail("StateMachineAlreadyExists", "State Machine Already Exists: '%s'", arn)
+		}
+		busy, ok := s.pending[arn]
+		if !ok {
+			break // with the lock held
+		}
+		s.mu.Unlock()
+		select { // a create or delete of the same name is under way
+		case <-busy:
+		case <-ctx.Done():
+			return nil, fail("StateMachineDeleting", "State Machine is being created or deleted: '%s'", arn)
+		}
+	}
+	done := make(chan struct{})
+	s.pending[arn] = done
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.pending, arn)
+		s.mu.Unlock()
+		close(done)
+	}()
+
+	m := &Machine{Arn: arn, Name: name, Type: typ, RoleArn: role, Definition: definition, Created: s.clock.Now(), Parsed: parsed}
+	if s.prepare != nil { // without the lock: it may build and start processes
+		p, err := s.prepare(m)
+		if err != nil {
+			return nil, fail("InvalidDefinition", "%v", err)
+		}
+		m.Engine, m.close = p.Engine, p.Close
+	}
+	if m.Engine == nil {
+		m.Engine = asl.NewEngine(asl.Options{Clock: s.clock, StateMachineArn: arn})
+	}
+	s.mu.Lock()
+	s.machines[arn] = m
+	s.order = append(s.order, arn)
+	s.mu.Unlock()
+	return map[string]any{"stateMachineArn": arn, "creationDate": epoch(m.Created)}, nil
+}
+
+// machine finds a state machine by ARN.
+func (s *Server) machine(r request) (*Machine, error) {
+	arn, err := r.str("stateMachineArn", true)
+	if err != nil {
+		return nil, err
+	}
+	if !arnPattern.MatchString(arn) || !strings.Contains(arn, ":stateMachine:") {
+		return nil, fail("InvalidArn", "Invalid Arn: '%s'", arn)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.machines[arn]
+	if !ok {
+		return nil, fail("StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", arn)
+	}
+	return m, nil
+}
+
+func (s *Server) describeStateMachine(_ context.Context, r request) (any, error) {
+	m, err := s.machine(r)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"stateMachineArn": m.Arn, "name": m.Name, "status": "ACTIVE", "definition": m.Definition,
+		"roleArn": m.RoleArn, "type": m.Type, "creationDate": epoch(m.Created),
+		"loggingConfiguration": map[string]any{"level": "OFF", "includeExecutionData": false},
+		"tracingConfiguration": map[string]any{"enabled": false},
+	}, nil
+}
+
+func (s *Server) listStateMachines(_ context.Context, r request) (any, error) {
+	s.mu.Lock()
+	arns := append([]string(nil), s.order...)
+	s.mu.Unlock()
+	page, next, err := paginate(r, len(arns))
+	if err != nil {
+		return nil, err
+	}
+	items := []any{}
+	s.mu.Lock()
+	for _, arn := range arns[page.from:page.to] {
+		m := s.machines[arn]
+		items = append(items, map[string]any{"stateMachineArn": m.Arn, "name": m.Name, "type": m.Type, "creationDate": epoch(m.Created)})
+	}
+	s.mu.Unlock()
+	return withToken(map[string]any{"stateMachines": items}, next), nil
+}
+
+// deleteStateMachine deletes a machine as AWS does, but at once: its
+// executions are stopped and forgotten (they answer ExecutionDoesNotExist,
+// the machine StateMachineDoesNotExist), then what Prepare made for it is
+// released. Until that is done, creating a machine of the same name waits.
+// Deleting a machine that does not exist succeeds, as in AWS.
+func (s *Server) deleteStateMachine(ctx context.Context, r request) (any, error) {
+	arn, err := r.str("stateMachineArn", true)
+	if err != nil {
+		return nil, err
+	}
+	if !arnPattern.MatchString(arn) || !strings.Contains(arn, ":stateMachine:") {
+		return nil, fail("InvalidArn", "Invalid Arn: '%s'", arn)
+	}
+	s.mu.Lock()
+	m, ok := s.machines[arn]
+	if !ok {
+		s.mu.Unlock()
+		return map[string]any{}, nil
+	}
+	delete(s.machines, arn)
+	for i, a := range s.order {
+		if a == arn {
+			s.order = append(s.order[:i:i], s.order[i+1:]...)
+			break
+		}
+	}
+	done := make(chan struct{})
+	s.pending[arn] = done
+	defer func() {
+		s.mu.Lock()
+		delete(s.pending, arn)
+		s.mu.Unlock()
+		close(done)
+	}()
+	var running []*asl.Execution
+	if list := s.byMachine[arn]; list != nil {
+		for _, rec := range list.recs {
+			if !rec.gone {
+				rec.gone = true
+				delete(s.executions, rec.x.Arn)
+				if !rec.closed {
+					running = append(running, rec.x)
+				}
+			}
+		}
+		delete(s.byMachine, arn)
+	}
+	s.closed = slices.DeleteFunc(s.closed, func(rec *record) bool { return rec.machine == m })
+	s.mu.Unlock()
+
+	for _, x := range running {
+		x.Stop("", "")
+	}
+	for _, x := range running {
+		select {
+		case <-x.Done():
+		case <-ctx.Done(): // the client gave up; release the machine anyway
+		}
+	}
+	if m.close != nil {
+		if err := m.close(); err != nil {
+			return nil, fail("InternalFailure", "releasing state machine %s: %v", arn, err)
+		}
+	}
+	return map[string]any{}, nil
+}
+
+// Machines lists the created state machines, sorted by name.
+func (s *Server) Machines() []*Machine {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*Machine, 0, len(s.machines))
+	for _, m := range s.machines {
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
