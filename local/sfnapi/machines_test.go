@@ -122,10 +122,13 @@ func TestDeleteStopsReleasesAndForgets(t *testing.T) {
 	if _, err := c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(arn)}); err != nil {
 		t.Fatal(err)
 	}
+	// The execution was aborted before the delete answered; its task
+	// handler sees the cancellation on its own goroutine, which the engine
+	// does not wait for (as AWS does not wait for an invoked function).
 	select {
 	case <-stopped:
-	default:
-		t.Error("DeleteStateMachine returned before the running execution stopped")
+	case <-time.After(10 * time.Second):
+		t.Error("the delete did not cancel the running execution's task")
 	}
 	if n := closes.Load(); n != 1 {
 		t.Errorf("the machine's resources were released %d times; want once", n)
