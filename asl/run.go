@@ -17,6 +17,8 @@ type frame struct {
 	// inputLen is the encoded size of the next state's input when known
 	// (it is the previous state's output, already measured), else -1.
 	inputLen int
+	// inspect, set only by TestState, records the state's data flow.
+	inspect *inspection
 }
 
 // mapItem is $$.Map.Item.
@@ -108,6 +110,7 @@ func (rt *runtime) contextObject(st *State, f *frame, entered time.Time, retryCo
 	if f.item != nil {
 		c["Map"] = map[string]any{"Item": map[string]any{"Index": float64(f.item.Index), "Value": f.item.Value}}
 	}
+	f.inspect.overlayContext(c)
 	return c
 }
 
@@ -296,6 +299,7 @@ func (rt *runtime) pass(st *State, input any, f *frame, entered time.Time) (any,
 	if fail != nil {
 		return nil, fail
 	}
+	f.inspect.pass(st, effective, result, out)
 	sc.input = input
 	return outputPath(st, out, sc)
 }
@@ -309,6 +313,7 @@ func (rt *runtime) succeed(st *State, input any, f *frame, entered time.Time) (a
 	if fail != nil {
 		return nil, fail
 	}
+	f.inspect.record(inspectAfterInputPath, effective)
 	return outputPath(st, effective, sc)
 }
 
@@ -376,6 +381,7 @@ func (rt *runtime) wait(ctx context.Context, st *State, input any, f *frame, ent
 		if effective, fail = inputPath(st, sc); fail != nil {
 			return nil, fail
 		}
+		f.inspect.record(inspectAfterInputPath, effective)
 		sc.input = effective
 		var err error
 		switch {
@@ -431,6 +437,7 @@ func (rt *runtime) choice(st *State, input any, f *frame, entered time.Time) (an
 		if effective, fail = inputPath(st, sc); fail != nil {
 			return nil, "", fail
 		}
+		f.inspect.record(inspectAfterInputPath, effective)
 		sc.input = effective
 	}
 	next := ""

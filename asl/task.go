@@ -50,6 +50,7 @@ func (rt *runtime) task(ctx context.Context, st *State, input any, f *frame, ent
 			taskInput = v
 		}
 	}
+	f.inspect.taskInput(st, effective, taskInput)
 	timeout, fail := rt.seconds(st, "TimeoutSeconds", st.TimeoutSeconds, st.TimeoutSecondsPath, sc, DefaultTaskTimeout)
 	if fail != nil {
 		return nil, fail
@@ -104,6 +105,7 @@ func (rt *runtime) task(ctx context.Context, st *State, input any, f *frame, ent
 // taskOutput applies ResultSelector, Assign, ResultPath and OutputPath
 // (JSONPath), or Assign and Output (JSONata), to a task's result.
 func (rt *runtime) taskOutput(st *State, input, result any, sc *scope, f *frame) (any, *Failure) {
+	f.inspect.record(inspectResult, result)
 	if st.QueryLanguage == JSONata {
 		sc.states["result"] = result
 		if fail := rt.assign(st, st.Assign, sc, f); fail != nil {
@@ -120,6 +122,7 @@ func (rt *runtime) taskOutput(st *State, input, result any, sc *scope, f *frame)
 		}
 		result = v
 	}
+	f.inspect.record(inspectAfterResultSelector, result)
 	s := *sc
 	s.input = result
 	if fail := rt.assign(st, st.Assign, &s, f); fail != nil {
@@ -129,6 +132,7 @@ func (rt *runtime) taskOutput(st *State, input, result any, sc *scope, f *frame)
 	if fail != nil {
 		return nil, fail
 	}
+	f.inspect.record(inspectAfterResultPath, out)
 	s.input = input
 	return outputPath(st, out, &s)
 }

@@ -3,6 +3,7 @@
 //	sfnkit summary [cdk.out]   print what each synthesized stack holds
 //	sfnkit validate FILE...    check definitions as ValidateStateMachineDefinition does
 //	sfnkit run --definition F  execute a state machine on the local engine
+//	sfnkit test-state ...      run one state as the TestState API does
 //	sfnkit demo [cdk.out]      play the sample scenarios on the synthesized workflows
 //	sfnkit render [cdk.out]    readable ASL, Mermaid, DOT and SVG of every state machine
 //	sfnkit diff OLD NEW        what changed in the workflows between two assemblies
@@ -34,6 +35,7 @@ var commands = []command{
 	}},
 	{"validate", validateUsage, runValidate},
 	{"run", runUsage, runRun},
+	{"test-state", testStateUsage, runTestState},
 	{"demo", demoUsage, runDemo},
 	{"render", renderUsage, runRender},
 	{"diff", diffUsage, runDiff},
