@@ -54,6 +54,7 @@ type readerConfig struct {
 	CSVDelimiter      string          `json:"CSVDelimiter"`
 	ManifestType      string          `json:"ManifestType"`
 	Transformation    string          `json:"Transformation"`
+	ItemsPointer      string          `json:"ItemsPointer"`
 	MaxItems          json.RawMessage `json:"MaxItems"`
 	MaxItemsPath      string          `json:"MaxItemsPath"`
 }
@@ -166,7 +167,7 @@ func (rt *runtime) readObjectItems(ctx context.Context, st *State, params any, c
 	case InputCSV:
 		return csvItems(body, cfg)
 	case InputJSON:
-		return jsonItems(body)
+		return jsonItems(body, cfg.ItemsPointer)
 	case InputJSONL:
 		return jsonLinesItems(body)
 	case InputManifest:
@@ -229,16 +230,29 @@ func csvItems(body []byte, cfg readerConfig) ([]any, error) {
 	}
 }
 
-// jsonItems decodes a JSON file holding an array; its elements are the
-// items.
-func jsonItems(body []byte) ([]any, error) {
+// jsonItems decodes a JSON file holding an array, whose elements are the
+// items, or an object whose array ItemsPointer (a JSON Pointer, RFC 6901,
+// such as "/data/items") locates.
+func jsonItems(body []byte, itemsPointer string) ([]any, error) {
 	v, err := decodeJSON(body)
 	if err != nil {
 		return nil, fmt.Errorf("the JSON file is not valid JSON: %v", err)
 	}
+	if itemsPointer != "" {
+		for _, token := range strings.Split(strings.TrimPrefix(itemsPointer, "/"), "/") {
+			token = strings.NewReplacer("~1", "/", "~0", "~").Replace(token)
+			obj, ok := v.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("ItemsPointer %s: %q is not a field of %s", itemsPointer, token, truncateJSON(v, 100))
+			}
+			if v, ok = obj[token]; !ok {
+				return nil, fmt.Errorf("ItemsPointer %s: the JSON file has no field %q there", itemsPointer, token)
+			}
+		}
+	}
 	items, ok := v.([]any)
 	if !ok {
-		return nil, fmt.Errorf("the JSON file holds %s, not an array of items", truncateJSON(v, 100))
+		return nil, fmt.Errorf("the JSON file holds %s, not an array of items (ItemsPointer locates an array inside an object)", truncateJSON(v, 100))
 	}
 	return items, nil
 }
