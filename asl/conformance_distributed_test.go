@@ -140,10 +140,17 @@ func TestItemReaderCSV(t *testing.T) {
 			}
 		})
 	}
-	t.Run("a row longer than the header", func(t *testing.T) {
-		s3 := newMemoryS3(map[string]string{"data/bad.csv": "a,b\n1,2,3\n"})
-		res := runWith(t, s3, distributedMap(reader("CSV", `"CSVHeaderLocation":"FIRST_ROW"`)), `{"key":"bad.csv"}`)
-		if res.Error != ErrItemReaderFailed || !strings.Contains(res.Cause, "3 fields but there are 2 headers") {
+	t.Run("short and long rows", func(t *testing.T) {
+		s3 := newMemoryS3(map[string]string{"data/ragged.csv": "a,b\n1\n1,2,3\n"})
+		res := runWith(t, s3, distributedMap(reader("CSV", `"CSVHeaderLocation":"FIRST_ROW"`)), `{"key":"ragged.csv"}`)
+		if want := `[{"a":"1","b":""},{"a":"1","b":"2"}]`; toJSON(res.Output) != want {
+			t.Errorf("%s %s, want %s", toJSON(res.Output), res.Cause, want)
+		}
+	})
+	t.Run("duplicate headers", func(t *testing.T) {
+		s3 := newMemoryS3(map[string]string{"data/dup.csv": "a,a\n1,2\n"})
+		res := runWith(t, s3, distributedMap(reader("CSV", `"CSVHeaderLocation":"FIRST_ROW"`)), `{"key":"dup.csv"}`)
+		if res.Error != ErrItemReaderFailed || !strings.Contains(res.Cause, "duplicates") {
 			t.Errorf("%+v", res)
 		}
 	})

@@ -182,9 +182,10 @@ func (rt *runtime) readObjectItems(ctx context.Context, st *State, params any, c
 }
 
 // csvItems decodes a text delimited file: each row becomes an object whose
-// keys are the column headers, from the first row (FIRST_ROW) or
-// CSVHeaders (GIVEN), and whose values are the fields as strings ("Step
-// Functions treats all values as strings").
+// keys are the column headers, from the first row (FIRST_ROW, the default)
+// or CSVHeaders (GIVEN), and whose values are the fields as strings ("Step
+// Functions treats all values as strings"). A short row's missing fields
+// are empty strings; fields beyond the headers are dropped.
 func csvItems(body []byte, cfg readerConfig) ([]any, error) {
 	delim := ','
 	if cfg.CSVDelimiter != "" {
@@ -207,6 +208,13 @@ func csvItems(body []byte, cfg readerConfig) ([]any, error) {
 		}
 		headers = first
 	}
+	seen := map[string]bool{}
+	for _, h := range headers {
+		if seen[h] {
+			return nil, fmt.Errorf("CSV headers cannot contain duplicates: %q appears twice", h)
+		}
+		seen[h] = true
+	}
 	items := []any{}
 	for {
 		row, err := r.Read()
@@ -215,9 +223,6 @@ func csvItems(body []byte, cfg readerConfig) ([]any, error) {
 		}
 		if err != nil {
 			return nil, fmt.Errorf("CSV: %v", err)
-		}
-		if len(row) > len(headers) {
-			return nil, fmt.Errorf("CSV row %d has %d fields but there are %d headers", len(items)+1, len(row), len(headers))
 		}
 		item := make(map[string]any, len(headers))
 		for i, h := range headers {

@@ -72,9 +72,6 @@ func (v *validator) itemReader(st *State) {
 	case headers && len(cfg.CSVHeaders) == 0:
 		v.add("item-reader", "ItemReader.ReaderConfig.CSVHeaders", "must name at least one column")
 	}
-	if cfg.InputType == InputCSV && cfg.CSVHeaderLocation == "" {
-		v.add("item-reader", "ItemReader.ReaderConfig.CSVHeaderLocation", "is missing: give FIRST_ROW or GIVEN (with CSVHeaders)")
-	}
 	// "MaxItems ... The upper limit is 100,000,000"; a JSONata state may
 	// compute it.
 	if m, ok := raw["MaxItems"]; ok && !(st.QueryLanguage == JSONata && isJSONataString(m)) {
