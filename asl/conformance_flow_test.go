@@ -87,11 +87,11 @@ func (m *memoryItems) ReadItems(_ context.Context, req ItemReadRequest) ([]any, 
 	return m.items, nil
 }
 
-func (m *memoryItems) WriteResults(_ context.Context, req ResultWriteRequest) (any, error) {
+func (m *memoryItems) WriteResults(_ context.Context, req ResultWriteRequest) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.written = append(m.written, req)
-	return map[string]any{"Bucket": "results", "Key": "prefix/manifest.json"}, nil
+	return nil
 }
 
 func TestDistributedMap(t *testing.T) {
@@ -135,7 +135,9 @@ func TestDistributedMap(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 	out := res.Output.(map[string]any)["map"].(map[string]any)
-	if !strings.Contains(out["MapRunArn"].(string), ":mapRun:") || !reflect.DeepEqual(out["ResultWriterDetails"], map[string]any{"Bucket": "results", "Key": "prefix/manifest.json"}) {
+	runArn := out["MapRunArn"].(string)
+	manifest := "prefix/" + runArn[strings.LastIndex(runArn, ":")+1:] + "/manifest.json"
+	if !strings.Contains(runArn, ":mapRun:StateMachine/M:") || !reflect.DeepEqual(out["ResultWriterDetails"], map[string]any{"Bucket": "results", "Key": manifest}) {
 		t.Errorf("map output %v", out)
 	}
 	children := src.written[0].Children

@@ -22,9 +22,13 @@ type Options struct {
 	Clock Clock
 	// Tasks resolves Task states to handlers. If nil, every Task fails.
 	Tasks Resolver
-	// Items reads the items of a Distributed Map's ItemReader.
+	// Items reads the items of a Distributed Map whose ItemReader lists
+	// S3 objects. An ItemReader with s3:getObject reads its object through
+	// Tasks instead, as a Task with that Resource would.
 	Items ItemSource
-	// Results stores a Distributed Map's results for its ResultWriter.
+	// Results stores the result files of a Distributed Map's ResultWriter
+	// when it exports them; if nil, such a map fails with
+	// States.ResultWriterFailed.
 	Results ResultSink
 	// Seed makes jitter, States.UUID and States.MathRandom repeatable. If
 	// zero, 1.

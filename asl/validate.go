@@ -299,17 +299,14 @@ func (v *validator) mapState(sm *StateMachine, st *State) {
 	if pct := numberField(st.ToleratedFailurePercentage); pct < 0 || pct > 100 {
 		v.add("map-fields", "ToleratedFailurePercentage", "%v must be between 0 and 100", pct)
 	}
-	if st.ItemReader != nil && st.ItemReader.Resource == "" {
-		v.add("map-fields", "ItemReader.Resource", "is missing")
+	if st.ItemReader != nil {
+		v.itemReader(st)
 	}
-	if st.ResultWriter != nil && st.ResultWriter.Resource == "" {
-		v.add("map-fields", "ResultWriter.Resource", "is missing")
+	if st.ResultWriter != nil {
+		v.resultWriter(st)
 	}
 	if st.ItemBatcher != nil {
 		v.fieldPathPairs(subObject(v.raw[v.at]["ItemBatcher"]), "ItemBatcher")
-	}
-	if st.ItemReader != nil && st.ItemReader.ReaderConfig != nil {
-		v.fieldPathPairs(subObject(st.ItemReader.ReaderConfig), "ItemReader.ReaderConfig")
 	}
 	if st.QueryLanguage == JSONPath {
 		// "MaxConcurrency ... MUST be a non-negative integer"; likewise

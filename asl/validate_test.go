@@ -101,6 +101,22 @@ var validationCases = []struct {
 	{"Cause and CausePath", `{"StartAt":"A","States":{"A":{"Type":"Fail","Cause":"C","CausePath":"$.c"}}}`, "/States/A/CausePath", CodeSchema, "field-path-pair"},
 	{"MaxConcurrency and MaxConcurrencyPath", `{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,"MaxConcurrencyPath":"$.n","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`, "/States/M/MaxConcurrencyPath", CodeSchema, "field-path-pair"},
 	{"MaxItems and MaxItemsPath", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON","MaxItems":1,"MaxItemsPath":"$.n"},"Parameters":{"Bucket":"b","Key":"k"}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`, "/States/M/ItemReader/ReaderConfig/MaxItemsPath", CodeSchema, "field-path-pair"},
+	// ItemReader (Map): "InputType: Accepts one of the following values: CSV, JSON, JSONL, PARQUET, MANIFEST."
+	{"unknown InputType", dmapDef(getObjectReader(`"InputType":"XML"`)), "/States/M/ItemReader/ReaderConfig/InputType", CodeSchema, "item-reader"},
+	{"getObject reader without InputType", dmapDef(getObjectReader(`"MaxItems":5`)), "/States/M/ItemReader/ReaderConfig/InputType", CodeSchema, "item-reader"},
+	// "GIVEN – Use this option to specify the header within the state machine definition" (CSVHeaders).
+	{"CSVHeaders without GIVEN", dmapDef(getObjectReader(`"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW","CSVHeaders":["a"]`)), "/States/M/ItemReader/ReaderConfig/CSVHeaders", CodeSchema, "item-reader"},
+	{"GIVEN without CSVHeaders", dmapDef(getObjectReader(`"InputType":"CSV","CSVHeaderLocation":"GIVEN"`)), "/States/M/ItemReader/ReaderConfig/CSVHeaderLocation", CodeSchema, "item-reader"},
+	// "CSVDelimiter: COMMA (default), PIPE, SEMICOLON, SPACE, TAB"; CSV fields need InputType CSV.
+	{"unknown CSVDelimiter", dmapDef(getObjectReader(`"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW","CSVDelimiter":"COLON"`)), "/States/M/ItemReader/ReaderConfig/CSVDelimiter", CodeSchema, "item-reader"},
+	{"CSVDelimiter on a JSON reader", dmapDef(getObjectReader(`"InputType":"JSON","CSVDelimiter":"TAB"`)), "/States/M/ItemReader/ReaderConfig/CSVDelimiter", CodeSchema, "item-reader"},
+	// "MaxItems ... The upper limit is 100,000,000."
+	{"MaxItems beyond the limit", dmapDef(getObjectReader(`"InputType":"JSON","MaxItems":100000001`)), "/States/M/ItemReader/ReaderConfig/MaxItems", CodeSchema, "item-reader"},
+	// ResultWriter (Map): "The ResultWriter field cannot be empty. You must specify one of these sets of sub-fields."
+	{"empty ResultWriter", dmapDef(`"ResultWriter":{}`), "/States/M/ResultWriter", CodeSchema, "result-writer"},
+	{"ResultWriter Resource without Parameters", dmapDef(`"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject"}`), "/States/M/ResultWriter/Parameters", CodeSchema, "result-writer"},
+	// "Transformation: NONE, COMPACT, FLATTEN"; "OutputType: JSON, JSONL".
+	{"unknown Transformation", dmapDef(`"ResultWriter":{"WriterConfig":{"Transformation":"SQUASH","OutputType":"JSON"}}`), "/States/M/ResultWriter/WriterConfig/Transformation", CodeSchema, "result-writer"},
 	{"ToleratedFailureCount and its Path", `{"StartAt":"M","States":{"M":{"Type":"Map","ToleratedFailureCount":1,"ToleratedFailureCountPath":"$.n","ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`, "/States/M/ToleratedFailureCountPath", CodeSchema, "field-path-pair"},
 	{"MaxItemsPerBatch and its Path", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemBatcher":{"MaxItemsPerBatch":2,"MaxItemsPerBatchPath":"$.n"},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`, "/States/M/ItemBatcher/MaxItemsPerBatchPath", CodeSchema, "field-path-pair"},
 	{"two Distributed Maps with one label", `{"StartAt":"M","States":{"M":{"Type":"Map","Label":"L","ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"Next":"N"},"N":{"Type":"Map","Label":"L","ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"Q","States":{"Q":{"Type":"Pass","End":true}}},"End":true}}}`, "/States/N/Label", CodeDuplicateLabel, "unique-labels"},

@@ -1,7 +1,8 @@
 // Package fakes stands in, in memory, for the AWS services Step Functions
 // workflows call directly: DynamoDB (putItem, getItem, updateItem), SNS
-// publish, SQS sendMessage, S3 (copyObject, deleteObject, the Distributed
-// Map's listObjectsV2 reader and putObject result writer), Athena and Glue
+// publish, SQS sendMessage, S3 (copyObject, deleteObject, getObject,
+// putObject, the Distributed Map's listObjectsV2 reader and the store of
+// its result files), Athena and Glue
 // .sync jobs, Rekognition and SageMaker. It resolves Task states by their
 // Resource, so an engine runs a synthesized definition unchanged.
 //
@@ -18,8 +19,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"sort"
-	"strings"
 	"sync"
 
 	"github.com/sfnkit/sfnkit/asl"
@@ -136,6 +135,8 @@ func (a *AWS) Resolve(_, resource string, _ any) (asl.TaskHandler, bool) {
 		"sqs/sendMessage":                    a.sendMessage,
 		"s3/copyObject":                      a.copyObject,
 		"s3/deleteObject":                    a.deleteObject,
+		"s3/getObject":                       a.getObject,
+		"s3/putObject":                       a.putObject,
 		"athena/startQueryExecution":         a.startQuery,
 		"glue/startJobRun":                   a.startJobRun,
 		"rekognition/detectLabels":           a.detectLabels,
@@ -291,25 +292,6 @@ func (a *AWS) sendMessage(_ context.Context, params map[string]any) (any, error)
 	return map[string]any{"MessageId": a.nextID(), "MD5OfMessageBody": hex.EncodeToString(sum[:])}, nil
 }
 
-func (a *AWS) copyObject(_ context.Context, params map[string]any) (any, error) {
-	source := str(params, "CopySource")
-	srcBucket, srcKey, ok := strings.Cut(strings.TrimPrefix(source, "/"), "/")
-	if !ok {
-		return nil, &asl.Failure{Name: "S3.InvalidRequestException", Cause: "CopySource must be bucket/key, not " + source}
-	}
-	data, found := a.Bucket(srcBucket).Get(srcKey)
-	if !found {
-		return nil, &asl.Failure{Name: "S3.NoSuchKeyException", Cause: "The specified key does not exist: " + source}
-	}
-	a.Bucket(str(params, "Bucket")).Put(str(params, "Key"), append([]byte(nil), data...))
-	return map[string]any{"CopyObjectResult": map[string]any{"ETag": fmt.Sprintf("%x", md5.Sum(data))}}, nil
-}
-
-func (a *AWS) deleteObject(_ context.Context, params map[string]any) (any, error) {
-	a.Bucket(str(params, "Bucket")).Delete(str(params, "Key"))
-	return map[string]any{}, nil
-}
-
 func (a *AWS) startQuery(_ context.Context, params map[string]any) (any, error) {
 	q := str(params, "QueryString")
 	a.mu.Lock()
@@ -392,66 +374,4 @@ func (a *AWS) invokeEndpoint(_ context.Context, params map[string]any) (any, err
 		return nil, &asl.Failure{Name: "SageMakerRuntime.ModelErrorException", Cause: err.Error()}
 	}
 	return map[string]any{"Body": body, "ContentType": "application/json"}, nil
-}
-
-// ReadItems implements asl.ItemSource for S3 listObjectsV2: the objects
-// under Prefix, as ListObjectsV2 lists them.
-func (a *AWS) ReadItems(_ context.Context, req asl.ItemReadRequest) ([]any, error) {
-	service, action, _ := asl.TaskRequest{Resource: req.Resource}.Integration()
-	if service != "s3" || action != "listObjectsV2" {
-		return nil, fmt.Errorf("the fake reads items only with s3:listObjectsV2, not %s", req.Resource)
-	}
-	params, _ := req.Parameters.(map[string]any)
-	store := a.Bucket(str(params, "Bucket"))
-	prefix := str(params, "Prefix")
-	var items []any
-	for _, k := range store.List(prefix) {
-		data, _ := store.Get(k)
-		items = append(items, map[string]any{
-			"Key": k, "Size": float64(len(data)), "Etag": fmt.Sprintf("\"%x\"", md5.Sum(data)),
-			"LastModified": "2026-11-22T00:00:00Z", "StorageClass": "STANDARD",
-		})
-	}
-	return items, nil
-}
-
-// WriteResults implements asl.ResultSink for S3 putObject: it writes a
-// manifest and SUCCEEDED_n.json / FAILED_n.json result files in the layout
-// Step Functions uses, and returns their location.
-func (a *AWS) WriteResults(_ context.Context, req asl.ResultWriteRequest) (any, error) {
-	params, _ := req.Parameters.(map[string]any)
-	bucket, prefix := str(params, "Bucket"), strings.TrimSuffix(str(params, "Prefix"), "/")
-	store := a.Bucket(bucket)
-	runID := req.MapRunArn[strings.LastIndex(req.MapRunArn, ":")+1:]
-	base := strings.TrimPrefix(prefix+"/"+runID, "/")
-	groups := map[string][]any{}
-	for _, c := range req.Children {
-		entry := map[string]any{"ExecutionArn": req.MapRunArn + ":" + c.Name, "Name": c.Name, "Input": messageText(c.Input), "Status": string(c.Status)}
-		if c.Status == asl.StatusSucceeded {
-			entry["Output"] = messageText(c.Output)
-		} else {
-			entry["Error"], entry["Cause"] = c.Error, c.Cause
-		}
-		status := "SUCCEEDED"
-		if c.Status != asl.StatusSucceeded {
-			status = "FAILED"
-		}
-		groups[status] = append(groups[status], entry)
-	}
-	files := map[string][]any{"SUCCEEDED": {}, "FAILED": {}, "PENDING": {}}
-	statuses := make([]string, 0, len(groups))
-	for s := range groups {
-		statuses = append(statuses, s)
-	}
-	sort.Strings(statuses)
-	for _, s := range statuses {
-		key := base + "/" + s + "_0.json"
-		data, _ := json.Marshal(groups[s])
-		store.Put(key, data)
-		files[s] = append(files[s], map[string]any{"Key": key, "Size": len(data)})
-	}
-	manifest, _ := json.Marshal(map[string]any{"DestinationBucket": bucket, "MapRunArn": req.MapRunArn, "ResultFiles": files})
-	key := base + "/manifest.json"
-	store.Put(key, manifest)
-	return map[string]any{"Bucket": bucket, "Key": key}, nil
 }

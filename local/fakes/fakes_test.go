@@ -3,6 +3,7 @@ package fakes
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -73,17 +74,22 @@ func TestS3MessagesAndResults(t *testing.T) {
 	if m := a.Messages("arn:t"); len(m) != 1 || m[0].Body != `{"event":"X"}` || m[0].Attributes["event"] != "X" {
 		t.Errorf("messages %+v", m)
 	}
-	details, err := a.WriteResults(context.Background(), asl.ResultWriteRequest{
-		Parameters: map[string]any{"Bucket": "work", "Prefix": "map-results"}, MapRunArn: "arn:aws:states:r:1:mapRun:m/Map:abc",
-		Children: []asl.ChildExecution{{Name: "c0", Status: asl.StatusSucceeded, Output: map[string]any{"n": 1.0}}, {Name: "c1", Status: asl.StatusFailed, Error: "E"}},
-	})
-	if err != nil {
+	files := []asl.ResultFile{{Key: "map-results/abc/SUCCEEDED_0.json", Body: []byte(`[]`)}, {Key: "map-results/abc/manifest.json", Body: []byte(`{}`)}}
+	if err := a.WriteResults(context.Background(), asl.ResultWriteRequest{Bucket: "work", Files: files}); err != nil {
 		t.Fatal(err)
 	}
-	key := details.(map[string]any)["Key"].(string)
-	manifest, ok := a.Bucket("work").Get(key)
-	if !ok || key != "map-results/abc/manifest.json" || !strings.Contains(string(manifest), "SUCCEEDED_0.json") || !strings.Contains(string(manifest), "FAILED_0.json") {
-		t.Errorf("manifest %s: %s", key, manifest)
+	if keys := a.Bucket("work").Keys(); !reflect.DeepEqual(keys, []string{"map-results/abc/SUCCEEDED_0.json", "map-results/abc/manifest.json"}) {
+		t.Errorf("result files %v", keys)
+	}
+	if _, err := call(t, a, "arn:aws:states:::s3:putObject", `{"Bucket":"data","Key":"in.csv","Body":"a,b\n1,2\n"}`); err != nil {
+		t.Fatal(err)
+	}
+	got, err := call(t, a, "arn:aws:states:::aws-sdk:s3:getObject", `{"Bucket":"data","Key":"in.csv"}`)
+	if err != nil || got.(map[string]any)["Body"] != "a,b\n1,2\n" {
+		t.Errorf("getObject: %v, %v", got, err)
+	}
+	if _, err := call(t, a, "arn:aws:states:::s3:getObject", `{"Bucket":"data","Key":"missing"}`); err == nil || !strings.Contains(err.Error(), "NoSuchKey") {
+		t.Errorf("getObject of a missing object: %v", err)
 	}
 }
 
