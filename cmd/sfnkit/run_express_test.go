@@ -109,3 +109,23 @@ func TestRunExpressFromTemplate(t *testing.T) {
 		t.Errorf("exit %d, stderr %s; want 2 and the contradiction named", code, stderr)
 	}
 }
+
+// TestValidateExpress checks that sfnkit validate checks an EXPRESS
+// machine as CreateStateMachine does for that type: a template's by its
+// StateMachineType, a plain file by --type.
+func TestValidateExpress(t *testing.T) {
+	def := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Parameters":{"QueueUrl":"q","MessageBody":{"t.$":"$$.Task.Token"}},"End":true}}}`
+	plain := writeFile(t, "callback.json", def)
+	if code, stdout, stderr := sfnkit(t, "", "validate", plain); code != 0 {
+		t.Errorf("as STANDARD: exit %d, %s %s; want valid", code, stdout, stderr)
+	}
+	code, stdout, _ := sfnkit(t, "", "validate", "--type", "EXPRESS", plain)
+	if code != 1 || !strings.Contains(stdout, "ERROR SCHEMA_VALIDATION_FAILED /States/T/Resource: Express state machine does not support '.waitForTaskToken'") || !strings.Contains(stdout, "[express-integrations]") {
+		t.Errorf("--type EXPRESS: exit %d, %s; want 1 and the refused callback", code, stdout)
+	}
+	quoted, _ := json.Marshal(def)
+	tpl := writeFile(t, "template.json", `{"Resources":{"Machine":{"Type":"AWS::StepFunctions::StateMachine","Properties":{"StateMachineType":"EXPRESS","RoleArn":"r","DefinitionString":`+string(quoted)+`}}}}`)
+	if code, stdout, _ := sfnkit(t, "", "validate", tpl); code != 1 || !strings.Contains(stdout, "/Machine: ERROR SCHEMA_VALIDATION_FAILED /States/T/Resource") {
+		t.Errorf("EXPRESS template: exit %d, %s; want 1 and the refused callback", code, stdout)
+	}
+}
