@@ -123,13 +123,13 @@ func HasErrors(diags []Diagnostic) bool {
 // errors and warnings, in the order of the definition. Parse refuses
 // exactly the definitions for which it returns an ERROR.
 func ValidateDefinition(definition []byte) []Diagnostic {
-	_, diags := validateDefinition(definition)
+	_, diags := validateDefinition(definition, Standard)
 	return diags
 }
 
-// validateDefinition decodes and validates; sm is nil when the definition
-// could not be decoded.
-func validateDefinition(definition []byte) (*StateMachine, []Diagnostic) {
+// validateDefinition decodes and validates a definition for a machine of
+// type typ; sm is nil when the definition could not be decoded.
+func validateDefinition(definition []byte, typ WorkflowType) (*StateMachine, []Diagnostic) {
 	fail := func(code, rule, loc, format string, args ...any) []Diagnostic {
 		return []Diagnostic{{Severity: SeverityError, Code: code, Rule: rule, Location: loc, Message: fmt.Sprintf(format, args...)}}
 	}
@@ -166,6 +166,7 @@ func validateDefinition(definition []byte) (*StateMachine, []Diagnostic) {
 	v := &validator{raw: rawStates(definition)}
 	v.machine(sm, "", true)
 	v.definitionWide(m)
+	v.expressResources(m, typ)
 	return sm, v.diags
 }
 

@@ -36,6 +36,15 @@ type Options struct {
 	// StateMachineArn and RoleArn appear in the context object and history.
 	// If empty, placeholders in account 123456789012.
 	StateMachineArn, RoleArn string
+	// Type is the state machine's type. If empty, STANDARD: a name is
+	// used once (StartExecution is idempotent) and an execution runs until
+	// its TimeoutSeconds. EXPRESS executions have ARNs of the form
+	// arn:aws:states:REGION:ACCOUNT:express:MACHINE:NAME:ID, may reuse a
+	// name (delivery is at least once, so the same name may start twice),
+	// run at most MaxExpressDuration, and refuse a machine with a .sync or
+	// .waitForTaskToken integration or an activity (parse it with
+	// ParseFor(definition, Express) to have that reported as validation).
+	Type WorkflowType
 	// OnTaskToken, if set, is called each time a task starts waiting for
 	// its token, on the execution's goroutine and before the wait begins.
 	// A caller that answers tokens can Hold the virtual clock in it, so no
@@ -140,8 +149,14 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	if err != nil {
 		return nil, fmt.Errorf("the input is not JSON: %v", err)
 	}
+	express := e.opts.Type == Express
+	if express {
+		if path, resource := expressUnsupported(sm, ""); path != "" {
+			return nil, fmt.Errorf("state %s: Express state machine does not support %q: Express workflows run only request-response integrations; make the workflow STANDARD", path, resource)
+		}
+	}
 	e.mu.Lock()
-	if prev, ok := e.named[name]; ok && name != "" {
+	if prev, ok := e.named[name]; ok && name != "" && !express {
 		e.mu.Unlock()
 		if prev.Result().Status == StatusRunning && reflect.DeepEqual(prev.Input, in) {
 			return prev, nil
@@ -156,8 +171,12 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 		name = uuidFrom(rng)
 	}
 	smName := lastSegment(e.opts.StateMachineArn)
+	arn := executionArn(e.opts.StateMachineArn, smName, name)
+	if express {
+		arn = expressExecutionArn(e.opts.StateMachineArn, smName, name, uuidFrom(rng))
+	}
 	x := &Execution{
-		Arn:       executionArn(e.opts.StateMachineArn, smName, name),
+		Arn:       arn,
 		Name:      name,
 		StartTime: e.clock.Now(),
 		Input:     in,
@@ -167,7 +186,7 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	x.cancel = cancel
 	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock, events: make([]Event, 0, 64)}}
-	if named {
+	if named && !express {
 		e.named[name] = x
 	}
 	e.mu.Unlock()
@@ -179,11 +198,15 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	e.clock.Hold()
 	defer e.clock.Release()
 	finished := e.clock.NewSignal()
-	if sm.TimeoutSeconds > 0 {
+	timeout, timeoutCause := time.Duration(sm.TimeoutSeconds)*time.Second, errExecutionTimeout
+	if express && (timeout == 0 || timeout > MaxExpressDuration) {
+		timeout, timeoutCause = MaxExpressDuration, errExpressDuration
+	}
+	if timeout > 0 {
 		e.clock.Go(func() {
-			timedOut, _ := finished.Wait(runCtx, time.Duration(sm.TimeoutSeconds)*time.Second)
+			timedOut, _ := finished.Wait(runCtx, timeout)
 			if timedOut {
-				cancel(errExecutionTimeout)
+				cancel(timeoutCause)
 			}
 		})
 	}
@@ -215,6 +238,7 @@ func validateName(name string) error {
 
 var (
 	errExecutionTimeout = errors.New("the execution timed out")
+	errExpressDuration  = fmt.Errorf("%w: an Express execution runs at most %v", errExecutionTimeout, MaxExpressDuration)
 	errAborted          = errors.New("the execution was stopped")
 )
 
@@ -224,6 +248,9 @@ func (x *Execution) finish(out any, fail *Failure, cause error, last int64) {
 	switch {
 	case errors.Is(cause, errExecutionTimeout):
 		res = Result{Status: StatusTimedOut, Error: ErrTimeout, Cause: "The execution exceeded its TimeoutSeconds"}
+		if errors.Is(cause, errExpressDuration) {
+			res.Cause = fmt.Sprintf("The Express execution ran longer than %v, the most an Express workflow may run", MaxExpressDuration)
+		}
 		h.add(last, Event{Type: "ExecutionTimedOut", ExecutionTimedOutEventDetails: &FailureDetails{Error: res.Error, Cause: res.Cause}})
 	case errors.Is(cause, errAborted):
 		x.mu.Lock()

@@ -84,55 +84,27 @@ func jsonataFunc(f func(args []any) (any, error)) any {
 	}).Convert(builtinFunction).Interface()
 }
 
-// stepFunctionsFunctions are the functions Step Functions adds to JSONata
-// that need nothing of the execution.
-var stepFunctionsFunctions = map[string]any{
-	"partition": jsonataFunc(func(args []any) (any, error) { return arrayPartition(args, nil, nil) }),
-	"range":     jsonataFunc(func(args []any) (any, error) { return arrayRange(args, nil, nil) }),
-	"hash": jsonataFunc(func(args []any) (any, error) {
-		if len(args) != 2 {
-			return nil, fmt.Errorf("$hash takes the data and an algorithm, got %d arguments", len(args))
-		}
-		algorithm, _ := args[1].(string)
-		h, err := digest(args[0], algorithm)
-		if err != nil {
-			return nil, fmt.Errorf("$hash: %w", err)
-		}
-		return h, nil
-	}),
-	"parse": jsonataFunc(func(args []any) (any, error) {
-		s, err := stringArg(args, 1)
-		if err != nil {
-			return nil, fmt.Errorf("$parse: %w", err)
-		}
-		return stringToJSON([]any{s}, nil, nil)
-	}),
-}
-
-// jsonataFuncs are the runtime's functions for its expressions, made once.
-func (rt *runtime) jsonataFuncs() (uuid, random any) {
-	rt.jsonataOnce.Do(func() {
-		rt.jsonataUUID = jsonataFunc(func([]any) (any, error) { return rt.uuid(), nil })
-		rt.jsonataRandom = jsonataFunc(func([]any) (any, error) { return rt.randFloat(), nil })
-	})
-	return rt.jsonataUUID, rt.jsonataRandom
-}
-
 // evalJSONata evaluates one expression with $states and the variables.
+// field names where the expression is written, as AWS names it in its
+// errors: "Output", "Arguments/Input/id", "Items[2]".
 func evalJSONata(field, expr string, s *scope, rt *runtime) (any, error) {
 	e, err := compileJSONata(expr)
 	if err != nil {
-		return nil, failf(ErrQueryEvaluationError, "%s: %v", field, err)
+		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' is not valid: %v", expr, field, err)
 	}
 	vars := s.vars.all()
+	for name, v := range vars {
+		vars[name] = withJSONataNulls(v)
+	}
 	for name, f := range stepFunctionsFunctions {
 		vars[name] = f
 	}
 	vars["uuid"], vars["random"] = rt.jsonataFuncs()
-	vars["states"] = s.states
 	var input any
 	if s.states != nil {
-		input = s.states["input"]
+		states := withJSONataNulls(s.states).(map[string]any)
+		vars["states"] = states
+		input = states["input"]
 	}
 	ctx, cancel := context.WithTimeoutCause(context.Background(), JSONataTimeout, errJSONataTimeout)
 	defer cancel()
@@ -141,17 +113,86 @@ func evalJSONata(field, expr string, s *scope, rt *runtime) (any, error) {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = errJSONataTimeout
 		}
-		return nil, failf(ErrQueryEvaluationError, "%s: the JSONata expression '%s' failed: %v", field, expr, err)
+		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' threw an error: %v", expr, field, err)
+	}
+	if v == nil {
+		// "JSON cannot represent an undefined value": the developer
+		// guide's "Failure to return a result", with AWS's wording.
+		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", expr, field)
 	}
 	// Normalize to plain JSON values: numbers as float64, objects as maps.
 	b, err := json.Marshal(gnata.NormalizeValue(v))
 	if err != nil {
-		return nil, failf(ErrQueryEvaluationError, "%s: the result is not JSON: %v", field, err)
+		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned a value JSON cannot hold (such as a function): %v", expr, field, err)
 	}
 	if len(b) > MaxPayloadBytes {
 		return nil, failf(ErrDataLimitExceeded, "%s: the result of '%s' is %d bytes, more than Step Functions' payload limit of %d", field, expr, len(b), MaxPayloadBytes)
 	}
 	return decodeJSON(b)
+}
+
+// jsonataNull is gnata's JSON null. gnata reads a Go nil as JSONata's
+// undefined, so a null in the data would vanish from an object built
+// from it and make a path to it look undefined; the engine's plain JSON
+// values hold null as nil and are converted before evaluation.
+var jsonataNull = func() any {
+	v, err := gnata.DecodeJSON(json.RawMessage("null"))
+	if err != nil || !gnata.IsNull(v) {
+		panic(fmt.Sprintf("gnata does not decode null as its null sentinel: %v, %v", v, err))
+	}
+	return v
+}()
+
+// withJSONataNulls returns v with every JSON null as jsonataNull. It
+// copies only the objects and arrays that hold a null, so data without
+// nulls, the usual case, is passed as it is.
+func withJSONataNulls(v any) any {
+	out, _ := nullsConverted(v)
+	return out
+}
+
+// nullsConverted is withJSONataNulls, and whether it changed anything.
+func nullsConverted(v any) (any, bool) {
+	switch x := v.(type) {
+	case nil:
+		return jsonataNull, true
+	case map[string]any:
+		var out map[string]any
+		for k, e := range x {
+			c, changed := nullsConverted(e)
+			if !changed {
+				continue
+			}
+			if out == nil {
+				out = make(map[string]any, len(x))
+				for k2, e2 := range x {
+					out[k2] = e2
+				}
+			}
+			out[k] = c
+		}
+		if out == nil {
+			return x, false
+		}
+		return out, true
+	case []any:
+		var out []any
+		for i, e := range x {
+			c, changed := nullsConverted(e)
+			if !changed {
+				continue
+			}
+			if out == nil {
+				out = append([]any(nil), x...)
+			}
+			out[i] = c
+		}
+		if out == nil {
+			return x, false
+		}
+		return out, true
+	}
+	return v, false
 }
 
 // evalJSONataTemplate evaluates every "{% %}" string of a JSONata field
@@ -162,7 +203,7 @@ func evalJSONataTemplate(field string, raw json.RawMessage, s *scope, rt *runtim
 		return nil, failf(ErrRuntime, "%s is not JSON: %v", field, err)
 	}
 	left := MaxPayloadBytes
-	return evalJSONataValue(field, v, s, rt, &left)
+	return evalJSONataValue(strings.ReplaceAll(field, ".", "/"), v, s, rt, &left)
 }
 
 // evalJSONataValue evaluates a field's value; left is how many bytes its
@@ -184,7 +225,7 @@ func evalJSONataValue(field string, v any, s *scope, rt *runtime, left *int) (an
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			val, err := evalJSONataValue(field+"."+k, e, s, rt, left)
+			val, err := evalJSONataValue(field+"/"+k, e, s, rt, left)
 			if err != nil {
 				return nil, err
 			}

@@ -14,18 +14,11 @@ const MaxDefinitionBytes = 1 << 20
 // Parse reads a definition and validates it. The *ValidationError lists
 // every ERROR ValidateDefinition finds, each with its location; warnings
 // do not stop a definition, as they do not stop Step Functions.
+//
+// Parse checks the definition as a STANDARD state machine's; ParseFor
+// checks it for a given type.
 func Parse(definition []byte) (*StateMachine, error) {
-	sm, diags := validateDefinition(definition)
-	var errs []Diagnostic
-	for _, d := range diags {
-		if d.Severity == SeverityError {
-			errs = append(errs, d)
-		}
-	}
-	if len(errs) > 0 {
-		return nil, &ValidationError{Diagnostics: errs}
-	}
-	return sm, nil
+	return ParseFor(definition, Standard)
 }
 
 // Decode reads a definition's structure without checking its semantics,

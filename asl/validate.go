@@ -130,6 +130,7 @@ func (v *validator) state(sm *StateMachine, st *State) {
 			{"Error", st.Error}, {"Cause", st.Cause}, {"MaxConcurrency", st.MaxConcurrency}, {"Credentials", st.Credentials},
 			{"ToleratedFailureCount", st.ToleratedFailureCount}, {"ToleratedFailurePercentage", st.ToleratedFailurePercentage}} {
 			v.jsonata(f.name, f.raw)
+			v.jsonataSemantics(st, f.name, f.raw)
 		}
 	}
 	v.warnings(st)

@@ -63,6 +63,7 @@ func (v *validator) rule(st *State, field string, rule choiceRule, top bool) {
 		for _, p := range checkJSONata(raw) {
 			v.add("choice-rules", field+".Condition", "%s", p)
 		}
+		v.jsonataSemantics(st, field+".Condition", raw)
 		return
 	}
 	for _, op := range []string{"And", "Or"} {

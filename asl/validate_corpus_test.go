@@ -18,6 +18,8 @@ type corpusCase struct {
 	Location       string          `json:"location"`
 	Definition     json.RawMessage `json:"definition"`
 	DefinitionText string          `json:"definitionText"`
+	// Type is the state machine's type (STANDARD when empty).
+	Type WorkflowType `json:"type"`
 }
 
 // TestValidationCorpus runs every labelled definition: those under valid/
@@ -46,7 +48,7 @@ func TestValidationCorpus(t *testing.T) {
 			if c.Definition != nil {
 				def = c.Definition
 			}
-			diags := ValidateDefinition(def)
+			diags := ValidateDefinitionFor(def, c.Type)
 			valid := filepath.Base(filepath.Dir(f)) == "valid"
 			if valid && HasErrors(diags) {
 				t.Errorf("a valid definition has errors: %v", diags)

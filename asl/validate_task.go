@@ -86,6 +86,8 @@ func (v *validator) assignOutput(st *State, field string, assign, output json.Ra
 	if st.QueryLanguage == JSONata {
 		v.jsonata(field+".Assign", assign)
 		v.jsonata(field+".Output", output)
+		v.jsonataSemantics(st, field+".Assign", assign)
+		v.jsonataSemantics(st, field+".Output", output)
 	} else if assign != nil {
 		v.template(field+".Assign", assign)
 	}

@@ -17,13 +17,13 @@ import (
 )
 
 const runUsage = `run --definition FILE [--input FILE|-] [--mock-config FILE --test-case NAME [--state-machine NAME]]
-                 [--logical-id ID] [--name NAME] [--history] [--real-time]
+                 [--type STANDARD|EXPRESS] [--logical-id ID] [--name NAME] [--history] [--real-time]
       execute a state machine on the local engine and print its output`
 
 // runOptions are run's flags.
 type runOptions struct {
-	definition, input, mockConfig, testCase, stateMachine, logicalID, name string
-	history, realTime                                                      bool
+	definition, input, mockConfig, testCase, stateMachine, logicalID, name, typ string
+	history, realTime                                                           bool
 }
 
 // runRun implements `sfnkit run`, with its stable contract: exit 0
@@ -40,6 +40,7 @@ func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.stateMachine, "state-machine", "", "the state machine of the mock file, when it holds several")
 	fs.StringVar(&o.logicalID, "logical-id", "", "the state machine of the template, when it holds several")
 	fs.StringVar(&o.name, "name", "", "the execution's name (default a UUID)")
+	fs.StringVar(&o.typ, "type", "", "the workflow type, STANDARD or EXPRESS (default: a template's StateMachineType, else STANDARD)")
 	fs.BoolVar(&o.history, "history", false, "print the execution history ({\"events\": [...]}, as GetExecutionHistory) on stderr")
 	fs.BoolVar(&o.realTime, "real-time", false, "let Wait states, retries and timeouts take real time")
 	fs.Usage = func() { fmt.Fprintln(stderr, "usage: sfnkit "+runUsage); fs.PrintDefaults() }
@@ -93,6 +94,10 @@ func execute(ctx context.Context, o runOptions, stdin io.Reader) (asl.Result, []
 		clock = asl.RealClock{}
 	}
 
+	typ, err := asl.ParseWorkflowType(o.typ)
+	if err != nil {
+		return asl.Result{}, nil, fmt.Errorf("--type: %v", err)
+	}
 	var engine *asl.Engine
 	var machine *asl.StateMachine
 	if isTemplate(data) {
@@ -100,7 +105,14 @@ func execute(ctx context.Context, o runOptions, stdin io.Reader) (asl.Result, []
 		if err != nil {
 			return asl.Result{}, nil, fmt.Errorf("%s: %v", o.definition, err)
 		}
-		env, err := harness.NewEnv(tpl, o.logicalID, harness.Options{Clock: clock})
+		sm, err := templateMachine(tpl, o.logicalID)
+		if err != nil {
+			return asl.Result{}, nil, fmt.Errorf("%s: %v", o.definition, err)
+		}
+		if typ, err = templateType(sm, o.typ); err != nil {
+			return asl.Result{}, nil, fmt.Errorf("%s: %v", o.definition, err)
+		}
+		env, err := harness.NewEnv(tpl, sm.LogicalID, harness.Options{Clock: clock})
 		if err != nil && o.mockConfig == "" {
 			return asl.Result{}, nil, fmt.Errorf("%s: %v (give --mock-config for state machines whose tasks the project has no handler for)", o.definition, err)
 		}
@@ -108,23 +120,19 @@ func execute(ctx context.Context, o runOptions, stdin io.Reader) (asl.Result, []
 			engine, machine = env.Engine, env.Machine
 		} else {
 			// Mocks answer what they mock; SDK integrations fall to the fakes.
-			def, id, err := templateDefinition(tpl, o.logicalID)
-			if err != nil {
-				return asl.Result{}, nil, fmt.Errorf("%s: %v", o.definition, err)
+			if machine, err = asl.ParseFor([]byte(sm.Definition), typ); err != nil {
+				return asl.Result{}, nil, fmt.Errorf("%s: state machine %s: %v", o.definition, sm.LogicalID, err)
 			}
-			if machine, err = asl.Parse([]byte(def)); err != nil {
-				return asl.Result{}, nil, fmt.Errorf("%s: state machine %s: %v", o.definition, id, err)
-			}
-			arn := cfn.Placeholders{Template: tpl}.GetAtt(id, "Arn")
-			if engine, err = mockedEngine(o, clock, arn); err != nil {
+			arn := cfn.Placeholders{Template: tpl}.GetAtt(sm.LogicalID, "Arn")
+			if engine, err = mockedEngine(o, clock, arn, typ); err != nil {
 				return asl.Result{}, nil, err
 			}
 		}
 	} else {
-		if machine, err = asl.Parse(data); err != nil {
+		if machine, err = asl.ParseFor(data, typ); err != nil {
 			return asl.Result{}, nil, fmt.Errorf("%s: %v", o.definition, err)
 		}
-		if engine, err = mockedEngine(o, clock, ""); err != nil {
+		if engine, err = mockedEngine(o, clock, "", typ); err != nil {
 			return asl.Result{}, nil, err
 		}
 	}
@@ -138,7 +146,7 @@ func execute(ctx context.Context, o runOptions, stdin io.Reader) (asl.Result, []
 
 // mockedEngine answers tasks from the mock file's test case, if any, then
 // from in-memory fakes of the AWS services.
-func mockedEngine(o runOptions, clock asl.Clock, arn string) (*asl.Engine, error) {
+func mockedEngine(o runOptions, clock asl.Clock, arn string, typ asl.WorkflowType) (*asl.Engine, error) {
 	aws := &fakes.AWS{}
 	var tasks asl.Resolver = aws
 	if o.mockConfig != "" {
@@ -162,27 +170,40 @@ func mockedEngine(o runOptions, clock asl.Clock, arn string) (*asl.Engine, error
 		}
 		tasks = mocks.Fallback(aws)
 	}
-	return asl.NewEngine(asl.Options{Clock: clock, Tasks: tasks, Items: aws, Results: aws, StateMachineArn: arn}), nil
+	return asl.NewEngine(asl.Options{Clock: clock, Tasks: tasks, Items: aws, Results: aws, StateMachineArn: arn, Type: typ}), nil
 }
 
-// templateDefinition resolves the definition of a template's state
-// machine (logicalID, or its only one).
-func templateDefinition(tpl *cfn.Template, logicalID string) (string, string, error) {
+// templateMachine resolves the definition of a template's state machine
+// (logicalID, or its only one).
+func templateMachine(tpl *cfn.Template, logicalID string) (cfn.StateMachine, error) {
 	machines, err := tpl.StateMachines(cfn.Placeholders{Template: tpl})
 	if err != nil {
-		return "", "", err
+		return cfn.StateMachine{}, err
 	}
 	var ids []string
 	for _, m := range machines {
 		if m.LogicalID == logicalID || logicalID == "" && len(machines) == 1 {
-			return m.Definition, m.LogicalID, nil
+			return m, nil
 		}
 		ids = append(ids, m.LogicalID)
 	}
 	if logicalID == "" {
-		return "", "", fmt.Errorf("the template has the state machines %s: name one with --logical-id", strings.Join(ids, ", "))
+		return cfn.StateMachine{}, fmt.Errorf("the template has the state machines %s: name one with --logical-id", strings.Join(ids, ", "))
 	}
-	return "", "", fmt.Errorf("the template has no state machine %q; it has %s", logicalID, strings.Join(ids, ", "))
+	return cfn.StateMachine{}, fmt.Errorf("the template has no state machine %q; it has %s", logicalID, strings.Join(ids, ", "))
+}
+
+// templateType is the type a template's state machine declares
+// (StateMachineType, STANDARD when absent); a --type flag must agree.
+func templateType(sm cfn.StateMachine, flag string) (asl.WorkflowType, error) {
+	declared, err := asl.ParseWorkflowType(sm.Type)
+	if err != nil {
+		return "", fmt.Errorf("state machine %s: %v", sm.LogicalID, err)
+	}
+	if flag != "" && asl.WorkflowType(flag) != declared {
+		return "", fmt.Errorf("state machine %s is %s (its StateMachineType); --type %s contradicts it: leave --type out for a template", sm.LogicalID, declared, flag)
+	}
+	return declared, nil
 }
 
 // isTemplate tells a CloudFormation template from ASL: templates have

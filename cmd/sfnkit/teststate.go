@@ -154,7 +154,7 @@ func testStateDefinition(path string, machine bool) (string, error) {
 		data, err := os.ReadFile(path)
 		return string(data), err
 	}
-	sources, err := definitionsIn(path)
+	sources, err := definitionsIn(path, asl.Standard)
 	if err != nil {
 		return "", err
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/sfnkit/sfnkit/cfn"
 )
 
-const validateUsage = `validate [--json] FILE...
+const validateUsage = `validate [--json] [--type STANDARD|EXPRESS] FILE...
       check state machines as Step Functions' ValidateStateMachineDefinition does:
       ASL files, CloudFormation templates or cdk.out directories (every state
       machine in them); exit 0 all valid (warnings allowed), 1 some invalid,
@@ -22,6 +22,9 @@ const validateUsage = `validate [--json] FILE...
 type definitionSource struct {
 	name       string
 	definition []byte
+	// typ is the machine's type: a template's StateMachineType, else
+	// --type (STANDARD by default).
+	typ asl.WorkflowType
 }
 
 // validateReport is one state machine's result in --json output.
@@ -35,6 +38,7 @@ func runValidate(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print ValidateStateMachineDefinition's response shape (result, diagnostics, truncated) per state machine")
+	typeFlag := fs.String("type", "", "the type of plain ASL files, STANDARD or EXPRESS (default STANDARD); a template's state machines have their StateMachineType")
 	fs.Usage = func() { fmt.Fprintln(stderr, "usage: sfnkit "+validateUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -43,17 +47,22 @@ func runValidate(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	plainType, err := asl.ParseWorkflowType(*typeFlag)
+	if err != nil {
+		fmt.Fprintf(stderr, "sfnkit validate: --type: %v\n", err)
+		return 2
+	}
 	status := 0
 	var reports []validateReport
 	for _, file := range fs.Args() {
-		sources, err := definitionsIn(file)
+		sources, err := definitionsIn(file, plainType)
 		if err != nil {
 			fmt.Fprintf(stderr, "sfnkit validate: %v\n", err)
 			status = 2
 			continue
 		}
 		for _, src := range sources {
-			diags := asl.ValidateDefinition(src.definition)
+			diags := asl.ValidateDefinitionFor(src.definition, src.typ)
 			if asl.HasErrors(diags) && status == 0 {
 				status = 1
 			}
@@ -83,7 +92,7 @@ func runValidate(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 // cdk.out directory (every stack's state machines), a CloudFormation
 // template (its DefinitionStrings, intrinsics resolved to placeholder
 // ARNs as `sfnkit run` does) or a plain ASL file.
-func definitionsIn(path string) ([]definitionSource, error) {
+func definitionsIn(path string, plainType asl.WorkflowType) ([]definitionSource, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -111,7 +120,7 @@ func definitionsIn(path string) ([]definitionSource, error) {
 		return nil, err
 	}
 	if !isTemplate(data) {
-		return []definitionSource{{name: path, definition: data}}, nil
+		return []definitionSource{{name: path, definition: data, typ: plainType}}, nil
 	}
 	tpl, err := cfn.Parse(data)
 	if err != nil {
@@ -133,7 +142,11 @@ func templateMachines(tpl *cfn.Template, source string) ([]definitionSource, err
 	}
 	out := make([]definitionSource, len(machines))
 	for i, m := range machines {
-		out[i] = definitionSource{name: source + "/" + m.LogicalID, definition: []byte(m.Definition)}
+		typ, err := asl.ParseWorkflowType(m.Type)
+		if err != nil {
+			return nil, fmt.Errorf("%s/%s: %v", source, m.LogicalID, err)
+		}
+		out[i] = definitionSource{name: source + "/" + m.LogicalID, definition: []byte(m.Definition), typ: typ}
 	}
 	return out, nil
 }

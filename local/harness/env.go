@@ -111,7 +111,11 @@ func NewEnv(tpl *cfn.Template, logicalID string, opts Options) (*Env, error) {
 	if chosen == nil {
 		return nil, fmt.Errorf("the template has %d state machines and none is %q", len(machines), logicalID)
 	}
-	sm, err := asl.Parse([]byte(chosen.Definition))
+	typ, err := asl.ParseWorkflowType(chosen.Type)
+	if err != nil {
+		return nil, fmt.Errorf("state machine %s: %w", chosen.LogicalID, err)
+	}
+	sm, err := asl.ParseFor([]byte(chosen.Definition), typ)
 	if err != nil {
 		return nil, fmt.Errorf("state machine %s: %w", chosen.LogicalID, err)
 	}
@@ -139,7 +143,7 @@ func NewEnv(tpl *cfn.Template, logicalID string, opts Options) (*Env, error) {
 	}
 	env.Engine = asl.NewEngine(asl.Options{
 		Clock: clock, Tasks: env.Tasks.Fallback(env.AWS), Items: env.AWS, Results: env.AWS, Seed: opts.Seed,
-		StateMachineArn: arn,
+		StateMachineArn: arn, Type: typ,
 		OnTaskToken: func(p asl.PendingTask) {
 			if f := env.onToken.Load(); f != nil && *f != nil {
 				(*f)(p)

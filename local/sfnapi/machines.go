@@ -41,7 +41,7 @@ func (s *Server) createStateMachine(ctx context.Context, r request) (any, error)
 	if typ != "STANDARD" && typ != "EXPRESS" {
 		return nil, fail("ValidationException", "1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", typ)
 	}
-	parsed, err := asl.Parse([]byte(definition))
+	parsed, err := asl.ParseFor([]byte(definition), asl.WorkflowType(typ))
 	if err != nil {
 		return nil, fail("InvalidDefinition", "Invalid State Machine Definition: '%s'", err)
 	}
@@ -85,7 +85,7 @@ func (s *Server) createStateMachine(ctx context.Context, r request) (any, error)
 		m.Engine, m.close = p.Engine, p.Close
 	}
 	if m.Engine == nil {
-		m.Engine = asl.NewEngine(asl.Options{Clock: s.clock, StateMachineArn: arn})
+		m.Engine = asl.NewEngine(asl.Options{Clock: s.clock, StateMachineArn: arn, Type: asl.WorkflowType(typ)})
 	}
 	s.mu.Lock()
 	s.machines[arn] = m
