@@ -18,7 +18,7 @@ CDK   := $(CURDIR)/node_modules/.bin/cdk
 STAGE ?= dev
 LOCAL_ADDR ?= 127.0.0.1:8083
 
-.PHONY: synth test demo render lint deploy deploy-local smoke diff bootstrap deps clean
+.PHONY: synth test race check demo render lint deploy deploy-local smoke diff bootstrap deps clean
 
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
 synth: deps
@@ -26,11 +26,17 @@ synth: deps
 	$(CDK) synth --quiet
 	$(GO) run ./cmd/sfnkit summary cdk.out
 
-## test: unit, conformance, differential (against aws-local-stepfunctions), synthesis and behaviour tests; the engine, the local stand-ins and the handlers again under -race; then examples/, a module of its own that uses this one as a library, synthesized with cdk-nag
+## test: unit, conformance, differential (against aws-local-stepfunctions), synthesis and behaviour tests; then examples/, a module of its own that uses this one as a library, synthesized with cdk-nag (the developer loop)
 test: deps
 	SFNKIT_REQUIRE_DIFFERENTIAL=1 $(GO) test ./...
-	$(GO) test -race ./asl/... ./local/... ./lambdas/... ./internal/memstore/
 	cd examples && $(GO) test ./...
+
+## race: the engine, the local stand-ins, the handlers and the in-memory store under the race detector
+race: deps
+	$(GO) test -race ./asl/... ./local/... ./lambdas/... ./internal/memstore/
+
+## check: what CI runs: lint, test, and the checks slow by nature (race, demo, deploy-local)
+check: lint test race demo deploy-local
 
 ## demo: synthesize, then play every workflow's sample scenarios on the synthesized state machines and print each path
 demo: synth
