@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -321,5 +322,64 @@ func TestActivityWorkerLimit(t *testing.T) {
 	_, err := c.GetActivityTask(context.Background(), &sfn.GetActivityTaskInput{ActivityArn: aws.String(act)})
 	if code(err) != "ActivityWorkerLimitExceeded" {
 		t.Errorf("poll past the limit: %v, want ActivityWorkerLimitExceeded", err)
+	}
+}
+
+// TestActivityTasksGoToOneWorkerEach runs concurrent workers over many
+// executions: each task is handed out once, and every execution succeeds.
+func TestActivityTasksGoToOneWorkerEach(t *testing.T) {
+	ctx := context.Background()
+	srv := New(Options{})
+	srv.acts.pollTimeout = 50 * time.Millisecond // workers see the end of the work soon
+	c := serve(t, srv)
+	act := createActivity(t, c, "shared")
+	sm := create(t, c, "shared", activityMachine(act, 30, 60), "")
+	const executions, workers = 30, 5
+	var arns []string
+	for i := range executions {
+		x, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(sm), Input: aws.String(fmt.Sprintf(`{"job": %d}`, i))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arns = append(arns, aws.ToString(x.ExecutionArn))
+	}
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				finished := len(seen) == executions
+				mu.Unlock()
+				if finished {
+					return
+				}
+				task, err := c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String(act), WorkerName: aws.String(fmt.Sprint("w", w))})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if task.TaskToken == nil {
+					continue // the poll ended with no task; poll again
+				}
+				mu.Lock()
+				dup := seen[*task.TaskToken]
+				seen[*task.TaskToken] = true
+				mu.Unlock()
+				if dup {
+					t.Errorf("task %s was handed out twice", *task.TaskToken)
+				}
+				if _, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: task.TaskToken, Output: task.Input}); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, arn := range arns {
+		if d := wait(t, c, arn); d.Status != types.ExecutionStatusSucceeded {
+			t.Errorf("%s = %s", arn, d.Status)
+		}
 	}
 }
