@@ -50,6 +50,11 @@ type Options struct {
 	// A caller that answers tokens can Hold the virtual clock in it, so no
 	// timeout fires before the answer; it must not block.
 	OnTaskToken func(PendingTask)
+	// Activities receives the tasks of activity Task states, for workers
+	// to take (the Step Functions API's GetActivityTask). If nil, an
+	// activity Task runs the handler Tasks resolves for its ARN, as any
+	// other Task does.
+	Activities ActivityQueue
 }
 
 // Status is an execution's status.

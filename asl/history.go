@@ -42,6 +42,13 @@ type Event struct {
 	MapIterationAbortedEventDetails   *MapIterationDetails  `json:"mapIterationAbortedEventDetails,omitempty"`
 	MapRunStartedEventDetails         *MapRunStartedDetails `json:"mapRunStartedEventDetails,omitempty"`
 	MapRunFailedEventDetails          *FailureDetails       `json:"mapRunFailedEventDetails,omitempty"`
+
+	ActivityScheduledEventDetails      *ActivityScheduledDetails `json:"activityScheduledEventDetails,omitempty"`
+	ActivityScheduleFailedEventDetails *FailureDetails           `json:"activityScheduleFailedEventDetails,omitempty"`
+	ActivityStartedEventDetails        *ActivityStartedDetails   `json:"activityStartedEventDetails,omitempty"`
+	ActivitySucceededEventDetails      *OutputDetails            `json:"activitySucceededEventDetails,omitempty"`
+	ActivityFailedEventDetails         *FailureDetails           `json:"activityFailedEventDetails,omitempty"`
+	ActivityTimedOutEventDetails       *FailureDetails           `json:"activityTimedOutEventDetails,omitempty"`
 }
 
 // PayloadDetails says whether a payload was truncated (never, here).

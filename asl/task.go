@@ -60,6 +60,14 @@ func (rt *runtime) task(ctx context.Context, st *State, input any, f *frame, ent
 		return nil, fail
 	}
 
+	if rt.engine.opts.Activities != nil && isActivityArn(st.Resource) {
+		result, fail := rt.activity(ctx, st, taskInput, f, timeout, heartbeat)
+		if fail != nil {
+			return nil, fail
+		}
+		return rt.taskOutput(st, input, result, sc, f)
+	}
+
 	service, action, _ := parseResource(st.Resource)
 	ev := taskEvents{rt: rt, f: f, st: st, lambda: service == "lambda" && action == "function", service: service}
 	ev.scheduled(taskInput, timeout, heartbeat)

@@ -104,6 +104,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	defer stop()
 	go func() {
 		<-ctx.Done()
+		api.Close() // long polls answer now, so Shutdown need not wait for them
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		server.Shutdown(shutdown)

@@ -62,7 +62,7 @@ func (s *Serving) Prepare(m *sfnapi.Machine) (sfnapi.Prepared, error) {
 		}
 	}
 	aws := &fakes.AWS{}
-	return sfnapi.Prepared{Engine: asl.NewEngine(asl.Options{Clock: s.Options.Clock, Tasks: aws, Items: aws, Results: aws, StateMachineArn: m.Arn, Type: asl.WorkflowType(m.Type)})}, nil
+	return sfnapi.Prepared{Engine: asl.NewEngine(asl.Options{Clock: s.Options.Clock, Tasks: aws, Items: aws, Results: aws, StateMachineArn: m.Arn, Type: asl.WorkflowType(m.Type), Activities: m.Activities})}, nil
 }
 
 // release closes one machine's Env.

@@ -77,6 +77,7 @@ func (s *Server) createStateMachine(ctx context.Context, r request) (any, error)
 	}()
 
 	m := &Machine{Arn: arn, Name: name, Type: typ, RoleArn: role, Definition: definition, Created: s.clock.Now(), Parsed: parsed}
+	m.Activities = &s.acts
 	if s.prepare != nil { // without the lock: it may build and start processes
 		p, err := s.prepare(m)
 		if err != nil {
@@ -85,7 +86,7 @@ func (s *Server) createStateMachine(ctx context.Context, r request) (any, error)
 		m.Engine, m.close = p.Engine, p.Close
 	}
 	if m.Engine == nil {
-		m.Engine = asl.NewEngine(asl.Options{Clock: s.clock, StateMachineArn: arn, Type: asl.WorkflowType(typ)})
+		m.Engine = asl.NewEngine(asl.Options{Clock: s.clock, StateMachineArn: arn, Type: asl.WorkflowType(typ), Activities: m.Activities})
 	}
 	s.mu.Lock()
 	s.machines[arn] = m

@@ -30,6 +30,10 @@ type Machine struct {
 	Parsed                               *asl.StateMachine
 	// Engine runs the machine's executions.
 	Engine *asl.Engine
+	// Activities is the server's activity queue: Prepare passes it as
+	// asl.Options.Activities, so the machine's activity Task states reach
+	// the workers polling GetActivityTask.
+	Activities asl.ActivityQueue
 
 	close func() error // releases what Prepare made; nil if nothing
 }
@@ -71,6 +75,8 @@ type Server struct {
 	executions map[string]*record        // by execution ARN
 	byMachine  map[string]*executionList // by machine ARN
 	closed     []*record                 // closed executions still kept, oldest first
+
+	acts activities // its own lock: long polls never hold mu
 }
 
 // record is an execution and the machine it belongs to.
@@ -242,6 +248,11 @@ func (s *Server) actions() map[string]action {
 		"SendTaskSuccess":      s.sendTaskSuccess,
 		"SendTaskFailure":      s.sendTaskFailure,
 		"SendTaskHeartbeat":    s.sendTaskHeartbeat,
+		"CreateActivity":       s.createActivity,
+		"DescribeActivity":     s.describeActivity,
+		"ListActivities":       s.listActivities,
+		"DeleteActivity":       s.deleteActivity,
+		"GetActivityTask":      s.getActivityTask,
 	}
 }
 

@@ -1,0 +1,92 @@
+package sfnapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+)
+
+// awsCLI runs the AWS CLI v1 (python3 -m awscli) against url, with local
+// credentials and no configuration from the machine, and decodes its JSON
+// answer into out (if not nil).
+func awsCLI(t *testing.T, url string, out any, args ...string) {
+	t.Helper()
+	home := t.TempDir()
+	cmd := exec.Command("python3", append([]string{"-m", "awscli", "stepfunctions"}, append(args, "--endpoint-url", url, "--region", "us-east-1", "--output", "json")...)...)
+	cmd.Env = []string{
+		"HOME=" + home, "PATH=" + os.Getenv("PATH"),
+		"AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local", "AWS_EC2_METADATA_DISABLED=true",
+		"AWS_CONFIG_FILE=" + filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
+	}
+	data, err := cmd.Output()
+	if err != nil {
+		stderr := ""
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("aws stepfunctions %v: %v\n%s", args, err, stderr)
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			t.Fatalf("aws stepfunctions %v answered %q: %v", args, data, err)
+		}
+	}
+}
+
+// TestActivityWorkerThroughTheAWSCLI runs an activity worker loop with the
+// AWS CLI: it creates the activity, takes each execution's task, beats
+// and answers it.
+func TestActivityWorkerThroughTheAWSCLI(t *testing.T) {
+	if err := exec.Command("python3", "-c", "import awscli").Run(); err != nil {
+		t.Skipf("the AWS CLI v1 is not on this machine's Python (%v)", err)
+	}
+	ctx := context.Background()
+	ts := httptest.NewServer(New(Options{}))
+	t.Cleanup(ts.Close)
+	c := sfn.New(sfn.Options{Region: "us-east-1", Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1}, LocalEndpoint(ts.URL))
+
+	var created struct{ ActivityArn string }
+	awsCLI(t, ts.URL, &created, "create-activity", "--name", "cli-work")
+	sm := create(t, c, "cli-worker", activityMachine(created.ActivityArn, 30, 60), "")
+	var executions []string
+	for _, job := range []string{`{"job": 1}`, `{"job": 2}`} {
+		x, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(sm), Input: aws.String(job)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		executions = append(executions, aws.ToString(x.ExecutionArn))
+	}
+
+	for range executions { // the worker loop
+		var task struct{ TaskToken, Input string }
+		awsCLI(t, ts.URL, &task, "get-activity-task", "--activity-arn", created.ActivityArn, "--worker-name", "cli-worker")
+		var in struct{ Job int }
+		if err := json.Unmarshal([]byte(task.Input), &in); err != nil || task.TaskToken == "" {
+			t.Fatalf("get-activity-task gave token %q, input %q", task.TaskToken, task.Input)
+		}
+		awsCLI(t, ts.URL, nil, "send-task-heartbeat", "--task-token", task.TaskToken)
+		out, _ := json.Marshal(map[string]int{"squared": in.Job * in.Job})
+		awsCLI(t, ts.URL, nil, "send-task-success", "--task-token", task.TaskToken, "--task-output", string(out))
+	}
+	for i, arn := range executions {
+		d := wait(t, c, arn)
+		want := map[int]string{0: `{"job":1,"result":{"squared":1}}`, 1: `{"job":2,"result":{"squared":4}}`}[i]
+		if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != want {
+			t.Errorf("execution %d = %s %s, want SUCCEEDED %s", i+1, d.Status, aws.ToString(d.Output), want)
+		}
+	}
+	var listed struct{ Activities []struct{ Name string } }
+	awsCLI(t, ts.URL, &listed, "list-activities")
+	awsCLI(t, ts.URL, nil, "delete-activity", "--activity-arn", created.ActivityArn)
+	if len(listed.Activities) != 1 || listed.Activities[0].Name != "cli-work" {
+		t.Errorf("list-activities = %+v, want cli-work", listed.Activities)
+	}
+}
