@@ -1,7 +1,9 @@
 // Command engines measures executions per second of the order workflow's
 // synthesized definition on the asl engine, in-process, and on
 // aws-local-stepfunctions (Node 22), with the same definition, input and
-// task responses, side by side. Run it with bench/engines.sh.
+// task responses, side by side. Run it with bench/engines.sh. The
+// reference has no JSONata: it runs ProcessPayment, the one JSONata state,
+// as its JSONPath equivalent.
 //
 // The task responses are recorded, not invented: the happy-path scenario
 // runs once with the project's real handlers and fakes, and each Task's
@@ -19,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -264,6 +267,9 @@ func measureReference(w workload) (measurement, error) {
 	if err != nil {
 		return measurement{}, err
 	}
+	if def, err = jsonPathPayment(def); err != nil {
+		return measurement{}, err
+	}
 	w.Definition = def
 	in, err := json.Marshal(w)
 	if err != nil {
@@ -314,5 +320,46 @@ func withoutRootResultPath(def json.RawMessage) (json.RawMessage, error) {
 		}
 	}
 	walk(sm)
+	return json.Marshal(sm)
+}
+
+// jsonPathPayment rewrites ProcessPayment, a JSONata state (its output
+// drops the payment token), into its JSONPath equivalent for
+// aws-local-stepfunctions 3.0.0, which runs no JSONata: the same payload,
+// the result at contract.PathPayment and a caught error at
+// contract.PathPaymentError. The token then stays in the state, which the
+// measurement does not read.
+func jsonPathPayment(def json.RawMessage) (json.RawMessage, error) {
+	var sm map[string]any
+	if err := json.Unmarshal(def, &sm); err != nil {
+		return nil, err
+	}
+	states, _ := sm["States"].(map[string]any)
+	st, _ := states[order.StateProcessPayment].(map[string]any)
+	if st["QueryLanguage"] != "JSONata" {
+		return def, nil
+	}
+	args, _ := st["Arguments"].(map[string]any)
+	params := make(map[string]any, len(args))
+	for k, v := range args {
+		expr, _ := v.(string)
+		path, prefixed := strings.CutPrefix(expr, "{% $states.input.")
+		path, suffixed := strings.CutSuffix(path, " %}")
+		if !prefixed || !suffixed {
+			return nil, fmt.Errorf("%s: argument %s is %v, not {%% $states.input.<path> %%}: extend jsonPathPayment", order.StateProcessPayment, k, v)
+		}
+		params[k+".$"] = "$." + path
+	}
+	catchers, _ := st["Catch"].([]any)
+	for _, c := range catchers {
+		if c, ok := c.(map[string]any); ok {
+			delete(c, "Output")
+			c["ResultPath"] = order.PathPaymentError
+		}
+	}
+	delete(st, "QueryLanguage")
+	delete(st, "Arguments")
+	delete(st, "Output")
+	st["Parameters"], st["ResultPath"] = params, order.PathPayment
 	return json.Marshal(sm)
 }

@@ -75,12 +75,18 @@ func newTasks(scope constructs.Construct, o *OrderFulfillment, p Props) workflow
 			TaskTimeout:      awsstepfunctions.Timeout_Duration(awscdk.Duration_Seconds(jsii.Number(p.ApprovalTimeout.Seconds()))),
 			ResultPath:       jsii.String(contract.PathApproval),
 		}),
-		ProcessPayment: lambdaTask(contract.StateProcessPayment, standard(o.Functions.ProcessPayment), map[string]interface{}{
-			"orderId":     order("orderId"),
-			"amountCents": awsstepfunctions.JsonPath_NumberAt(jsii.String(contract.PathOrder + ".totalCents")),
-			"method":      order("payment.method"),
-			"token":       order("payment.token"),
-		}, contract.PathPayment),
+		// A JSONata state, whose output and catchers drop the payment token.
+		ProcessPayment: statemachine.NewLambdaTask(scope, contract.StateProcessPayment, &statemachine.LambdaTaskProps{
+			Function: o.Functions.ProcessPayment.Function, FunctionTimeout: o.Functions.ProcessPayment.Timeout,
+			QueryLanguage: awsstepfunctions.QueryLanguage_JSONATA,
+			Payload: awsstepfunctions.TaskInput_FromObject(&map[string]interface{}{
+				"orderId":     "{% $states.input.order.orderId %}",
+				"amountCents": "{% $states.input.order.totalCents %}",
+				"method":      "{% $states.input.order.payment.method %}",
+				"token":       "{% $states.input.order.payment.token %}",
+			}),
+			Output: workflow.PaymentOutput,
+		}),
 		ReserveInventory: lambdaTask(contract.StateReserveInventory, standard(o.Functions.ReserveInventory), map[string]interface{}{
 			"orderId": order("orderId"),
 			"items":   awsstepfunctions.JsonPath_ListAt(jsii.String(contract.PathOrder + ".items")),

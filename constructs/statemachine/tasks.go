@@ -2,6 +2,7 @@ package statemachine
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -54,6 +55,21 @@ type LambdaTaskProps struct {
 	// RetryPolicy makes the retrier of retry.LambdaServiceErrors. If nil,
 	// retry.Standard; compensations pass retry.Compensation.
 	RetryPolicy func(errors ...string) *awsstepfunctions.RetryProps
+	// QueryLanguage is the state's own query language.
+	// awsstepfunctions.QueryLanguage_JSONATA makes a JSONata state, in a
+	// JSONPath machine too: Payload's strings in {% %} are JSONata over
+	// $states.input, Output shapes the state's output (and a catcher's
+	// Outputs its error output), and InputPath and ResultPath, which are
+	// JSONPath fields, must be empty. A JSONata state can build its output
+	// from its input and its result together, which JSONPath's ResultPath
+	// cannot: to drop a secret the function needed, for one. If empty, the
+	// state is JSONPath and names no QueryLanguage.
+	QueryLanguage awsstepfunctions.QueryLanguage
+	// Output is a JSONata state's output: any JSON value, whose strings in
+	// {% %} are evaluated with $states.input (the state's input) and
+	// $states.result (the function's result). If nil, the function's
+	// result. Only for QueryLanguage_JSONATA.
+	Output any
 }
 
 // Validate reports a prop that would make the task unsafe, naming the prop,
@@ -65,8 +81,38 @@ func (p *LambdaTaskProps) Validate(id string) error {
 	if p.FunctionTimeout < 0 || p.FunctionTimeout%time.Second != 0 {
 		return fmt.Errorf("statemachine: LambdaTaskProps.FunctionTimeout of task %q is %v; set the function's timeout in whole seconds, or 0 to read it from the function", id, p.FunctionTimeout)
 	}
+	if err := p.checkQueryLanguage(id); err != nil {
+		return err
+	}
 	fnTimeout, unknown := p.functionTimeout()
 	return checkTaskTimeout(id, p.Timeout, fnTimeout, unknown)
+}
+
+// jsonata reports whether the task is a JSONata state.
+func (p *LambdaTaskProps) jsonata() bool {
+	return p.QueryLanguage == awsstepfunctions.QueryLanguage_JSONATA
+}
+
+// checkQueryLanguage holds Validate's rules on the fields of each query
+// language: a JSONata state has no InputPath nor ResultPath, a JSONPath
+// state no Output.
+func (p *LambdaTaskProps) checkQueryLanguage(id string) error {
+	switch p.QueryLanguage {
+	case "", awsstepfunctions.QueryLanguage_JSON_PATH:
+		if p.Output != nil {
+			return fmt.Errorf("statemachine: LambdaTaskProps.Output of task %q is set but the task is a JSONPath state, which ignores it: "+
+				"set QueryLanguage to awsstepfunctions.QueryLanguage_JSONATA, or place the result with ResultPath", id)
+		}
+	case awsstepfunctions.QueryLanguage_JSONATA:
+		if p.InputPath != "" || p.ResultPath != "" {
+			return fmt.Errorf("statemachine: LambdaTaskProps of JSONata task %q set InputPath %q and ResultPath %q, JSONPath fields a JSONata state does not have: "+
+				"select the input in Payload with $states.input and shape the output with Output", id, p.InputPath, p.ResultPath)
+		}
+	default:
+		return fmt.Errorf("statemachine: LambdaTaskProps.QueryLanguage of task %q is %q; use awsstepfunctions.QueryLanguage_JSONATA, QueryLanguage_JSON_PATH, or leave it empty for JSONPath",
+			id, p.QueryLanguage)
+	}
+	return nil
 }
 
 // functionTimeout is FunctionTimeout if set, else the function's own.
@@ -123,8 +169,10 @@ func checkTaskTimeout(id string, timeout, fnTimeout time.Duration, unknown strin
 // function's own result as the task's result (no invocation metadata), a
 // timeout no shorter than the function's, and a retry of
 // retry.LambdaServiceErrors (the standard policy unless RetryPolicy says).
-// The Catch is the workflow's to add; StateMachine refuses to synthesize a
-// Task without one. Invalid props panic with a message naming the task,
+// With QueryLanguage_JSONATA the state is a JSONata state with the same
+// defaults, its Payload as Arguments and Output as its output. The Catch
+// is the workflow's to add; StateMachine refuses to synthesize a Task
+// without one. Invalid props panic with a message naming the task,
 // the prop and the fix.
 func NewLambdaTask(scope constructs.Construct, id string, props *LambdaTaskProps) awsstepfunctionstasks.LambdaInvoke {
 	if err := props.Validate(id); err != nil {
@@ -135,14 +183,32 @@ func NewLambdaTask(scope constructs.Construct, id string, props *LambdaTaskProps
 		fnTimeout, _ := props.functionTimeout()
 		timeout = fnTimeout + taskTimeoutMargin
 	}
+	var comment *string
+	if props.Comment != "" {
+		comment = jsii.String(props.Comment)
+	}
+	var task awsstepfunctionstasks.LambdaInvoke
+	if props.jsonata() {
+		task = newJSONataLambdaTask(scope, id, props, timeout, comment)
+	} else {
+		task = newJSONPathLambdaTask(scope, id, props, timeout, comment)
+	}
+	policy := props.RetryPolicy
+	if policy == nil {
+		policy = retry.Standard
+	}
+	task.AddRetry(policy(retry.LambdaServiceErrors...))
+	return task
+}
+
+// newJSONPathLambdaTask is NewLambdaTask's JSONPath state: the result at
+// ResultPath ("$" if empty) of the input.
+func newJSONPathLambdaTask(scope constructs.Construct, id string, props *LambdaTaskProps, timeout time.Duration, comment *string) awsstepfunctionstasks.LambdaInvoke {
 	resultPath := props.ResultPath
 	if resultPath == "" {
 		resultPath = "$"
 	}
-	var comment, inputPath *string
-	if props.Comment != "" {
-		comment = jsii.String(props.Comment)
-	}
+	var inputPath *string
 	if props.InputPath != "" {
 		inputPath = jsii.String(props.InputPath)
 	}
@@ -150,22 +216,37 @@ func NewLambdaTask(scope constructs.Construct, id string, props *LambdaTaskProps
 		panic(fmt.Errorf("statemachine: LambdaTaskProps.Payload of task %q is text or a bare JSON path, which CDK renders as invalid string Parameters here; "+
 			"build it with TaskInput_FromObject, or set InputPath and leave Payload nil", id))
 	}
-	task := awsstepfunctionstasks.NewLambdaInvoke(scope, jsii.String(id), &awsstepfunctionstasks.LambdaInvokeProps{
+	return awsstepfunctionstasks.NewLambdaInvoke(scope, jsii.String(id), &awsstepfunctionstasks.LambdaInvokeProps{
 		LambdaFunction:           props.Function,
 		Payload:                  props.Payload,
 		InputPath:                inputPath,
 		PayloadResponseOnly:      jsii.Bool(true),
-		RetryOnServiceExceptions: jsii.Bool(false), // replaced by the standard retry below
+		RetryOnServiceExceptions: jsii.Bool(false), // replaced by the project's retry
 		ResultPath:               jsii.String(resultPath),
 		TaskTimeout:              awsstepfunctions.Timeout_Duration(awscdk.Duration_Seconds(jsii.Number(timeout.Seconds()))),
 		Comment:                  comment,
 	})
-	policy := props.RetryPolicy
-	if policy == nil {
-		policy = retry.Standard
+}
+
+// newJSONataLambdaTask is NewLambdaTask's JSONata state: Payload as its
+// Arguments and Output as its output.
+func newJSONataLambdaTask(scope constructs.Construct, id string, props *LambdaTaskProps, timeout time.Duration, comment *string) awsstepfunctionstasks.LambdaInvoke {
+	if props.Payload != nil && props.Payload.Type() != awsstepfunctions.InputType_OBJECT {
+		expr, _ := props.Payload.Value().(string)
+		if !strings.HasPrefix(expr, "{%") || !strings.HasSuffix(expr, "%}") {
+			panic(fmt.Errorf("statemachine: LambdaTaskProps.Payload of JSONata task %q is text (or a JSON path), not a JSONata expression in {%% %%}; "+
+				"build it with TaskInput_FromObject, its values JSONata expressions such as \"{%% $states.input.order %%}\", or TaskInput_FromText(\"{%% ... %%}\")", id))
+		}
 	}
-	task.AddRetry(policy(retry.LambdaServiceErrors...))
-	return task
+	return awsstepfunctionstasks.LambdaInvoke_Jsonata(scope, jsii.String(id), &awsstepfunctionstasks.LambdaInvokeJsonataProps{
+		LambdaFunction:           props.Function,
+		Payload:                  props.Payload,
+		PayloadResponseOnly:      jsii.Bool(true),
+		RetryOnServiceExceptions: jsii.Bool(false), // replaced by the project's retry
+		Outputs:                  props.Output,
+		TaskTimeout:              awsstepfunctions.Timeout_Duration(awscdk.Duration_Seconds(jsii.Number(timeout.Seconds()))),
+		Comment:                  comment,
+	})
 }
 
 // ServiceTaskTimeout is the timeout for a direct service integration

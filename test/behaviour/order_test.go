@@ -77,7 +77,7 @@ func stateInput(t *testing.T, events []asl.Event, name string) map[string]any {
 func TestOrderCompleted(t *testing.T) {
 	w := playOrder(t, "order/completed")
 	want := []string{order.StateValidateOrder, order.StateRecordOrderReceived, order.StateNeedsApproval, order.StateProcessPayment,
-		order.StateForgetPaymentToken, order.StateReserveInventory, order.StateShipOrder, order.StateRecordOrderCompleted, order.StateSendConfirmation, order.StateOrderCompleted}
+		order.StateReserveInventory, order.StateShipOrder, order.StateRecordOrderCompleted, order.StateSendConfirmation, order.StateOrderCompleted}
 	if !reflect.DeepEqual(w.out.Path, want) {
 		t.Errorf("path %v\nwant %v", w.out.Path, want)
 	}

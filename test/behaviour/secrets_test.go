@@ -12,31 +12,39 @@ import (
 	order "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 )
 
-// afterForgetting returns the events after the execution entered the
-// state that follows ProcessPayment, which must be one of the Pass states
-// that drop the payment token: their input is ProcessPayment's output or
-// its Catch's (the state's input and the error), which a JSONPath Catch
-// cannot shape.
-func afterForgetting(t *testing.T, events []asl.Event) []asl.Event {
+// isScheduling reports whether e asks for a task's work, with its input:
+// LambdaFunctionScheduled for a function ARN resource, TaskScheduled for
+// an integration.
+func isScheduling(e asl.Event) bool {
+	return e.Type == "LambdaFunctionScheduled" || e.Type == "TaskScheduled"
+}
+
+// afterPaymentScheduled splits the history at ProcessPayment's first
+// scheduling event: it returns that event and every later one except
+// ProcessPayment's own scheduling events for its retries. The invocation
+// of the payment function is the one place after which the payment token
+// may appear: ProcessPayment's output (its StateExited), the error output
+// of its catchers, and every later state's input, output and parameters
+// must not carry it.
+func afterPaymentScheduled(t *testing.T, events []asl.Event) (scheduled asl.Event, after []asl.Event) {
 	t.Helper()
-	paid := false
-	for i, e := range events {
-		d := e.StateEnteredEventDetails
-		if d == nil {
-			continue
+	state, found := "", false
+	for _, e := range events {
+		if d := e.StateEnteredEventDetails; d != nil {
+			state = d.Name
 		}
+		inPayment := state == order.StateProcessPayment && isScheduling(e)
 		switch {
-		case d.Name == order.StateProcessPayment:
-			paid = true
-		case paid:
-			if !slices.Contains([]string{order.StateForgetPaymentToken, order.StateForgetDeclinedPaymentToken, order.StateForgetFailedPaymentToken}, d.Name) {
-				t.Fatalf("%s follows ProcessPayment; want a state that forgets the payment token", d.Name)
-			}
-			return events[i+1:]
+		case !found && inPayment:
+			scheduled, found = e, true
+		case found && !inPayment:
+			after = append(after, e)
 		}
 	}
-	t.Fatal("the execution entered no state after ProcessPayment")
-	return nil
+	if !found {
+		t.Fatal("ProcessPayment was never scheduled")
+	}
+	return scheduled, after
 }
 
 // eventsWith lists the events whose JSON contains secret, by id and type.
@@ -77,21 +85,22 @@ func paymentToken(t *testing.T, s harness.Scenario, env *harness.Env) string {
 }
 
 // TestNoStateAfterPaymentCarriesThePaymentToken plays every way out of
-// ProcessPayment (charged, declined, failed after money may have moved)
-// and requires the customer's payment token in no event once the Pass
-// state that follows it has run: not its output, no later state's input
-// or output, no task's parameters, not the execution's result. The
-// history and the console show all of them.
+// ProcessPayment (charged, charged then refunded, declined, failed after
+// money may have moved) and requires the customer's payment token in no
+// event after ProcessPayment invoked the payment function with it: not
+// ProcessPayment's own output, not the error its catchers pass on, no
+// later state's input or output, no task's parameters, not the
+// execution's result. The history and the console show all of them.
 func TestNoStateAfterPaymentCarriesThePaymentToken(t *testing.T) {
 	tests := []struct {
 		name, scenario string
 		fault          *harness.Fault
-		end            string
+		next, end      string
 	}{
-		{"charged", "order/completed", nil, order.StateOrderCompleted},
-		{"charged, then refunded", "order/undeliverable", nil, order.StateShippingFailed},
-		{"declined", "order/payment-declined", nil, order.StatePaymentFailed},
-		{"failed", "order/completed", &harness.Fault{Error: "Lambda.ServiceException", Times: -1}, order.StatePaymentFailed},
+		{"charged", "order/completed", nil, order.StateReserveInventory, order.StateOrderCompleted},
+		{"charged, then refunded", "order/undeliverable", nil, order.StateReserveInventory, order.StateShippingFailed},
+		{"declined", "order/payment-declined", nil, order.StateRecordOrderFailed, order.StatePaymentFailed},
+		{"failed", "order/completed", &harness.Fault{Error: "Lambda.ServiceException", Times: -1}, order.StateRefundPayment, order.StatePaymentFailed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,15 +116,16 @@ func TestNoStateAfterPaymentCarriesThePaymentToken(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if end := out.Path[len(out.Path)-1]; end != tt.end {
-				t.Fatalf("ended in %s; want %s (path %v)", end, tt.end, out.Path)
+			if i := slices.Index(out.Path, order.StateProcessPayment); i < 0 || i+1 >= len(out.Path) || out.Path[i+1] != tt.next || out.Path[len(out.Path)-1] != tt.end {
+				t.Errorf("path %v; want ProcessPayment directly followed by %s, ending in %s", out.Path, tt.next, tt.end)
 			}
-			// The token reached ProcessPayment: the check below can see it.
-			if len(eventsWith(t, out.History, token)) == 0 {
-				t.Fatalf("the payment token %q is nowhere in the history", token)
+			scheduled, after := afterPaymentScheduled(t, out.History)
+			// The token reached the payment function: the check below can see it.
+			if len(eventsWith(t, []asl.Event{scheduled}, token)) == 0 {
+				t.Fatalf("the payment token %q is not in ProcessPayment's %s", token, scheduled.Type)
 			}
-			if found := eventsWith(t, afterForgetting(t, out.History), token); len(found) > 0 {
-				t.Errorf("after ProcessPayment the payment token is in %v (path %v)", found, out.Path)
+			if found := eventsWith(t, after, token); len(found) > 0 {
+				t.Errorf("after ProcessPayment invoked the payment function, the payment token is in %v (path %v)", found, out.Path)
 			}
 		})
 	}

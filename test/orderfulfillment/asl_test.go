@@ -1,11 +1,13 @@
 package orderfulfillment_test
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/sfnkit/sfnkit/internal/synthtest"
+	workflow "github.com/sfnkit/sfnkit/workflows/orderfulfillment"
 	wf "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 	"github.com/sfnkit/sfnkit/workflows/retry"
 )
@@ -13,31 +15,28 @@ import (
 func TestEveryStateOfTheDesignWithItsTransitions(t *testing.T) {
 	// Type and Next (or, for Choice, Default) of every state of the designed workflow.
 	want := map[string][2]string{
-		wf.StateValidateOrder:              {"Task", wf.StateRecordOrderReceived},
-		wf.StateRecordOrderReceived:        {"Task", wf.StateNeedsApproval},
-		wf.StateNeedsApproval:              {"Choice", wf.StateProcessPayment},
-		wf.StateRequestApproval:            {"Task", wf.StateProcessPayment},
-		wf.StateProcessPayment:             {"Task", wf.StateForgetPaymentToken},
-		wf.StateForgetPaymentToken:         {"Pass", wf.StateReserveInventory},
-		wf.StateForgetDeclinedPaymentToken: {"Pass", wf.StateRecordOrderFailed},
-		wf.StateForgetFailedPaymentToken:   {"Pass", wf.StateRefundPayment},
-		wf.StateReserveInventory:           {"Task", wf.StateShipOrder},
-		wf.StateShipOrder:                  {"Task", wf.StateRecordOrderCompleted},
-		wf.StateRecordOrderCompleted:       {"Task", wf.StateSendConfirmation},
-		wf.StateSendConfirmation:           {"Task", wf.StateOrderCompleted},
-		wf.StateOrderCompleted:             {"Succeed", ""},
-		wf.StateReleaseInventory:           {"Task", wf.StateRefundPayment},
-		wf.StateRefundPayment:              {"Task", wf.StateRecordOrderFailed},
-		wf.StateRecordOrderFailed:          {"Task", wf.StateNotifyCustomerOfFailure},
-		wf.StateNotifyCustomerOfFailure:    {"Task", wf.StateClassifyFailure},
-		wf.StateClassifyFailure:            {"Choice", wf.StateOrderFailed},
-		wf.StateOrderRejected:              {"Fail", ""},
-		wf.StateOrderNotApproved:           {"Fail", ""},
-		wf.StatePaymentFailed:              {"Fail", ""},
-		wf.StateInventoryUnavailable:       {"Fail", ""},
-		wf.StateShippingFailed:             {"Fail", ""},
-		wf.StateOrderFailed:                {"Fail", ""},
-		wf.StateCompensationFailed:         {"Fail", ""},
+		wf.StateValidateOrder:           {"Task", wf.StateRecordOrderReceived},
+		wf.StateRecordOrderReceived:     {"Task", wf.StateNeedsApproval},
+		wf.StateNeedsApproval:           {"Choice", wf.StateProcessPayment},
+		wf.StateRequestApproval:         {"Task", wf.StateProcessPayment},
+		wf.StateProcessPayment:          {"Task", wf.StateReserveInventory},
+		wf.StateReserveInventory:        {"Task", wf.StateShipOrder},
+		wf.StateShipOrder:               {"Task", wf.StateRecordOrderCompleted},
+		wf.StateRecordOrderCompleted:    {"Task", wf.StateSendConfirmation},
+		wf.StateSendConfirmation:        {"Task", wf.StateOrderCompleted},
+		wf.StateOrderCompleted:          {"Succeed", ""},
+		wf.StateReleaseInventory:        {"Task", wf.StateRefundPayment},
+		wf.StateRefundPayment:           {"Task", wf.StateRecordOrderFailed},
+		wf.StateRecordOrderFailed:       {"Task", wf.StateNotifyCustomerOfFailure},
+		wf.StateNotifyCustomerOfFailure: {"Task", wf.StateClassifyFailure},
+		wf.StateClassifyFailure:         {"Choice", wf.StateOrderFailed},
+		wf.StateOrderRejected:           {"Fail", ""},
+		wf.StateOrderNotApproved:        {"Fail", ""},
+		wf.StatePaymentFailed:           {"Fail", ""},
+		wf.StateInventoryUnavailable:    {"Fail", ""},
+		wf.StateShippingFailed:          {"Fail", ""},
+		wf.StateOrderFailed:             {"Fail", ""},
+		wf.StateCompensationFailed:      {"Fail", ""},
 	}
 	if def.StartAt != wf.StateValidateOrder {
 		t.Errorf("StartAt = %q, want %q", def.StartAt, wf.StateValidateOrder)
@@ -60,6 +59,35 @@ func TestEveryStateOfTheDesignWithItsTransitions(t *testing.T) {
 		}
 		if st.Type == "Fail" && st.Error != name {
 			t.Errorf("Fail state %s raises %q; its Error must be its name", name, st.Error)
+		}
+	}
+}
+
+// TestPaymentDropsThePaymentTokenOnEveryWayOut: ProcessPayment is a
+// JSONata state whose Arguments alone carry the token; its output and
+// every catcher's error output are the state's input without it.
+func TestPaymentDropsThePaymentTokenOnEveryWayOut(t *testing.T) {
+	raw := def.Raw[wf.StateProcessPayment]
+	if raw["QueryLanguage"] != "JSONata" || raw["Output"] != workflow.PaymentOutput {
+		t.Errorf("ProcessPayment: QueryLanguage %v, Output %v; want JSONata and %s", raw["QueryLanguage"], raw["Output"], workflow.PaymentOutput)
+	}
+	args, _ := raw["Arguments"].(map[string]any)
+	if args["token"] != "{% $states.input.order.payment.token %}" {
+		t.Errorf("ProcessPayment: Arguments %v do not pass the payment token to the function", args)
+	}
+	catchers, _ := raw["Catch"].([]any)
+	if len(catchers) != 2 {
+		t.Fatalf("ProcessPayment has %d catchers, want 2 (declined, any other error)", len(catchers))
+	}
+	for _, c := range catchers {
+		c, _ := c.(map[string]any)
+		if c["Output"] != workflow.PaymentErrorOutput || c["ResultPath"] != nil {
+			t.Errorf("ProcessPayment catcher %v: want Output %s and no ResultPath", c, workflow.PaymentErrorOutput)
+		}
+	}
+	for name, st := range def.Raw {
+		if name != wf.StateProcessPayment && strings.Contains(fmt.Sprint(st), "payment.token") {
+			t.Errorf("state %s reads the payment token: %v", name, st)
 		}
 	}
 }
@@ -170,7 +198,7 @@ func TestLambdaTaskTimeoutIsNotShorterThanItsFunction(t *testing.T) {
 
 func TestBusinessFailuresAreCaughtWhereTheDesignSays(t *testing.T) {
 	assertCatches(t, wf.StateValidateOrder, wf.ErrorInvalidOrder, wf.StateOrderRejected)
-	assertCatches(t, wf.StateProcessPayment, wf.ErrorPaymentDeclined, wf.StateForgetDeclinedPaymentToken)
+	assertCatches(t, wf.StateProcessPayment, wf.ErrorPaymentDeclined, wf.StateRecordOrderFailed)
 	assertCatches(t, wf.StateReserveInventory, wf.ErrorOutOfStock, wf.StateRefundPayment)
 	assertCatches(t, wf.StateShipOrder, "ShipmentRejected", wf.StateReleaseInventory)
 	assertRetries(t, wf.StateProcessPayment, wf.ErrorProviderUnavailable)
@@ -192,9 +220,9 @@ func TestCompensationsRunInReverseOrder(t *testing.T) {
 		// Reservation failed unexpectedly: it may have committed; undo both.
 		{wf.StateReserveInventory, def.CatchTarget(wf.StateReserveInventory, wf.ErrorAll), append([]string{wf.StateReleaseInventory, wf.StateRefundPayment}, tail...), wf.StateInventoryUnavailable},
 		// Payment failed unexpectedly: money may have moved; refund.
-		{wf.StateProcessPayment, def.CatchTarget(wf.StateProcessPayment, wf.ErrorAll), append([]string{wf.StateForgetFailedPaymentToken, wf.StateRefundPayment}, tail...), wf.StatePaymentFailed},
+		{wf.StateProcessPayment, def.CatchTarget(wf.StateProcessPayment, wf.ErrorAll), append([]string{wf.StateRefundPayment}, tail...), wf.StatePaymentFailed},
 		// Declined or not approved: nothing to undo.
-		{wf.StateProcessPayment, def.CatchTarget(wf.StateProcessPayment, wf.ErrorPaymentDeclined), append([]string{wf.StateForgetDeclinedPaymentToken}, tail...), wf.StatePaymentFailed},
+		{wf.StateProcessPayment, def.CatchTarget(wf.StateProcessPayment, wf.ErrorPaymentDeclined), tail, wf.StatePaymentFailed},
 		{wf.StateRequestApproval, def.CatchTarget(wf.StateRequestApproval, wf.ErrorApprovalRejected), tail, wf.StateOrderNotApproved},
 	}
 	for _, tt := range tests {
@@ -204,13 +232,7 @@ func TestCompensationsRunInReverseOrder(t *testing.T) {
 		}
 		// ClassifyFailure picks the Fail state by the error path the failed
 		// stage's catcher wrote.
-		resultPath := ""
-		for _, c := range def.States[tt.failed].Catch {
-			if c.Next == tt.via && c.ResultPath != nil {
-				resultPath = *c.ResultPath
-			}
-		}
-		if got := classify(resultPath); got != tt.end {
+		if got := classify(errorPath(t, tt.failed, tt.via)); got != tt.end {
 			t.Errorf("after %s fails, ClassifyFailure ends in %s, want %s", tt.failed, got, tt.end)
 		}
 	}
@@ -242,6 +264,28 @@ func TestConfirmationIsADirectSNSIntegration(t *testing.T) {
 			t.Errorf("%s: Resource %s, want a direct DynamoDB integration", name, st.Resource)
 		}
 	}
+}
+
+// errorPath is where the catcher of state that goes to next writes the
+// error: its ResultPath, or for ProcessPayment's JSONata catchers, whose
+// Output is workflow.PaymentErrorOutput, contract.PathPaymentError.
+func errorPath(t *testing.T, state, next string) string {
+	t.Helper()
+	for i, c := range def.States[state].Catch {
+		if c.Next != next {
+			continue
+		}
+		if c.ResultPath != nil {
+			return *c.ResultPath
+		}
+		raw, _ := def.Raw[state]["Catch"].([]any)[i].(map[string]any)
+		if raw["Output"] == workflow.PaymentErrorOutput {
+			return wf.PathPaymentError
+		}
+		t.Fatalf("%s: the catcher to %s has neither ResultPath nor a known Output: %v", state, next, raw)
+	}
+	t.Fatalf("%s has no catcher to %s", state, next)
+	return ""
 }
 
 // classify evaluates ClassifyFailure's IsPresent rules for data holding

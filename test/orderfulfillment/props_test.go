@@ -14,6 +14,8 @@ import (
 	"github.com/sfnkit/sfnkit/constructs/gofunction"
 	"github.com/sfnkit/sfnkit/constructs/orderfulfillment"
 	"github.com/sfnkit/sfnkit/constructs/statemachine"
+	workflow "github.com/sfnkit/sfnkit/workflows/orderfulfillment"
+	wf "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 )
 
 // panicMessage runs f and returns what it panicked with, or "".
@@ -77,6 +79,35 @@ func TestInvalidPropsStopSynthWithTheirNameValueAndFix(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestWorkflowRefusesAPaymentThatKeepsTheToken(t *testing.T) {
+	// GIVEN the workflow's tasks, ProcessPayment a JSONPath task whose
+	// output would be its input (token included) plus the charge
+	stack := awscdk.NewStack(cdkapp.New(nil), jsii.String("KeepsToken"), nil)
+	fn := gofunction.New(stack, "Fn", &gofunction.Props{Entry: "./lambdas/cmd/ship-order"})
+	task := func(name string) awsstepfunctions.TaskStateBase {
+		return statemachine.NewLambdaTask(stack, name, &statemachine.LambdaTaskProps{Function: fn.Function})
+	}
+	tasks := workflow.Tasks{
+		ValidateOrder: task(wf.StateValidateOrder), RecordOrderReceived: task(wf.StateRecordOrderReceived),
+		RequestApproval: task(wf.StateRequestApproval), ReserveInventory: task(wf.StateReserveInventory),
+		ShipOrder: task(wf.StateShipOrder), RecordOrderCompleted: task(wf.StateRecordOrderCompleted),
+		SendConfirmation: task(wf.StateSendConfirmation), ReleaseInventory: task(wf.StateReleaseInventory),
+		RefundPayment: task(wf.StateRefundPayment), RecordOrderFailed: task(wf.StateRecordOrderFailed),
+		NotifyCustomerOfFailure: task(wf.StateNotifyCustomerOfFailure),
+		ProcessPayment: statemachine.NewLambdaTask(stack, wf.StateProcessPayment, &statemachine.LambdaTaskProps{
+			Function: fn.Function, ResultPath: wf.PathPayment,
+		}),
+	}
+
+	// WHEN the workflow is built THEN it is refused, naming the prop and the fix
+	msg := panicMessage(func() { workflow.Definition(stack, &workflow.Props{Tasks: tasks}) })
+	for _, want := range []string{"Props.Tasks.ProcessPayment has QueryLanguage <nil>", "every later state would carry the payment token", "Output: orderfulfillment.PaymentOutput"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("panic %q lacks %q", msg, want)
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ package orderfulfillment
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -25,7 +26,7 @@ type Tasks struct {
 	ValidateOrder        awsstepfunctions.TaskStateBase // Lambda: the order → {"order": normalized order with totalCents}
 	RecordOrderReceived  awsstepfunctions.TaskStateBase // DynamoDB: order status RECEIVED
 	RequestApproval      awsstepfunctions.TaskStateBase // .waitForTaskToken to the approver → contract.PathApproval
-	ProcessPayment       awsstepfunctions.TaskStateBase // Lambda → contract.PathPayment
+	ProcessPayment       awsstepfunctions.TaskStateBase // Lambda, a JSONata state whose Output is PaymentOutput
 	ReserveInventory     awsstepfunctions.TaskStateBase // Lambda → contract.PathReservation
 	ShipOrder            awsstepfunctions.TaskStateBase // Lambda → contract.PathShipment
 	RecordOrderCompleted awsstepfunctions.TaskStateBase // DynamoDB: order status COMPLETED
@@ -46,7 +47,30 @@ type Props struct {
 	ApprovalThresholdCents int64
 }
 
-// Validate reports a missing or misnamed task, or a negative threshold.
+// PaymentOutput is the JSONata Output of ProcessPayment: the state's input
+// with the order's payment details ({"method", "token"}) reduced to the
+// method, and the function's result at contract.PathPayment. With
+// PaymentErrorOutput on its catchers, no state after ProcessPayment
+// carries the customer's payment token, on any way out: the history and
+// the console show every state's input and output.
+var PaymentOutput = withoutPaymentToken(contract.PathPayment, "$states.result")
+
+// PaymentErrorOutput is the JSONata Output of ProcessPayment's catchers:
+// the state's input without the payment token, with the error output
+// ({"Error", "Cause"}) at contract.PathPaymentError, where
+// ClassifyFailure looks for it.
+var PaymentErrorOutput = withoutPaymentToken(contract.PathPaymentError, "$states.errorOutput")
+
+// withoutPaymentToken is the JSONata expression of the state's input
+// without the payment token, with value (a JSONata expression) at path, a
+// top-level path of package contract.
+func withoutPaymentToken(path, value string) string {
+	return fmt.Sprintf(`{%% $merge([$states.input, {"order": $merge([$states.input.order, {"payment": {"method": $states.input.order.payment.method}}]), %q: %s}]) %%}`,
+		strings.TrimPrefix(path, "$."), value)
+}
+
+// Validate reports a missing or misnamed task, a ProcessPayment whose
+// output would keep the payment token, or a negative threshold.
 func (p *Props) Validate() error {
 	if p == nil {
 		return fmt.Errorf("orderfulfillment: Props is nil")
@@ -61,6 +85,12 @@ func (p *Props) Validate() error {
 		if id := *want.task.Node().Id(); id != want.name {
 			return fmt.Errorf("orderfulfillment: Props.Tasks.%s has construct id %q; give it the id %q so the state keeps its documented name", want.name, id, want.name)
 		}
+	}
+	state := *p.Tasks.ProcessPayment.ToStateJson(awsstepfunctions.QueryLanguage_JSON_PATH)
+	if state["QueryLanguage"] != "JSONata" || state["Output"] != PaymentOutput {
+		return fmt.Errorf("orderfulfillment: Props.Tasks.ProcessPayment has QueryLanguage %v and Output %v; every later state would carry the payment token: "+
+			"make it a JSONata state whose Output is orderfulfillment.PaymentOutput (statemachine.LambdaTaskProps{QueryLanguage: awsstepfunctions.QueryLanguage_JSONATA, Output: orderfulfillment.PaymentOutput})",
+			state["QueryLanguage"], state["Output"])
 	}
 	return nil
 }
@@ -126,14 +156,12 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 	catch(t.ReserveInventory, t.ReleaseInventory, contract.PathInventoryError, contract.ErrorAll)     // a reservation may have committed
 	t.ReserveInventory.Next(t.ShipOrder)
 
-	// Every way out of ProcessPayment forgets the payment token first: no
-	// later state needs it, and the history and the console show state.
+	// ProcessPayment is a JSONata state: its output (PaymentOutput) and
+	// its catchers' drop the payment token, which no later state needs.
 	t.ProcessPayment.AddRetry(retry.Standard(contract.ErrorProviderUnavailable))
-	catch(t.ProcessPayment, forgetPaymentToken(scope, contract.StateForgetDeclinedPaymentToken, t.RecordOrderFailed),
-		contract.PathPaymentError, contract.ErrorPaymentDeclined) // no money moved
-	catch(t.ProcessPayment, forgetPaymentToken(scope, contract.StateForgetFailedPaymentToken, t.RefundPayment),
-		contract.PathPaymentError, contract.ErrorAll) // money may have moved
-	t.ProcessPayment.Next(forgetPaymentToken(scope, contract.StateForgetPaymentToken, t.ReserveInventory))
+	catchWithoutPaymentToken(t.ProcessPayment, t.RecordOrderFailed, contract.ErrorPaymentDeclined) // no money moved
+	catchWithoutPaymentToken(t.ProcessPayment, t.RefundPayment, contract.ErrorAll)                 // money may have moved
+	t.ProcessPayment.Next(t.ReserveInventory)
 
 	t.RequestApproval.AddRetry(retry.Standard("SQS.AmazonSQSException", "SQS.SdkClientException"))
 	catch(t.RequestApproval, t.RecordOrderFailed, contract.PathApprovalError, contract.ErrorApprovalRejected, contract.ErrorTimeout, contract.ErrorHeartbeatTimeout)
@@ -154,19 +182,6 @@ func Definition(scope constructs.Construct, props *Props) awsstepfunctions.IChai
 	catch(t.ValidateOrder, end.orderFailed, contract.PathError, contract.ErrorAll)
 	t.ValidateOrder.Next(t.RecordOrderReceived)
 	return t.ValidateOrder
-}
-
-// forgetPaymentToken is a Pass state that replaces the order's payment
-// details ({"method", "token"}) with the method alone, keeping the rest of
-// the state, then goes to next.
-func forgetPaymentToken(scope constructs.Construct, name string, next awsstepfunctions.IChainable) awsstepfunctions.Pass {
-	pass := awsstepfunctions.NewPass(scope, jsii.String(name), &awsstepfunctions.PassProps{
-		Comment:    jsii.String("Drops the payment token, which only ProcessPayment needs, from the state"),
-		Parameters: &map[string]interface{}{"method.$": contract.PathOrderPayment + ".method"},
-		ResultPath: jsii.String(contract.PathOrderPayment),
-	})
-	pass.Next(next)
-	return pass
 }
 
 // bookkeeping wires a status write or notification: every failure of these
@@ -190,6 +205,12 @@ func compensation(task awsstepfunctions.TaskStateBase, next, failed awsstepfunct
 
 func catch(task awsstepfunctions.TaskStateBase, handler awsstepfunctions.IChainable, resultPath string, errors ...string) {
 	task.AddCatch(handler, &awsstepfunctions.CatchProps{Errors: jsii.Strings(errors...), ResultPath: jsii.String(resultPath)})
+}
+
+// catchWithoutPaymentToken catches errors of the JSONata ProcessPayment to
+// handler with PaymentErrorOutput.
+func catchWithoutPaymentToken(task awsstepfunctions.TaskStateBase, handler awsstepfunctions.IChainable, errors ...string) {
+	task.AddCatch(handler, &awsstepfunctions.CatchProps{Errors: jsii.Strings(errors...), Outputs: PaymentErrorOutput})
 }
 
 // terminals are the workflow's end states.

@@ -31,15 +31,6 @@ const (
 	StateNotifyCustomerOfFailure = "NotifyCustomerOfFailure"
 )
 
-// Pass states that drop the customer's payment token from the state once
-// ProcessPayment has used it, one on each way out of ProcessPayment, so no
-// later state's input, output or history event carries it.
-const (
-	StateForgetPaymentToken         = "ForgetPaymentToken"         // charged: on to ReserveInventory
-	StateForgetDeclinedPaymentToken = "ForgetDeclinedPaymentToken" // declined: on to RecordOrderFailed
-	StateForgetFailedPaymentToken   = "ForgetFailedPaymentToken"   // failed after money may have moved: on to RefundPayment
-)
-
 // Choice states.
 const (
 	StateNeedsApproval   = "NeedsApproval"
@@ -88,7 +79,7 @@ const (
 // ClassifyFailure knows which stage failed after the shared compensations.
 const (
 	PathOrder        = "$.order"
-	PathOrderPayment = "$.order.payment" // {"method", "token"} until ProcessPayment, then {"method"}
+	PathOrderPayment = "$.order.payment" // {"method", "token"} until ProcessPayment; its output and its catchers' keep {"method"}
 	PathApproval     = "$.approval"
 	PathPayment      = "$.payment"
 	PathReservation  = "$.reservation"
