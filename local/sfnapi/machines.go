@@ -76,7 +76,7 @@ func (s *Server) createStateMachine(ctx context.Context, r request) (any, error)
 		close(done)
 	}()
 
-	m := &Machine{Arn: arn, Name: name, Type: typ, RoleArn: role, Definition: definition, Created: s.clock.Now(), Parsed: parsed}
+	m := &Machine{Arn: arn, Name: name, Type: typ, RoleArn: role, Definition: definition, Created: s.clock.Now(), Parsed: parsed, RevisionID: newRevision()}
 	if s.prepare != nil { // without the lock: it may build and start processes
 		p, err := s.prepare(m)
 		if err != nil {
@@ -113,16 +113,14 @@ func (s *Server) machine(r request) (*Machine, error) {
 }
 
 func (s *Server) describeStateMachine(_ context.Context, r request) (any, error) {
+	if out, ok, err := s.describeVersion(r); ok {
+		return out, err
+	}
 	m, err := s.machine(r)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{
-		"stateMachineArn": m.Arn, "name": m.Name, "status": "ACTIVE", "definition": m.Definition,
-		"roleArn": m.RoleArn, "type": m.Type, "creationDate": epoch(m.Created),
-		"loggingConfiguration": map[string]any{"level": "OFF", "includeExecutionData": false},
-		"tracingConfiguration": map[string]any{"enabled": false},
-	}, nil
+	return describeMachine(m), nil
 }
 
 func (s *Server) listStateMachines(_ context.Context, r request) (any, error) {
@@ -190,7 +188,9 @@ func (s *Server) deleteStateMachine(ctx context.Context, r request) (any, error)
 		}
 		delete(s.byMachine, arn)
 	}
-	s.closed = slices.DeleteFunc(s.closed, func(rec *record) bool { return rec.machine == m })
+	s.closed = slices.DeleteFunc(s.closed, func(rec *record) bool { return rec.machine.Arn == arn }) // any revision of m
+	delete(s.versions, arn)
+	delete(s.tags, arn)
 	s.mu.Unlock()
 
 	for _, x := range running {

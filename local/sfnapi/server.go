@@ -30,6 +30,16 @@ type Machine struct {
 	Parsed                               *asl.StateMachine
 	// Engine runs the machine's executions.
 	Engine *asl.Engine
+	// RevisionID changes with each UpdateStateMachine that changes the
+	// machine; a version keeps the revision it was published from.
+	RevisionID string
+	// Updated is when UpdateStateMachine last replaced the machine; zero
+	// if never. An update makes a new Machine: executions keep the one
+	// they started with.
+	Updated time.Time
+	// Logging and Tracing are the configurations given; nil if none.
+	Logging *Logging
+	Tracing *Tracing
 
 	close func() error // releases what Prepare made; nil if nothing
 }
@@ -65,18 +75,23 @@ type Server struct {
 	onClosed        func() // a test's hook, called once an execution's close is recorded
 
 	mu         sync.Mutex
-	machines   map[string]*Machine       // by ARN
-	pending    map[string]chan struct{}  // ARNs being created or deleted, closed when done
-	order      []string                  // machine ARNs in creation order
-	executions map[string]*record        // by execution ARN
-	byMachine  map[string]*executionList // by machine ARN
-	closed     []*record                 // closed executions still kept, oldest first
+	machines   map[string]*Machine          // by ARN
+	pending    map[string]chan struct{}     // ARNs being created or deleted, closed when done
+	order      []string                     // machine ARNs in creation order
+	executions map[string]*record           // by execution ARN
+	byMachine  map[string]*executionList    // by machine ARN
+	closed     []*record                    // closed executions still kept, oldest first
+	versions   map[string]*versioning       // versions and aliases by machine ARN; made on first use
+	tags       map[string]map[string]string // tags by resource ARN; made on first use
 }
 
 // record is an execution and the machine it belongs to.
 type record struct {
 	x       *asl.Execution
 	machine *Machine
+	// versionArn and aliasArn are the version the execution ran and the
+	// alias that chose it; empty if it was started without them.
+	versionArn, aliasArn string
 	// closed and gone are guarded by Server.mu: the execution ended, and it
 	// was evicted or its machine deleted.
 	closed, gone bool
@@ -242,6 +257,22 @@ func (s *Server) actions() map[string]action {
 		"SendTaskSuccess":      s.sendTaskSuccess,
 		"SendTaskFailure":      s.sendTaskFailure,
 		"SendTaskHeartbeat":    s.sendTaskHeartbeat,
+
+		"UpdateStateMachine":               s.updateStateMachine,
+		"DescribeStateMachineForExecution": s.describeStateMachineForExecution,
+		"PublishStateMachineVersion":       s.publishStateMachineVersion,
+		"ListStateMachineVersions":         s.listStateMachineVersions,
+		"DeleteStateMachineVersion":        s.deleteStateMachineVersion,
+		"CreateStateMachineAlias":          s.createStateMachineAlias,
+		"DescribeStateMachineAlias":        s.describeStateMachineAlias,
+		"UpdateStateMachineAlias":          s.updateStateMachineAlias,
+		"DeleteStateMachineAlias":          s.deleteStateMachineAlias,
+		"ListStateMachineAliases":          s.listStateMachineAliases,
+		"TagResource":                      s.tagResource,
+		"UntagResource":                    s.untagResource,
+		"ListTagsForResource":              s.listTagsForResource,
+		"ValidateStateMachineDefinition":   s.validateStateMachineDefinition,
+		"TestState":                        s.testState,
 	}
 }
 
