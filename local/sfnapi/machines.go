@@ -41,6 +41,10 @@ func (s *Server) createStateMachine(ctx context.Context, r request) (any, error)
 	if typ != "STANDARD" && typ != "EXPRESS" {
 		return nil, fail("ValidationException", "1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", typ)
 	}
+	tags, err := createTags(r)
+	if err != nil {
+		return nil, err
+	}
 	parsed, err := asl.ParseFor([]byte(definition), asl.WorkflowType(typ))
 	if err != nil {
 		return nil, fail("InvalidDefinition", "Invalid State Machine Definition: '%s'", err)
@@ -90,6 +94,7 @@ func (s *Server) createStateMachine(ctx context.Context, r request) (any, error)
 	s.mu.Lock()
 	s.machines[arn] = m
 	s.order = append(s.order, arn)
+	s.setTagsLocked(arn, tags)
 	s.mu.Unlock()
 	return map[string]any{"stateMachineArn": arn, "creationDate": epoch(m.Created)}, nil
 }

@@ -75,14 +75,17 @@ type Server struct {
 	onClosed        func() // a test's hook, called once an execution's close is recorded
 
 	mu         sync.Mutex
-	machines   map[string]*Machine          // by ARN
-	pending    map[string]chan struct{}     // ARNs being created or deleted, closed when done
-	order      []string                     // machine ARNs in creation order
-	executions map[string]*record           // by execution ARN
-	byMachine  map[string]*executionList    // by machine ARN
-	closed     []*record                    // closed executions still kept, oldest first
-	versions   map[string]*versioning       // versions and aliases by machine ARN; made on first use
-	tags       map[string]map[string]string // tags by resource ARN; made on first use
+	machines   map[string]*Machine       // by ARN
+	pending    map[string]chan struct{}  // ARNs being created or deleted, closed when done
+	order      []string                  // machine ARNs in creation order
+	executions map[string]*record        // by execution ARN
+	byMachine  map[string]*executionList // by machine ARN
+	closed     []*record                 // closed executions still kept, oldest first
+
+	// versions (versions and aliases by machine ARN) and tags (by
+	// resource ARN) are guarded by mu and made on first use.
+	versions map[string]*versioning
+	tags     map[string]map[string]string
 }
 
 // record is an execution and the machine it belongs to.

@@ -161,6 +161,38 @@ func (s *Server) listTagsForResource(_ context.Context, r request) (any, error) 
 	return map[string]any{"tags": tags}, nil
 }
 
+// createTags reads and checks the tags of a Create* request.
+func createTags(r request) ([]Tag, error) {
+	req, err := decode[struct {
+		Tags []Tag `json:"tags"`
+	}](r)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTags(req.Tags); err != nil {
+		return nil, err
+	}
+	if len(req.Tags) > MaxTags {
+		return nil, fail("TooManyTags", "Too many tags: %d given; at most %d are allowed", len(req.Tags), MaxTags)
+	}
+	return req.Tags, nil
+}
+
+// setTagsLocked gives a new resource its tags; s.mu is held.
+func (s *Server) setTagsLocked(arn string, tags []Tag) {
+	if len(tags) == 0 {
+		return
+	}
+	if s.tags == nil {
+		s.tags = map[string]map[string]string{}
+	}
+	m := map[string]string{}
+	for _, t := range tags {
+		m[t.Key] = t.Value
+	}
+	s.tags[arn] = m
+}
+
 // Tags is a resource's tags; nil if it has none.
 func (s *Server) Tags(arn string) map[string]string {
 	s.mu.Lock()
