@@ -2,12 +2,17 @@ package sfnapi
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/sfnkit/sfnkit/asl"
 )
 
 // publish updates the machine to passing(label) and publishes it.
@@ -176,4 +181,44 @@ func TestAliasRoutesExecutions(t *testing.T) {
 	if _, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(alias)}); code(err) != "StateMachineDoesNotExist" {
 		t.Errorf("starting a deleted alias: %v", err)
 	}
+}
+
+// FuzzVersionedRequests sends arbitrary bodies to the operations on
+// versions, aliases, tags, validation and TestState, against a machine
+// with a version and an alias: every answer is a 200 or an AWS error.
+func FuzzVersionedRequests(f *testing.F) {
+	srv := New(Options{Clock: asl.NewVirtualClock(time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))})
+	const m = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
+	for _, call := range [][2]string{
+		{"CreateStateMachine", `{"name":"m","definition":"{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}","roleArn":"` + role + `"}`},
+		{"PublishStateMachineVersion", `{"stateMachineArn":"` + m + `"}`},
+		{"CreateStateMachineAlias", `{"name":"live","routingConfiguration":[{"stateMachineVersionArn":"` + m + `:1","weight":100}]}`},
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(call[1]))
+		req.Header.Set("X-Amz-Target", "AWSStepFunctions."+call[0])
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			f.Fatalf("%s: %s", call[0], rec.Body.String())
+		}
+	}
+	f.Add("UpdateStateMachine", `{"stateMachineArn":"`+m+`","definition":"{}","publish":true,"versionDescription":"x","loggingConfiguration":{"level":"ALL","destinations":[{}]}}`)
+	f.Add("StartExecution", `{"stateMachineArn":"`+m+`:live"}`)
+	f.Add("DescribeStateMachine", `{"stateMachineArn":"`+m+`:1"}`)
+	f.Add("UpdateStateMachineAlias", `{"stateMachineAliasArn":"`+m+`:live","routingConfiguration":[{"stateMachineVersionArn":"`+m+`:1","weight":50},{"stateMachineVersionArn":"`+m+`:2","weight":50}]}`)
+	f.Add("DeleteStateMachineVersion", `{"stateMachineVersionArn":"`+m+`:1"}`)
+	f.Add("ListStateMachineAliases", `{"stateMachineArn":"`+m+`","maxResults":1,"nextToken":"b2Zmc2V0OjE"}`)
+	f.Add("TagResource", `{"resourceArn":"`+m+`","tags":[{"key":"k","value":"v"}]}`)
+	f.Add("UntagResource", `{"resourceArn":"`+m+`","tagKeys":["k",1]}`)
+	f.Add("ValidateStateMachineDefinition", `{"definition":"{}","severity":"WARNING","maxResults":3}`)
+	f.Add("TestState", `{"definition":"{\"Type\":\"Pass\",\"End\":true}","inspectionLevel":"DEBUG"}`)
+	f.Fuzz(func(t *testing.T, action, body string) {
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		req.Header.Set("X-Amz-Target", "AWSStepFunctions."+action)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK && rec.Code != http.StatusBadRequest {
+			t.Fatalf("%s %q: status %d %s", action, body, rec.Code, rec.Body.String())
+		}
+	})
 }
