@@ -80,6 +80,19 @@ func TestAliasRoutesExecutions(t *testing.T) {
 		t.Errorf("60 executions of a 50/50 alias ran only %v", seen)
 	}
 
+	// Executions are listed by alias and by version.
+	byAlias, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(alias)})
+	if err != nil || len(byAlias.Executions) < 3 {
+		t.Errorf("ListExecutions by alias: %+v, %v", byAlias, err)
+	}
+	byVersion, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(v2)})
+	if err != nil || len(byVersion.Executions) == 0 || len(byVersion.Executions) >= len(byAlias.Executions) {
+		t.Errorf("ListExecutions by version 2: %d of %d, %v", len(byVersion.Executions), len(byAlias.Executions), err)
+	}
+	if all, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn)}); err != nil || len(all.Executions) != len(byAlias.Executions) {
+		t.Errorf("ListExecutions of the machine: %+v, %v", all, err)
+	}
+
 	d, err := c.DescribeStateMachineAlias(ctx, &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: aws.String(alias)})
 	if err != nil || aws.ToString(d.Name) != "live" || aws.ToString(d.Description) != "what users run" || len(d.RoutingConfiguration) != 2 || d.UpdateDate == nil {
 		t.Errorf("DescribeStateMachineAlias: %+v, %v", d, err)

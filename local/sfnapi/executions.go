@@ -167,7 +167,7 @@ func (s *Server) describeExecution(_ context.Context, r request) (any, error) {
 var statuses = map[string]bool{"RUNNING": true, "SUCCEEDED": true, "FAILED": true, "TIMED_OUT": true, "ABORTED": true, "PENDING_REDRIVE": true}
 
 func (s *Server) listExecutions(_ context.Context, r request) (any, error) {
-	m, err := s.machine(r)
+	m, of, err := s.executionsOf(r)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func (s *Server) listExecutions(_ context.Context, r request) (any, error) {
 	s.mu.Unlock()
 	var matched []*record
 	for i := len(all) - 1; i >= 0; i-- { // newest first, as AWS lists them
-		if filter == "" || string(all[i].x.Result().Status) == filter {
+		if (filter == "" || string(all[i].x.Result().Status) == filter) && of(all[i]) {
 			matched = append(matched, all[i])
 		}
 	}

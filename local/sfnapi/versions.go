@@ -133,6 +133,35 @@ func (s *Server) target(r request) (m *Machine, versionArn, aliasArn string, err
 	return ver.Machine, ver.Arn, a.Arn, nil
 }
 
+// executionsOf resolves the stateMachineArn of ListExecutions: an
+// unqualified ARN lists all the machine's executions, a version or alias
+// ARN those started with it (also after the version or alias was
+// deleted).
+func (s *Server) executionsOf(r request) (*Machine, func(*record) bool, error) {
+	arn, err := r.str("stateMachineArn", true)
+	if err != nil {
+		return nil, nil, err
+	}
+	base, q, err := qualified(arn)
+	if err != nil {
+		return nil, nil, err
+	}
+	if q == "" {
+		m, err := s.machine(r)
+		return m, func(*record) bool { return true }, err
+	}
+	s.mu.Lock()
+	m, ok := s.machines[base]
+	s.mu.Unlock()
+	if !ok {
+		return nil, nil, fail("StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", base)
+	}
+	if versionNumber.MatchString(q) {
+		return m, func(rec *record) bool { return rec.versionArn == arn }, nil
+	}
+	return m, func(rec *record) bool { return rec.aliasArn == arn }, nil
+}
+
 // find is the version of the ARN, or nil.
 func (v *versioning) find(arn string) *Version {
 	if v == nil {

@@ -2,7 +2,10 @@ package sfnapi
 
 import (
 	"context"
+	"encoding/json"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -192,5 +195,49 @@ func TestVersions(t *testing.T) {
 	create(t, c, "Versioned", passing("one"), "")
 	if list, err := c.ListStateMachineVersions(ctx, &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(arn)}); err != nil || len(list.StateMachineVersions) != 0 {
 		t.Errorf("versions of a re-created machine: %+v, %v", list, err)
+	}
+}
+
+// TestUpdatesWhileExecutionsStart updates, publishes and starts at once:
+// each execution runs one whole definition, the one its
+// DescribeStateMachineForExecution answers (run with -race).
+func TestUpdatesWhileExecutionsStart(t *testing.T) {
+	c, _ := newClient(t)
+	ctx := context.Background()
+	arn := create(t, c, "Busy", passing("0"), "")
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 1; i <= 20; i++ {
+			if _, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn), Definition: aws.String(passing(strconv.Itoa(i))), Publish: i%2 == 0}); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	var started []string
+	for range 20 {
+		x, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		started = append(started, aws.ToString(x.ExecutionArn))
+	}
+	wg.Wait()
+	for _, x := range started {
+		d := wait(t, c, x)
+		def, err := c.DescribeStateMachineForExecution(ctx, &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: aws.String(x)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ran struct{ Ran string }
+		json.Unmarshal([]byte(aws.ToString(d.Output)), &ran)
+		if aws.ToString(def.Definition) != passing(ran.Ran) {
+			t.Errorf("%s ran %s but reports the definition %s", x, aws.ToString(d.Output), aws.ToString(def.Definition))
+		}
+	}
+	versions, err := c.ListStateMachineVersions(ctx, &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(arn)})
+	if err != nil || len(versions.StateMachineVersions) != 10 {
+		t.Errorf("10 publishing updates made %d versions, %v", len(versions.StateMachineVersions), err)
 	}
 }
