@@ -80,7 +80,7 @@ func (s *Server) createStateMachine(ctx context.Context, r request) (any, error)
 		close(done)
 	}()
 
-	m := &Machine{Arn: arn, Name: name, Type: typ, RoleArn: role, Definition: definition, Created: s.clock.Now(), Parsed: parsed, RevisionID: newRevision()}
+	m := &Machine{Arn: arn, Name: name, Type: typ, RoleArn: role, Definition: definition, Created: s.clock.Now(), Parsed: parsed}
 	if s.prepare != nil { // without the lock: it may build and start processes
 		p, err := s.prepare(m)
 		if err != nil {

@@ -31,7 +31,9 @@ type Machine struct {
 	// Engine runs the machine's executions.
 	Engine *asl.Engine
 	// RevisionID changes with each UpdateStateMachine that changes the
-	// machine; a version keeps the revision it was published from.
+	// machine; a version keeps the revision it was published from. It is
+	// empty until the first update, as in AWS (PublishStateMachineVersion
+	// calls that revision INITIAL).
 	RevisionID string
 	// Updated is when UpdateStateMachine last replaced the machine; zero
 	// if never. An update makes a new Machine: executions keep the one

@@ -269,6 +269,9 @@ func (s *Server) updateStateMachine(_ context.Context, r request) (any, error) {
 // publishLocked publishes m as a new version, or answers the latest
 // version if m has not changed since it was published. s.mu is held.
 func (s *Server) publishLocked(m *Machine, description, revision string) (*Version, error) {
+	if revision == "INITIAL" && m.RevisionID == "" { // AWS's name for the revision of a machine never updated
+		revision = ""
+	}
 	if revision != "" && revision != m.RevisionID {
 		return nil, fail("ConflictException", "Failed to publish the State Machine version: revision '%s' is not the current revision '%s'", revision, m.RevisionID)
 	}

@@ -23,7 +23,7 @@ func TestUpdateStateMachineKeepsRunningExecutions(t *testing.T) {
 	ctx := context.Background()
 	arn := create(t, c, "Approval", approval, "")
 	before, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn)})
-	if err != nil || aws.ToString(before.RevisionId) == "" {
+	if err != nil || before.RevisionId != nil { // none until the first update, as in AWS
 		t.Fatalf("DescribeStateMachine: %+v, %v", before, err)
 	}
 	running, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn)})
@@ -39,13 +39,13 @@ func TestUpdateStateMachineKeepsRunningExecutions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if up.UpdateDate == nil || aws.ToString(up.RevisionId) == aws.ToString(before.RevisionId) || up.StateMachineVersionArn != nil {
+	if up.UpdateDate == nil || aws.ToString(up.RevisionId) == "" || up.StateMachineVersionArn != nil {
 		t.Errorf("UpdateStateMachine: %+v", up)
 	}
 
 	// THEN the waiting execution keeps its definition; a new one runs the new.
 	old, err := c.DescribeStateMachineForExecution(ctx, &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: running.ExecutionArn})
-	if err != nil || aws.ToString(old.Definition) != approval || aws.ToString(old.RevisionId) != aws.ToString(before.RevisionId) {
+	if err != nil || aws.ToString(old.Definition) != approval || old.RevisionId != nil {
 		t.Errorf("DescribeStateMachineForExecution of the running one: %.40s, %v", aws.ToString(old.Definition), err)
 	}
 	fresh, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn)})
@@ -96,7 +96,7 @@ func TestVersions(t *testing.T) {
 	ctx := context.Background()
 	arn := create(t, c, "Versioned", passing("one"), "")
 
-	v1, err := c.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(arn), Description: aws.String("first")})
+	v1, err := c.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(arn), Description: aws.String("first"), RevisionId: aws.String("INITIAL")})
 	if err != nil || aws.ToString(v1.StateMachineVersionArn) != arn+":1" {
 		t.Fatalf("PublishStateMachineVersion: %+v, %v", v1, err)
 	}
@@ -111,8 +111,15 @@ func TestVersions(t *testing.T) {
 	if err != nil || aws.ToString(up.StateMachineVersionArn) != arn+":2" {
 		t.Fatalf("UpdateStateMachine with publish: %+v, %v", up, err)
 	}
-	if _, err := c.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(arn), RevisionId: aws.String("stale")}); code(err) != "ConflictException" {
-		t.Errorf("publishing a stale revision: %v", err)
+	for _, stale := range []string{"stale", "INITIAL"} {
+		if _, err := c.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(arn), RevisionId: aws.String(stale)}); code(err) != "ConflictException" {
+			t.Errorf("publishing a stale revision %s: %v", stale, err)
+		}
+	}
+	if d, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn)}); err != nil || aws.ToString(d.RevisionId) != aws.ToString(up.RevisionId) {
+		t.Errorf("the revision after the update: %v, %v", d.RevisionId, err)
+	} else if _, err := c.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(arn), RevisionId: d.RevisionId}); err != nil {
+		t.Errorf("publishing the current revision again: %v", err)
 	}
 
 	// A version keeps its definition; an execution by version ARN runs it.
