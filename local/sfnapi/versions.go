@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/sfnkit/sfnkit/asl"
 )
 
 // MaxVersions is how many versions a state machine may have at once, as
@@ -175,97 +173,6 @@ func (v *versioning) find(arn string) *Version {
 	return nil
 }
 
-// updateRequest is UpdateStateMachine's request.
-type updateRequest struct {
-	StateMachineArn      string          `json:"stateMachineArn"`
-	Definition           *string         `json:"definition"`
-	RoleArn              *string         `json:"roleArn"`
-	LoggingConfiguration *Logging        `json:"loggingConfiguration"`
-	TracingConfiguration *Tracing        `json:"tracingConfiguration"`
-	Publish              bool            `json:"publish"`
-	VersionDescription   *string         `json:"versionDescription"`
-	Encryption           json.RawMessage `json:"encryptionConfiguration"`
-}
-
-// updateStateMachine replaces the machine with an updated copy:
-// executions already started keep the Machine they started with, and so
-// their definition.
-func (s *Server) updateStateMachine(_ context.Context, r request) (any, error) {
-	req, err := decode[updateRequest](r)
-	if err != nil {
-		return nil, err
-	}
-	if req.StateMachineArn == "" {
-		return nil, missing("stateMachineArn")
-	}
-	if _, q, err := qualified(req.StateMachineArn); err != nil {
-		return nil, err
-	} else if q != "" {
-		return nil, fail("ValidationException", "Update a state machine by its unqualified ARN, not the version or alias ARN '%s'", req.StateMachineArn)
-	}
-	if req.Definition == nil && req.RoleArn == nil && req.LoggingConfiguration == nil && req.TracingConfiguration == nil {
-		return nil, fail("MissingRequiredParameter", "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified")
-	}
-	if req.VersionDescription != nil && !req.Publish {
-		return nil, fail("ValidationException", "Version description can only be set when publish is true")
-	}
-	if req.VersionDescription != nil && len(*req.VersionDescription) > 256 {
-		return nil, tooLong("versionDescription", *req.VersionDescription, 256)
-	}
-	if req.RoleArn != nil && !arnPattern.MatchString(*req.RoleArn) {
-		return nil, fail("InvalidArn", "Invalid Arn: '%s'", *req.RoleArn)
-	}
-	if req.LoggingConfiguration != nil {
-		if err := req.LoggingConfiguration.validate(); err != nil {
-			return nil, err
-		}
-	}
-	m, err := s.machine(r)
-	if err != nil {
-		return nil, err
-	}
-	var parsed *asl.StateMachine
-	if req.Definition != nil {
-		if parsed, err = asl.ParseFor([]byte(*req.Definition), asl.WorkflowType(m.Type)); err != nil {
-			return nil, fail("InvalidDefinition", "Invalid State Machine Definition: '%s'", err)
-		}
-	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cur, ok := s.machines[m.Arn]
-	if !ok {
-		return nil, fail("StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", m.Arn)
-	}
-	next := *cur
-	if parsed != nil {
-		next.Definition, next.Parsed = *req.Definition, parsed
-	}
-	if req.RoleArn != nil {
-		next.RoleArn = *req.RoleArn
-	}
-	if req.LoggingConfiguration != nil {
-		next.Logging = req.LoggingConfiguration
-	}
-	if req.TracingConfiguration != nil {
-		next.Tracing = req.TracingConfiguration
-	}
-	if next.Definition != cur.Definition || next.RoleArn != cur.RoleArn || !sameJSON(next.Logging, cur.Logging) || !sameJSON(next.Tracing, cur.Tracing) {
-		next.RevisionID = newRevision()
-	}
-	next.Updated = s.clock.Now()
-	out := map[string]any{"updateDate": epoch(next.Updated), "revisionId": next.RevisionID}
-	if req.Publish {
-		ver, err := s.publishLocked(&next, deref(req.VersionDescription), "")
-		if err != nil {
-			return nil, err
-		}
-		out["stateMachineVersionArn"] = ver.Arn
-	}
-	s.machines[m.Arn] = &next
-	return out, nil
-}
-
 // publishLocked publishes m as a new version, or answers the latest
 // version if m has not changed since it was published. s.mu is held.
 func (s *Server) publishLocked(m *Machine, description, revision string) (*Version, error) {
@@ -403,25 +310,6 @@ func (s *Server) describeVersion(r request) (out map[string]any, ok bool, err er
 		out["description"] = ver.Description
 	}
 	return out, true, nil
-}
-
-// describeStateMachineForExecution answers the machine as the execution
-// started it, even after the machine was updated.
-func (s *Server) describeStateMachineForExecution(_ context.Context, r request) (any, error) {
-	rec, err := s.execution(r)
-	if err != nil {
-		return nil, err
-	}
-	m := rec.machine
-	out := describeMachine(m)
-	delete(out, "status")
-	delete(out, "type")
-	delete(out, "creationDate")
-	out["updateDate"] = epoch(m.Created)
-	if !m.Updated.IsZero() {
-		out["updateDate"] = epoch(m.Updated)
-	}
-	return out, nil
 }
 
 // decode reads a request into its typed struct; a field of the wrong
