@@ -118,14 +118,17 @@ func (s *Server) createActivity(_ context.Context, r request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"activityArn": a.arn, "creationDate": epoch(a.created)}, nil
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
+	// The tag operations serve an activity's tags like a machine's.
+	s.mu.Lock()
+	if _, tagged := s.tags[a.arn]; !tagged {
+		given := make([]Tag, 0, len(a.tags))
+		for k, v := range a.tags {
+			given = append(given, Tag{Key: k, Value: v})
+		}
+		s.setTagsLocked(a.arn, given)
 	}
-	return *s
+	s.mu.Unlock()
+	return map[string]any{"activityArn": a.arn, "creationDate": epoch(a.created)}, nil
 }
 
 // activityArn reads and checks a request's activityArn.
@@ -173,6 +176,9 @@ func (s *Server) deleteActivity(_ context.Context, r request) (any, error) {
 		return nil, err
 	}
 	s.acts.delete(arn)
+	s.mu.Lock()
+	delete(s.tags, arn)
+	s.mu.Unlock()
 	return map[string]any{}, nil
 }
 

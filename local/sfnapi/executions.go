@@ -11,7 +11,7 @@ import (
 
 // start starts an execution after checking its input as AWS does.
 func (s *Server) start(ctx context.Context, r request) (*record, error) {
-	m, err := s.machine(r)
+	m, versionArn, aliasArn, err := s.target(r)
 	if err != nil {
 		return nil, err
 	}
@@ -43,9 +43,9 @@ func (s *Server) start(ctx context.Context, r request) (*record, error) {
 		}
 		return nil, fail("InvalidExecutionInput", "%v", err)
 	}
-	rec := &record{x: x, machine: m}
+	rec := &record{x: x, machine: m, versionArn: versionArn, aliasArn: aliasArn}
 	s.mu.Lock()
-	if s.machines[m.Arn] != m { // deleted while the execution started
+	if cur := s.machines[m.Arn]; cur == nil || cur.Engine != m.Engine { // deleted while the execution started
 		s.mu.Unlock()
 		x.Stop("", "")
 		return nil, fail("StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", m.Arn)
@@ -75,7 +75,7 @@ func (s *Server) startExecution(ctx context.Context, r request) (any, error) {
 }
 
 func (s *Server) startSyncExecution(ctx context.Context, r request) (any, error) {
-	m, err := s.machine(r)
+	m, _, _, err := s.target(r)
 	if err != nil {
 		return nil, err
 	}
@@ -133,6 +133,12 @@ func describe(rec *record) map[string]any {
 		"status": string(res.Status), "startDate": epoch(rec.x.StartTime),
 		"input": string(input), "inputDetails": map[string]any{"included": true},
 	}
+	if rec.versionArn != "" {
+		out["stateMachineVersionArn"] = rec.versionArn
+	}
+	if rec.aliasArn != "" {
+		out["stateMachineAliasArn"] = rec.aliasArn
+	}
 	if res.Status != asl.StatusRunning {
 		out["stopDate"] = epoch(rec.x.StopDate())
 	}
@@ -161,7 +167,7 @@ func (s *Server) describeExecution(_ context.Context, r request) (any, error) {
 var statuses = map[string]bool{"RUNNING": true, "SUCCEEDED": true, "FAILED": true, "TIMED_OUT": true, "ABORTED": true, "PENDING_REDRIVE": true}
 
 func (s *Server) listExecutions(_ context.Context, r request) (any, error) {
-	m, err := s.machine(r)
+	m, of, err := s.executionsOf(r)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +191,7 @@ func (s *Server) listExecutions(_ context.Context, r request) (any, error) {
 	s.mu.Unlock()
 	var matched []*record
 	for i := len(all) - 1; i >= 0; i-- { // newest first, as AWS lists them
-		if filter == "" || string(all[i].x.Result().Status) == filter {
+		if (filter == "" || string(all[i].x.Result().Status) == filter) && of(all[i]) {
 			matched = append(matched, all[i])
 		}
 	}

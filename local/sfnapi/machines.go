@@ -41,6 +41,10 @@ func (s *Server) createStateMachine(ctx context.Context, r request) (any, error)
 	if typ != "STANDARD" && typ != "EXPRESS" {
 		return nil, fail("ValidationException", "1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", typ)
 	}
+	tags, err := createTags(r)
+	if err != nil {
+		return nil, err
+	}
 	parsed, err := asl.ParseFor([]byte(definition), asl.WorkflowType(typ))
 	if err != nil {
 		return nil, fail("InvalidDefinition", "Invalid State Machine Definition: '%s'", err)
@@ -91,6 +95,7 @@ func (s *Server) createStateMachine(ctx context.Context, r request) (any, error)
 	s.mu.Lock()
 	s.machines[arn] = m
 	s.order = append(s.order, arn)
+	s.setTagsLocked(arn, tags)
 	s.mu.Unlock()
 	return map[string]any{"stateMachineArn": arn, "creationDate": epoch(m.Created)}, nil
 }
@@ -114,16 +119,14 @@ func (s *Server) machine(r request) (*Machine, error) {
 }
 
 func (s *Server) describeStateMachine(_ context.Context, r request) (any, error) {
+	if out, ok, err := s.describeVersion(r); ok {
+		return out, err
+	}
 	m, err := s.machine(r)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{
-		"stateMachineArn": m.Arn, "name": m.Name, "status": "ACTIVE", "definition": m.Definition,
-		"roleArn": m.RoleArn, "type": m.Type, "creationDate": epoch(m.Created),
-		"loggingConfiguration": map[string]any{"level": "OFF", "includeExecutionData": false},
-		"tracingConfiguration": map[string]any{"enabled": false},
-	}, nil
+	return describeMachine(m), nil
 }
 
 func (s *Server) listStateMachines(_ context.Context, r request) (any, error) {
@@ -191,7 +194,9 @@ func (s *Server) deleteStateMachine(ctx context.Context, r request) (any, error)
 		}
 		delete(s.byMachine, arn)
 	}
-	s.closed = slices.DeleteFunc(s.closed, func(rec *record) bool { return rec.machine == m })
+	s.closed = slices.DeleteFunc(s.closed, func(rec *record) bool { return rec.machine.Arn == arn }) // any revision of m
+	delete(s.versions, arn)
+	delete(s.tags, arn)
 	s.mu.Unlock()
 
 	for _, x := range running {

@@ -34,6 +34,18 @@ type Machine struct {
 	// asl.Options.Activities, so the machine's activity Task states reach
 	// the workers polling GetActivityTask.
 	Activities asl.ActivityQueue
+	// RevisionID changes with each UpdateStateMachine that changes the
+	// machine; a version keeps the revision it was published from. It is
+	// empty until the first update, as in AWS (PublishStateMachineVersion
+	// calls that revision INITIAL).
+	RevisionID string
+	// Updated is when UpdateStateMachine last replaced the machine; zero
+	// if never. An update makes a new Machine: executions keep the one
+	// they started with.
+	Updated time.Time
+	// Logging and Tracing are the configurations given; nil if none.
+	Logging *Logging
+	Tracing *Tracing
 
 	close func() error // releases what Prepare made; nil if nothing
 }
@@ -77,12 +89,19 @@ type Server struct {
 	closed     []*record                 // closed executions still kept, oldest first
 
 	acts activities // its own lock: long polls never hold mu
+	// versions (versions and aliases by machine ARN) and tags (by
+	// resource ARN) are guarded by mu and made on first use.
+	versions map[string]*versioning
+	tags     map[string]map[string]string
 }
 
 // record is an execution and the machine it belongs to.
 type record struct {
 	x       *asl.Execution
 	machine *Machine
+	// versionArn and aliasArn are the version the execution ran and the
+	// alias that chose it; empty if it was started without them.
+	versionArn, aliasArn string
 	// closed and gone are guarded by Server.mu: the execution ended, and it
 	// was evicted or its machine deleted.
 	closed, gone bool
@@ -253,6 +272,22 @@ func (s *Server) actions() map[string]action {
 		"ListActivities":       s.listActivities,
 		"DeleteActivity":       s.deleteActivity,
 		"GetActivityTask":      s.getActivityTask,
+
+		"UpdateStateMachine":               s.updateStateMachine,
+		"DescribeStateMachineForExecution": s.describeStateMachineForExecution,
+		"PublishStateMachineVersion":       s.publishStateMachineVersion,
+		"ListStateMachineVersions":         s.listStateMachineVersions,
+		"DeleteStateMachineVersion":        s.deleteStateMachineVersion,
+		"CreateStateMachineAlias":          s.createStateMachineAlias,
+		"DescribeStateMachineAlias":        s.describeStateMachineAlias,
+		"UpdateStateMachineAlias":          s.updateStateMachineAlias,
+		"DeleteStateMachineAlias":          s.deleteStateMachineAlias,
+		"ListStateMachineAliases":          s.listStateMachineAliases,
+		"TagResource":                      s.tagResource,
+		"UntagResource":                    s.untagResource,
+		"ListTagsForResource":              s.listTagsForResource,
+		"ValidateStateMachineDefinition":   s.validateStateMachineDefinition,
+		"TestState":                        s.testState,
 	}
 }
 
