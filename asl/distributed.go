@@ -46,11 +46,27 @@ func (rt *runtime) distributedMap(ctx context.Context, st *State, input any, sc 
 	if fail != nil {
 		return nil, fail
 	}
-	mapRunArn := rt.mapRunArn(st)
-	rt.event(f, Event{Type: "MapRunStarted", MapRunStartedEventDetails: &MapRunStartedDetails{MapRunArn: mapRunArn}})
+	run, fail := rt.openMapRun(st, sc, f, inputs, limit)
+	if fail != nil {
+		return nil, fail
+	}
+	memo := rt.memoBegin(st, f)
+	if memo != nil {
+		memo.run = run
+	}
+	mapRunArn := run.run.Arn
 
 	children := make([]ChildExecution, len(inputs))
-	fanFail := rt.fanOut(ctx, len(inputs), limit, true, func(ctx context.Context, i int) *Failure {
+	_ = rt.fanOut(ctx, len(inputs), 0, true, func(ctx context.Context, i int) *Failure {
+		if prev, ok := memo.child(i); ok { // succeeded before a redrive
+			children[i] = prev
+			return nil
+		}
+		if err := run.acquire(ctx); err != nil {
+			return cancelled(ctx)
+		}
+		defer run.release()
+		run.childStarted(i)
 		child := ChildExecution{Name: fmt.Sprintf("%s-%d", st.Name, i), Index: i, Input: inputs[i], Start: rt.clock.Now()}
 		h := &history{clock: rt.clock}
 		// Each child has its own randomness, seeded by its index, so runs
@@ -65,20 +81,24 @@ func (rt *runtime) distributedMap(ctx context.Context, st *State, input any, sc 
 			child.Status = StatusSucceeded
 		}
 		children[i] = child
+		run.childEnded(i, child.Status)
+		memo.rememberChild(child)
 		rt.childMu.Lock()
 		rt.children = append(rt.children, child)
 		rt.childMu.Unlock()
 		return fail
 	})
 	if ctx.Err() != nil {
+		run.end(MapRunAborted, rt.clock.Now())
 		return nil, cancelled(ctx)
 	}
-	_ = fanFail // failures are counted below
 
-	if fail := rt.checkTolerance(st, sc, children); fail != nil {
+	if fail := rt.checkTolerance(st, run, children); fail != nil {
+		run.end(MapRunFailed, rt.clock.Now())
 		rt.event(f, Event{Type: "MapRunFailed", MapRunFailedEventDetails: &FailureDetails{Error: fail.Name, Cause: fail.Cause}})
 		return nil, fail
 	}
+	run.end(MapRunSucceeded, rt.clock.Now())
 	rt.event(f, Event{Type: "MapRunSucceeded"})
 	result, fail := rt.mapResult(ctx, st, sc, mapRunArn, children)
 	if fail != nil {
@@ -153,32 +173,20 @@ func (rt *runtime) batches(st *State, sc *scope, items []any) ([]any, *Failure) 
 	return out, nil
 }
 
-// checkTolerance fails the map when more children failed than tolerated.
-func (rt *runtime) checkTolerance(st *State, sc *scope, children []ChildExecution) *Failure {
+// checkTolerance fails the map when more children failed than its run
+// tolerates.
+func (rt *runtime) checkTolerance(st *State, run *mapRun, children []ChildExecution) *Failure {
 	failed := 0
 	for _, c := range children {
 		if c.Status != StatusSucceeded {
 			failed++
 		}
 	}
-	if failed == 0 {
+	ok, countSet, count, pctSet, pct := run.tolerated(failed, len(children))
+	if ok {
 		return nil
-	}
-	count, fail := rt.number(st, "ToleratedFailureCount", st.ToleratedFailureCount, st.ToleratedFailureCountPath, sc)
-	if fail != nil {
-		return fail
-	}
-	pct, fail := rt.number(st, "ToleratedFailurePercentage", st.ToleratedFailurePercentage, st.ToleratedFailurePercentagePath, sc)
-	if fail != nil {
-		return fail
 	}
 	share := 100 * float64(failed) / float64(len(children))
-	countSet := st.ToleratedFailureCount != nil || st.ToleratedFailureCountPath != ""
-	pctSet := st.ToleratedFailurePercentage != nil || st.ToleratedFailurePercentagePath != ""
-	tolerated := (countSet && float64(failed) <= count) || (pctSet && share <= pct)
-	if tolerated {
-		return nil
-	}
 	return failf(ErrExceedToleratedFailure, "%d of %d child executions of Map state %q failed (%.1f%%), beyond the tolerated %s",
 		failed, len(children), st.Name, math.Round(share*10)/10, toleranceText(countSet, count, pctSet, pct))
 }

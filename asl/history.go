@@ -42,6 +42,9 @@ type Event struct {
 	MapIterationAbortedEventDetails   *MapIterationDetails  `json:"mapIterationAbortedEventDetails,omitempty"`
 	MapRunStartedEventDetails         *MapRunStartedDetails `json:"mapRunStartedEventDetails,omitempty"`
 	MapRunFailedEventDetails          *FailureDetails       `json:"mapRunFailedEventDetails,omitempty"`
+
+	ExecutionRedrivenEventDetails *RedriveDetails        `json:"executionRedrivenEventDetails,omitempty"`
+	MapRunRedrivenEventDetails    *MapRunRedrivenDetails `json:"mapRunRedrivenEventDetails,omitempty"`
 }
 
 // PayloadDetails says whether a payload was truncated (never, here).
