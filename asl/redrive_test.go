@@ -131,12 +131,14 @@ func TestRedriveRerunsOnlyFailedBranchesAndIterations(t *testing.T) {
 	cases := map[string]string{
 		"parallel": `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
 		  {"StartAt":"x","States":{"x":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"id":"x"},"End":true}}},
-		  {"StartAt":"y","States":{"y":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"id":"y"},"End":true}}}]}}}`,
-		"inline map": `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"T","States":{
+		  {"StartAt":"later","States":{"later":{"Type":"Wait","Seconds":1,"Next":"y"},"y":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"id":"y"},"End":true}}}]}}}`,
+		"inline map": `{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,"End":true,"ItemProcessor":{"StartAt":"T","States":{
 		  "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}}}}`,
 		"distributed map": `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"T","States":{
 		  "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}}}}`,
 	}
+	// y fails after x succeeded (a failure cancels the running siblings,
+	// which a redrive runs again, as it does those that failed).
 	for name, def := range cases {
 		t.Run(name, func(t *testing.T) {
 			f := newMendable("y")
