@@ -9,14 +9,16 @@ import (
 
 // ChildExecution is one child execution of a Distributed Map run.
 type ChildExecution struct {
-	Name   string
-	Index  int
-	Status Status
-	Input  any
-	Output any
-	Error  string
-	Cause  string
-	Events []Event
+	Name string
+	// MapRunArn is the map run the child execution belongs to.
+	MapRunArn string
+	Index     int
+	Status    Status
+	Input     any
+	Output    any
+	Error     string
+	Cause     string
+	Events    []Event
 	// Start and Stop are when the child execution began and ended.
 	Start, Stop time.Time
 }
@@ -67,7 +69,7 @@ func (rt *runtime) distributedMap(ctx context.Context, st *State, input any, sc 
 		}
 		defer run.release()
 		run.childStarted(i)
-		child := ChildExecution{Name: fmt.Sprintf("%s-%d", st.Name, i), Index: i, Input: inputs[i], Start: rt.clock.Now()}
+		child := ChildExecution{Name: fmt.Sprintf("%s-%d", st.Name, i), MapRunArn: mapRunArn, Index: i, Input: inputs[i], Start: rt.clock.Now()}
 		h := &history{clock: rt.clock}
 		// Each child has its own randomness, seeded by its index, so runs
 		// repeat however the children interleave.

@@ -80,6 +80,7 @@ type record struct {
 	// closed and gone are guarded by Server.mu: the execution ended, and it
 	// was evicted or its machine deleted.
 	closed, gone bool
+	redrive      redriveInfo
 }
 
 // Options configure a Server.
@@ -242,6 +243,10 @@ func (s *Server) actions() map[string]action {
 		"SendTaskSuccess":      s.sendTaskSuccess,
 		"SendTaskFailure":      s.sendTaskFailure,
 		"SendTaskHeartbeat":    s.sendTaskHeartbeat,
+		"RedriveExecution":     s.redriveExecution,
+		"ListMapRuns":          s.listMapRuns,
+		"DescribeMapRun":       s.describeMapRun,
+		"UpdateMapRun":         s.updateMapRun,
 	}
 }
 
