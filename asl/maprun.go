@@ -44,14 +44,13 @@ type MapRun struct {
 type mapRun struct {
 	clock Clock
 
-	mu        sync.Mutex
-	run       MapRun
-	countSet  bool // ToleratedFailureCount was given (by the state or an update)
-	pctSet    bool
-	weights   []int // items per child execution
-	running   int   // child executions holding a slot
-	waiters   []Signal
-	redriving bool
+	mu       sync.Mutex
+	run      MapRun
+	countSet bool // ToleratedFailureCount was given (by the state or an update)
+	pctSet   bool
+	weights  []int // items per child execution
+	running  int   // child executions holding a slot
+	waiters  []Signal
 }
 
 // startMapRun registers a new map run of the execution.
