@@ -59,7 +59,9 @@ func (rt *runtime) distributedMap(ctx context.Context, st *State, input any, sc 
 	mapRunArn := run.run.Arn
 
 	children := make([]ChildExecution, len(inputs))
-	_ = rt.fanOut(ctx, len(inputs), 0, true, func(ctx context.Context, i int) *Failure {
+	// The workers are as many as Step Functions ever runs at once; the map
+	// run's slots, which UpdateMapRun may change, decide how many run.
+	_ = rt.fanOut(ctx, len(inputs), maxChildConcurrency, true, func(ctx context.Context, i int) *Failure {
 		if prev, ok := memo.child(i); ok { // succeeded before a redrive
 			children[i] = prev
 			return nil
@@ -108,6 +110,10 @@ func (rt *runtime) distributedMap(ctx context.Context, st *State, input any, sc 
 	}
 	return rt.taskOutput(st, input, result, sc, f)
 }
+
+// maxChildConcurrency is the most child executions a Distributed Map runs
+// at once in Step Functions.
+const maxChildConcurrency = 10000
 
 // batches groups items by the ItemBatcher into {"Items", "BatchInput"}.
 func (rt *runtime) batches(st *State, sc *scope, items []any) ([]any, *Failure) {
