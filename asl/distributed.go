@@ -59,6 +59,12 @@ func (rt *runtime) distributedMap(ctx context.Context, st *State, input any, sc 
 	mapRunArn := run.run.Arn
 
 	children := make([]ChildExecution, len(inputs))
+	rank := make([]int, len(inputs)) // order among the children that run
+	for i, n := 0, 0; i < len(inputs); i++ {
+		if _, ok := memo.child(i); !ok {
+			rank[i], n = n, n+1
+		}
+	}
 	// The workers are as many as Step Functions ever runs at once; the map
 	// run's slots, which UpdateMapRun may change, decide how many run.
 	_ = rt.fanOut(ctx, len(inputs), maxChildConcurrency, true, func(ctx context.Context, i int) *Failure {
@@ -66,7 +72,7 @@ func (rt *runtime) distributedMap(ctx context.Context, st *State, input any, sc 
 			children[i] = prev
 			return nil
 		}
-		if err := run.acquire(ctx); err != nil {
+		if err := run.acquire(ctx, rank[i]); err != nil {
 			return cancelled(ctx)
 		}
 		defer run.release()

@@ -50,7 +50,11 @@ type mapRun struct {
 	pctSet   bool
 	weights  []int // items per child execution
 	running  int   // child executions holding a slot
-	waiters  []Signal
+	// Slots go to the child executions in the order of their rank (their
+	// index among those that run), so a run repeats however its workers
+	// are scheduled; waiting holds those whose turn or slot has not come.
+	nextGrant int
+	waiting   map[int]Signal
 }
 
 // startMapRun registers a new map run of the execution.
@@ -78,34 +82,42 @@ func (r *mapRun) snapshot() MapRun {
 	return r.run
 }
 
-// acquire waits for a slot under the run's current MaxConcurrency.
-func (r *mapRun) acquire(ctx context.Context) error {
+// acquire waits until the child execution of the given rank may start:
+// the children of lower rank have started and a slot is free under the
+// run's current MaxConcurrency.
+func (r *mapRun) acquire(ctx context.Context, rank int) error {
 	r.mu.Lock()
-	if r.run.MaxConcurrency <= 0 || r.running < r.run.MaxConcurrency {
+	if rank == r.nextGrant && r.freeLocked() {
 		r.running++
+		r.nextGrant++
+		r.wakeLocked()
 		r.mu.Unlock()
 		return nil
 	}
 	s := r.clock.NewSignal()
-	r.waiters = append(r.waiters, s)
+	if r.waiting == nil {
+		r.waiting = map[int]Signal{}
+	}
+	r.waiting[rank] = s
 	r.mu.Unlock()
 	if _, err := s.Wait(ctx, 0); err != nil {
 		r.mu.Lock()
-		for i, w := range r.waiters {
-			if w == s { // not handed a slot: leave the queue
-				r.waiters = append(r.waiters[:i], r.waiters[i+1:]...)
-				r.mu.Unlock()
-				return err
-			}
-		}
+		_, queued := r.waiting[rank]
+		delete(r.waiting, rank)
 		r.mu.Unlock()
-		r.release() // handed a slot as the context ended: pass it on
+		if !queued {
+			r.release() // handed a slot as the context ended: pass it on
+		}
 		return err
 	}
 	return nil
 }
 
-// release frees a slot, handing it to the next waiter if the limit allows.
+func (r *mapRun) freeLocked() bool {
+	return r.run.MaxConcurrency <= 0 || r.running < r.run.MaxConcurrency
+}
+
+// release frees a slot, handing it to the next child if its turn came.
 func (r *mapRun) release() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -113,12 +125,17 @@ func (r *mapRun) release() {
 	r.wakeLocked()
 }
 
-// wakeLocked hands free slots to waiters. r.mu is held.
+// wakeLocked hands free slots to the waiting children in rank order.
+// r.mu is held.
 func (r *mapRun) wakeLocked() {
-	for len(r.waiters) > 0 && (r.run.MaxConcurrency <= 0 || r.running < r.run.MaxConcurrency) {
-		s := r.waiters[0]
-		r.waiters = r.waiters[1:]
+	for r.freeLocked() {
+		s, ok := r.waiting[r.nextGrant]
+		if !ok {
+			return
+		}
+		delete(r.waiting, r.nextGrant)
 		r.running++
+		r.nextGrant++
 		s.Fire()
 	}
 }
@@ -277,6 +294,7 @@ func (r *mapRun) redriven(now time.Time) int {
 	r.run.Status, r.run.Stop = MapRunRunning, time.Time{}
 	r.run.RedriveCount++
 	r.run.RedriveDate = now
+	r.nextGrant = 0 // the children that run again are ranked afresh
 	for _, c := range []*MapRunCounts{&r.run.Items, &r.run.Executions} {
 		c.Pending = c.Total - c.Succeeded
 		c.Failed, c.TimedOut, c.Aborted, c.Running, c.PendingRedrive = 0, 0, 0, 0, 0
