@@ -9,14 +9,16 @@ import (
 
 // ChildExecution is one child execution of a Distributed Map run.
 type ChildExecution struct {
-	Name   string
-	Index  int
-	Status Status
-	Input  any
-	Output any
-	Error  string
-	Cause  string
-	Events []Event
+	Name string
+	// MapRunArn is the map run the child execution belongs to.
+	MapRunArn string
+	Index     int
+	Status    Status
+	Input     any
+	Output    any
+	Error     string
+	Cause     string
+	Events    []Event
 	// Start and Stop are when the child execution began and ended.
 	Start, Stop time.Time
 }
@@ -46,12 +48,36 @@ func (rt *runtime) distributedMap(ctx context.Context, st *State, input any, sc 
 	if fail != nil {
 		return nil, fail
 	}
-	mapRunArn := rt.mapRunArn(st)
-	rt.event(f, Event{Type: "MapRunStarted", MapRunStartedEventDetails: &MapRunStartedDetails{MapRunArn: mapRunArn}})
+	run, fail := rt.openMapRun(st, sc, f, inputs, limit)
+	if fail != nil {
+		return nil, fail
+	}
+	memo := rt.memoBegin(st, f)
+	if memo != nil {
+		memo.run = run
+	}
+	mapRunArn := run.run.Arn
 
 	children := make([]ChildExecution, len(inputs))
-	fanFail := rt.fanOut(ctx, len(inputs), limit, true, func(ctx context.Context, i int) *Failure {
-		child := ChildExecution{Name: fmt.Sprintf("%s-%d", st.Name, i), Index: i, Input: inputs[i], Start: rt.clock.Now()}
+	rank := make([]int, len(inputs)) // order among the children that run
+	for i, n := 0, 0; i < len(inputs); i++ {
+		if _, ok := memo.child(i); !ok {
+			rank[i], n = n, n+1
+		}
+	}
+	// The workers are as many as Step Functions ever runs at once; the map
+	// run's slots, which UpdateMapRun may change, decide how many run.
+	_ = rt.fanOut(ctx, len(inputs), maxChildConcurrency, true, func(ctx context.Context, i int) *Failure {
+		if prev, ok := memo.child(i); ok { // succeeded before a redrive
+			children[i] = prev
+			return nil
+		}
+		if err := run.acquire(ctx, rank[i]); err != nil {
+			return cancelled(ctx)
+		}
+		defer run.release()
+		run.childStarted(i)
+		child := ChildExecution{Name: fmt.Sprintf("%s-%d", st.Name, i), MapRunArn: mapRunArn, Index: i, Input: inputs[i], Start: rt.clock.Now()}
 		h := &history{clock: rt.clock}
 		// Each child has its own randomness, seeded by its index, so runs
 		// repeat however the children interleave.
@@ -65,20 +91,24 @@ func (rt *runtime) distributedMap(ctx context.Context, st *State, input any, sc 
 			child.Status = StatusSucceeded
 		}
 		children[i] = child
+		run.childEnded(i, child.Status)
+		memo.rememberChild(child)
 		rt.childMu.Lock()
 		rt.children = append(rt.children, child)
 		rt.childMu.Unlock()
 		return fail
 	})
 	if ctx.Err() != nil {
+		run.end(MapRunAborted, rt.clock.Now())
 		return nil, cancelled(ctx)
 	}
-	_ = fanFail // failures are counted below
 
-	if fail := rt.checkTolerance(st, sc, children); fail != nil {
+	if fail := rt.checkTolerance(st, run, children); fail != nil {
+		run.end(MapRunFailed, rt.clock.Now())
 		rt.event(f, Event{Type: "MapRunFailed", MapRunFailedEventDetails: &FailureDetails{Error: fail.Name, Cause: fail.Cause}})
 		return nil, fail
 	}
+	run.end(MapRunSucceeded, rt.clock.Now())
 	rt.event(f, Event{Type: "MapRunSucceeded"})
 	result, fail := rt.mapResult(ctx, st, sc, mapRunArn, children)
 	if fail != nil {
@@ -86,6 +116,10 @@ func (rt *runtime) distributedMap(ctx context.Context, st *State, input any, sc 
 	}
 	return rt.taskOutput(st, input, result, sc, f)
 }
+
+// maxChildConcurrency is the most child executions a Distributed Map runs
+// at once in Step Functions.
+const maxChildConcurrency = 10000
 
 // batches groups items by the ItemBatcher into {"Items", "BatchInput"}.
 func (rt *runtime) batches(st *State, sc *scope, items []any) ([]any, *Failure) {
@@ -153,32 +187,20 @@ func (rt *runtime) batches(st *State, sc *scope, items []any) ([]any, *Failure) 
 	return out, nil
 }
 
-// checkTolerance fails the map when more children failed than tolerated.
-func (rt *runtime) checkTolerance(st *State, sc *scope, children []ChildExecution) *Failure {
+// checkTolerance fails the map when more children failed than its run
+// tolerates.
+func (rt *runtime) checkTolerance(st *State, run *mapRun, children []ChildExecution) *Failure {
 	failed := 0
 	for _, c := range children {
 		if c.Status != StatusSucceeded {
 			failed++
 		}
 	}
-	if failed == 0 {
+	ok, countSet, count, pctSet, pct := run.tolerated(failed, len(children))
+	if ok {
 		return nil
-	}
-	count, fail := rt.number(st, "ToleratedFailureCount", st.ToleratedFailureCount, st.ToleratedFailureCountPath, sc)
-	if fail != nil {
-		return fail
-	}
-	pct, fail := rt.number(st, "ToleratedFailurePercentage", st.ToleratedFailurePercentage, st.ToleratedFailurePercentagePath, sc)
-	if fail != nil {
-		return fail
 	}
 	share := 100 * float64(failed) / float64(len(children))
-	countSet := st.ToleratedFailureCount != nil || st.ToleratedFailureCountPath != ""
-	pctSet := st.ToleratedFailurePercentage != nil || st.ToleratedFailurePercentagePath != ""
-	tolerated := (countSet && float64(failed) <= count) || (pctSet && share <= pct)
-	if tolerated {
-		return nil
-	}
 	return failf(ErrExceedToleratedFailure, "%d of %d child executions of Map state %q failed (%.1f%%), beyond the tolerated %s",
 		failed, len(children), st.Name, math.Round(share*10)/10, toleranceText(countSet, count, pctSet, pct))
 }

@@ -123,6 +123,7 @@ type Execution struct {
 	mu     sync.Mutex
 	result Result
 	stop   time.Time
+	// cancel and done are replaced, under mu, by a redrive.
 
 	tokens []string // its task tokens; guarded by the engine's mu
 }
@@ -191,6 +192,9 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	x.cancel = cancel
 	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock, events: make([]Event, 0, 64)}}
+	if !express {
+		x.rt.rd = &redriveState{}
+	}
 	if named && !express {
 		e.named[name] = x
 	}
@@ -271,22 +275,27 @@ func (x *Execution) finish(out any, fail *Failure, cause error, last int64) {
 	}
 	x.mu.Lock()
 	x.result, x.stop = res, x.rt.clock.Now()
+	done := x.done
 	x.mu.Unlock()
-	close(x.done)
+	close(done)
 }
 
 // Wait blocks until the execution ends (or ctx does) and returns its result.
 func (x *Execution) Wait(ctx context.Context) (Result, error) {
 	select {
-	case <-x.done:
+	case <-x.Done():
 		return x.Result(), nil
 	case <-ctx.Done():
 		return Result{}, ctx.Err()
 	}
 }
 
-// Done is closed when the execution ends.
-func (x *Execution) Done() <-chan struct{} { return x.done }
+// Done is closed when the execution ends; a redrive makes a new one.
+func (x *Execution) Done() <-chan struct{} {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.done
+}
 
 // Result is the execution's result so far (Status RUNNING until it ends).
 func (x *Execution) Result() Result {
@@ -308,8 +317,9 @@ func (x *Execution) Stop(errName, cause string) {
 	if x.result.Status == StatusRunning {
 		x.result.Error, x.result.Cause = errName, cause
 	}
+	cancel := x.cancel // a redrive replaces it
 	x.mu.Unlock()
-	x.cancel(errAborted)
+	cancel(errAborted)
 }
 
 // History returns the execution's events so far.
@@ -365,6 +375,8 @@ type runtime struct {
 
 	childMu  sync.Mutex
 	children []ChildExecution
+	mapRuns  []*mapRun     // the Distributed Map runs, guarded by childMu
+	rd       *redriveState // nil for Express, TestState and child executions
 	pending  []*tokenWait  // tasks waiting for their tokens
 	changed  chan struct{} // closed when pending changes
 }

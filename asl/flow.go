@@ -106,10 +106,18 @@ func (rt *runtime) parallel(ctx context.Context, st *State, input any, f *frame,
 	rt.event(f, Event{Type: "ParallelStateStarted"})
 	outputs := make([]any, len(st.Branches))
 	start := *f.last
+	memo := rt.memoBegin(st, f) // a redrive reruns only the branches that failed
 	fail = rt.fanOut(ctx, len(st.Branches), 0, false, func(ctx context.Context, i int) *Failure {
+		if out, ok := memo.output(i); ok {
+			outputs[i] = out
+			return nil
+		}
 		last := start
 		out, fail := rt.runMachine(ctx, st.Branches[i], clone(branchInput), f.vars.child(), f.item, &last)
 		outputs[i] = out
+		if fail == nil {
+			memo.remember(i, out)
+		}
 		return fail
 	})
 	if fail != nil {
@@ -145,7 +153,12 @@ func (rt *runtime) mapState(ctx context.Context, st *State, input any, f *frame,
 	rt.event(f, Event{Type: "MapStateStarted", MapStateStartedEventDetails: &MapStartedDetails{Length: len(items)}})
 	outputs := make([]any, len(items))
 	start := *f.last
+	memo := rt.memoBegin(st, f) // a redrive reruns only the iterations that failed
 	fail = rt.fanOut(ctx, len(items), int(limit), false, func(ctx context.Context, i int) *Failure {
+		if out, ok := memo.output(i); ok {
+			outputs[i] = out
+			return nil
+		}
 		last := start
 		iterFrame := &frame{vars: f.vars, item: &mapItem{Index: i, Value: items[i]}, last: &last}
 		itemInput, fail := rt.itemInput(st, sc, iterFrame, entered, items[i], i)
@@ -160,6 +173,7 @@ func (rt *runtime) mapState(ctx context.Context, st *State, input any, f *frame,
 		}
 		rt.event(iterFrame, Event{Type: "MapIterationSucceeded", MapIterationSucceededEventDetails: &MapIterationDetails{Name: st.Name, Index: i}})
 		outputs[i] = out
+		memo.remember(i, out)
 		return nil
 	})
 	if fail != nil {

@@ -49,6 +49,8 @@ type Event struct {
 	ActivitySucceededEventDetails      *OutputDetails            `json:"activitySucceededEventDetails,omitempty"`
 	ActivityFailedEventDetails         *FailureDetails           `json:"activityFailedEventDetails,omitempty"`
 	ActivityTimedOutEventDetails       *FailureDetails           `json:"activityTimedOutEventDetails,omitempty"`
+	ExecutionRedrivenEventDetails      *RedriveDetails           `json:"executionRedrivenEventDetails,omitempty"`
+	MapRunRedrivenEventDetails         *MapRunRedrivenDetails    `json:"mapRunRedrivenEventDetails,omitempty"`
 }
 
 // PayloadDetails says whether a payload was truncated (never, here).

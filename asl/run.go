@@ -33,13 +33,19 @@ func (rt *runtime) event(f *frame, e Event, payloads ...payload) {
 
 // runMachine runs a state machine (or branch, or iteration) to its end.
 func (rt *runtime) runMachine(ctx context.Context, sm *StateMachine, input any, vars *variables, item *mapItem, last *int64) (any, *Failure) {
+	return rt.runFrom(ctx, sm, sm.StartAt, input, vars, item, last)
+}
+
+// runFrom runs a state machine from the state name (a redrive resumes
+// there) to its end; at the top level it notes where it stopped.
+func (rt *runtime) runFrom(ctx context.Context, sm *StateMachine, name string, input any, vars *variables, item *mapItem, last *int64) (any, *Failure) {
 	if vars == nil {
 		vars = &variables{}
 	}
 	f := &frame{vars: vars, item: item, last: last, inputLen: -1}
-	name := sm.StartAt
 	for steps := 0; ; steps++ {
 		if err := ctx.Err(); err != nil {
+			rt.noteResume(f, name, input)
 			return nil, cancelled(ctx)
 		}
 		if n := rt.hist.len(); n >= MaxHistoryEvents {
@@ -48,6 +54,7 @@ func (rt *runtime) runMachine(ctx context.Context, sm *StateMachine, input any, 
 		st := sm.States[name]
 		out, next, fail := rt.runState(ctx, st, input, f)
 		if fail != nil {
+			rt.noteResume(f, name, input)
 			return nil, fail
 		}
 		if next == "" {
@@ -99,7 +106,7 @@ func (rt *runtime) contextObject(st *State, f *frame, entered time.Time, retryCo
 	c := map[string]any{
 		"Execution": map[string]any{
 			"Id": x.Arn, "Input": x.Input, "Name": x.Name, "RoleArn": rt.engine.opts.RoleArn,
-			"StartTime": x.StartTime.Format(time.RFC3339Nano), "RedriveCount": 0.0,
+			"StartTime": x.StartTime.Format(time.RFC3339Nano), "RedriveCount": float64(x.RedriveCount()),
 		},
 		"State":        map[string]any{"EnteredTime": entered.Format(time.RFC3339Nano), "Name": st.Name, "RetryCount": float64(retryCount)},
 		"StateMachine": map[string]any{"Id": rt.engine.opts.StateMachineArn, "Name": lastSegment(rt.engine.opts.StateMachineArn)},

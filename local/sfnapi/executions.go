@@ -43,7 +43,8 @@ func (s *Server) start(ctx context.Context, r request) (*record, error) {
 		}
 		return nil, fail("InvalidExecutionInput", "%v", err)
 	}
-	rec := &record{x: x, machine: m, versionArn: versionArn, aliasArn: aliasArn}
+	rec := &record{x: x, machine: m, versionArn: versionArn, aliasArn: aliasArn,
+		redrive: redriveInfo{sm: m.Parsed, recorded: make(chan struct{})}}
 	s.mu.Lock()
 	if cur := s.machines[m.Arn]; cur == nil || cur.Engine != m.Engine { // deleted while the execution started
 		s.mu.Unlock()
@@ -153,6 +154,7 @@ func describe(rec *record) map[string]any {
 	if res.Cause != "" {
 		out["cause"] = res.Cause
 	}
+	redriveFields(rec, out)
 	return out
 }
 
@@ -166,7 +168,17 @@ func (s *Server) describeExecution(_ context.Context, r request) (any, error) {
 
 var statuses = map[string]bool{"RUNNING": true, "SUCCEEDED": true, "FAILED": true, "TIMED_OUT": true, "ABORTED": true, "PENDING_REDRIVE": true}
 
-func (s *Server) listExecutions(_ context.Context, r request) (any, error) {
+func (s *Server) listExecutions(ctx context.Context, r request) (any, error) {
+	if r["mapRunArn"] != nil {
+		return s.listMapRunExecutions(ctx, r)
+	}
+	if r["stateMachineArn"] == nil {
+		return nil, fail("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
+	}
+	redriven, err := redriveFilter(r)
+	if err != nil {
+		return nil, err
+	}
 	m, of, err := s.executionsOf(r)
 	if err != nil {
 		return nil, err
@@ -191,7 +203,7 @@ func (s *Server) listExecutions(_ context.Context, r request) (any, error) {
 	s.mu.Unlock()
 	var matched []*record
 	for i := len(all) - 1; i >= 0; i-- { // newest first, as AWS lists them
-		if (filter == "" || string(all[i].x.Result().Status) == filter) && of(all[i]) {
+		if (filter == "" || string(all[i].x.Result().Status) == filter) && of(all[i]) && redriven(all[i]) {
 			matched = append(matched, all[i])
 		}
 	}
@@ -203,8 +215,10 @@ func (s *Server) listExecutions(_ context.Context, r request) (any, error) {
 	for _, rec := range matched[page.from:page.to] {
 		d := describe(rec)
 		item := map[string]any{"executionArn": d["executionArn"], "stateMachineArn": d["stateMachineArn"], "name": d["name"], "status": d["status"], "startDate": d["startDate"]}
-		if stop, ok := d["stopDate"]; ok {
-			item["stopDate"] = stop
+		for _, k := range []string{"stopDate", "redriveCount", "redriveDate"} {
+			if v, ok := d[k]; ok {
+				item[k] = v
+			}
 		}
 		items = append(items, item)
 	}

@@ -26,6 +26,10 @@ func (s *Server) watch(rec *record) {
 			evicted = append(evicted, old)
 		}
 	}
+	if rec.redrive.recorded != nil { // a redrive may reopen the record now
+		close(rec.redrive.recorded)
+		rec.redrive.recorded = nil
+	}
 	hook := s.onClosed
 	s.mu.Unlock()
 	for _, old := range evicted {

@@ -105,6 +105,7 @@ type record struct {
 	// closed and gone are guarded by Server.mu: the execution ended, and it
 	// was evicted or its machine deleted.
 	closed, gone bool
+	redrive      redriveInfo
 }
 
 // Options configure a Server.
@@ -288,6 +289,10 @@ func (s *Server) actions() map[string]action {
 		"ListTagsForResource":              s.listTagsForResource,
 		"ValidateStateMachineDefinition":   s.validateStateMachineDefinition,
 		"TestState":                        s.testState,
+		"RedriveExecution":                 s.redriveExecution,
+		"ListMapRuns":                      s.listMapRuns,
+		"DescribeMapRun":                   s.describeMapRun,
+		"UpdateMapRun":                     s.updateMapRun,
 	}
 }
 
