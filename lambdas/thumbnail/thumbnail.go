@@ -8,13 +8,11 @@ package thumbnail
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/draw"
 	"image/jpeg"
 	"image/png"
-	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -74,19 +72,25 @@ func (m *Maker) Handle(ctx context.Context, in imagemeta.Image) (Result, error) 
 	if !ok || in.UserID == "" || !strings.HasPrefix(rel, in.UserID+"/") {
 		return Result{}, &imagemeta.InvalidImageEvent{Reason: fmt.Sprintf("key %.100q is not an upload of user %q", in.Key, in.UserID)}
 	}
-	src, format, err := m.decode(ctx, in.Key)
+	src, orientation, err := m.decode(ctx, in.Key)
 	if err != nil {
 		return Result{}, err
 	}
+	transparent := !opaque(src)
 	sizes := append([]int(nil), m.Sizes...)
 	sort.Sort(sort.Reverse(sort.IntSlice(sizes)))
 	var out Result
-	for _, size := range sizes {
+	for i, size := range sizes {
 		// Each smaller thumbnail is scaled from the previous one: the filter
-		// then reads a few hundred thousand pixels instead of millions.
+		// then reads a few hundred thousand pixels instead of millions. The
+		// bounding box is square, so the largest can be turned upright
+		// after scaling.
 		thumb := resize(src, size)
+		if i == 0 {
+			thumb = orient(thumb, orientation)
+		}
 		src = thumb
-		data, contentType, ext, err := encodeThumbnail(thumb, format)
+		data, contentType, ext, err := encodeThumbnail(thumb, transparent)
 		if err != nil {
 			return Result{}, err
 		}
@@ -105,39 +109,6 @@ func (m *Maker) Handle(ctx context.Context, in imagemeta.Image) (Result, error) 
 		out.Thumbnails = append(out.Thumbnails, Thumbnail{Size: size, Key: key, Width: b.Dx(), Height: b.Dy(), ContentType: contentType, Bytes: len(data)})
 	}
 	return out, nil
-}
-
-// decode reads the upload, refusing it before decoding when it exceeds
-// the byte or pixel limits, so no image can make the function allocate
-// more than those limits allow.
-func (m *Maker) decode(ctx context.Context, key string) (image.Image, string, error) {
-	rc, err := m.Images.Open(ctx, key)
-	if errors.Is(err, objectstore.ErrNotFound) {
-		return nil, "", &imagemeta.ImageGone{Key: key}
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, m.Limits.MaxBytes+1))
-	if err != nil {
-		return nil, "", err
-	}
-	if int64(len(data)) > m.Limits.MaxBytes {
-		return nil, "", &imagemeta.UnsupportedImage{Key: key, Reason: fmt.Sprintf("the object is larger than %d bytes", m.Limits.MaxBytes)}
-	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, "", &imagemeta.UnsupportedImage{Key: key, Reason: "the image header cannot be decoded: " + err.Error()}
-	}
-	if int64(cfg.Width)*int64(cfg.Height) > m.Limits.MaxPixels || cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, "", &imagemeta.UnsupportedImage{Key: key, Reason: fmt.Sprintf("the image has %d×%d pixels; at most %d are accepted", cfg.Width, cfg.Height, m.Limits.MaxPixels)}
-	}
-	img, format, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, "", &imagemeta.UnsupportedImage{Key: key, Reason: "the image data cannot be decoded (truncated or corrupt): " + err.Error()}
-	}
-	return img, format, nil
 }
 
 // resize fits src in a size×size box, keeping its aspect ratio and never
@@ -160,11 +131,12 @@ func resize(src image.Image, size int) image.Image {
 	return dst
 }
 
-// encodeThumbnail writes photos (JPEG, WebP sources) as JPEG and graphics
-// that may be transparent (PNG, GIF sources) as PNG.
-func encodeThumbnail(img image.Image, sourceFormat string) ([]byte, string, string, error) {
+// encodeThumbnail writes images with any transparent pixel as PNG, keeping
+// their transparency, and opaque ones as JPEG; the key's extension and the
+// content type follow, so nothing downstream guesses them.
+func encodeThumbnail(img image.Image, transparent bool) ([]byte, string, string, error) {
 	var b bytes.Buffer
-	if sourceFormat == "png" || sourceFormat == "gif" {
+	if transparent {
 		enc := png.Encoder{CompressionLevel: png.BestSpeed}
 		err := enc.Encode(&b, img)
 		return b.Bytes(), "image/png", "png", err

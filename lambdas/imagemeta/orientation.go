@@ -1,0 +1,121 @@
+package imagemeta
+
+import (
+	"bytes"
+	"encoding/binary"
+	"io"
+
+	"github.com/rwcarlsen/goexif/exif"
+)
+
+// Orientation is an EXIF orientation, 1 to 8: how the stored pixels must
+// be transformed to be seen upright. 1 is upright; 2 mirrors; 3 turns half
+// a turn; 4 flips; 5 transposes; 6 turns a quarter clockwise; 7
+// transverses; 8 turns a quarter anticlockwise. 5 to 8 swap width and
+// height.
+type Orientation int
+
+// SwapsAxes reports whether the displayed image is the stored one on its
+// side.
+func (o Orientation) SwapsAxes() bool { return o >= 5 && o <= 8 }
+
+// exifOrientation reads the orientation tag of a TIFF structure (an EXIF
+// payload); anything unreadable or out of range is upright.
+func exifOrientation(tiff []byte) (o Orientation) {
+	defer func() {
+		if recover() != nil { // a malformed payload must not stop the upload
+			o = 1
+		}
+	}()
+	if len(tiff) < 8 {
+		return 1
+	}
+	x, err := exif.Decode(bytes.NewReader(tiff))
+	if x == nil || err != nil && exif.IsCriticalError(err) {
+		return 1
+	}
+	tag, err := x.Get(exif.Orientation)
+	if err != nil {
+		return 1
+	}
+	v, err := tag.Int(0)
+	if err != nil || v < 1 || v > 8 {
+		return 1
+	}
+	return Orientation(v)
+}
+
+// maxChunkHops bounds the chunks walked in a PNG or WebP file to find its
+// EXIF payload, so a file of many tiny chunks costs no more than that
+// many small reads.
+const maxChunkHops = 64
+
+// maxExifBytes bounds an EXIF payload read from a PNG or WebP chunk.
+const maxExifBytes = 1 << 20
+
+// pngExif finds the eXIf chunk, which precedes the image data.
+func pngExif(r io.ReaderAt, size int64) []byte {
+	var h [8]byte
+	off := int64(8)
+	for hop := 0; hop < maxChunkHops; hop++ {
+		if readAt(r, h[:], off, size) != nil {
+			return nil
+		}
+		n, typ := int64(binary.BigEndian.Uint32(h[:4])), string(h[4:8])
+		switch typ {
+		case "IDAT", "IEND":
+			return nil
+		case "eXIf":
+			if n > maxExifBytes {
+				return nil
+			}
+			data := make([]byte, n)
+			if readAt(r, data, off+8, size) != nil {
+				return nil
+			}
+			return data
+		}
+		off += 12 + n
+	}
+	return nil
+}
+
+// webpInfo is what a walk over a WebP file's RIFF chunks finds.
+type webpInfo struct {
+	exif     []byte
+	animated bool
+	alpha    bool
+}
+
+// scanWebP walks the RIFF chunks of an extended (VP8X) WebP file, whose
+// EXIF chunk follows the image data.
+func scanWebP(r io.ReaderAt, size int64) webpInfo {
+	var info webpInfo
+	var h [8]byte
+	off := int64(12)
+	for hop := 0; hop < maxChunkHops; hop++ {
+		if readAt(r, h[:], off, size) != nil {
+			return info
+		}
+		typ, n := string(h[:4]), int64(binary.LittleEndian.Uint32(h[4:]))
+		switch typ {
+		case "VP8X":
+			var flags [1]byte
+			if readAt(r, flags[:], off+8, size) == nil {
+				info.animated = flags[0]&0x02 != 0
+				info.alpha = flags[0]&0x10 != 0
+			}
+		case "EXIF":
+			if n <= maxExifBytes {
+				data := make([]byte, n)
+				if readAt(r, data, off+8, size) == nil {
+					// Some writers keep JPEG's "Exif\0\0" prefix.
+					info.exif = bytes.TrimPrefix(data, []byte("Exif\x00\x00"))
+				}
+			}
+			return info
+		}
+		off += 8 + n + n&1
+	}
+	return info
+}
