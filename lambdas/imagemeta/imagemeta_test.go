@@ -226,6 +226,11 @@ func FuzzExtract(f *testing.F) {
 	f.Add(encode(f, "gif", picture(4, 4)))
 	f.Add(encode(f, "webp", picture(4, 4)))
 	f.Add(pngClaiming(1<<31-1, 1<<31-1))
+	// The real photos: EXIF in JPEG, PNG and WebP, HEIF containers with
+	// irot, a motion photo, an animated WebP and GIF.
+	for _, name := range []string{"orient6.jpg", "orient8.png", "orient6.webp", "orient8.avif", "upright.heic", "motion.jpg", "animated.webp", "animated.gif", "cmyk.jpg"} {
+		f.Add(photo(f, name))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		img, err := extract(t, "uploads/u/fuzz.bin", data)
 		if err != nil {

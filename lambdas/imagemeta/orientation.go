@@ -27,7 +27,8 @@ func exifOrientation(tiff []byte) (o Orientation) {
 			o = 1
 		}
 	}()
-	if len(tiff) < 8 {
+	tiff = firstIFDOnly(tiff)
+	if tiff == nil {
 		return 1
 	}
 	x, err := exif.Decode(bytes.NewReader(tiff))
@@ -43,6 +44,32 @@ func exifOrientation(tiff []byte) (o Orientation) {
 		return 1
 	}
 	return Orientation(v)
+}
+
+// firstIFDOnly returns a copy of a TIFF structure whose first directory
+// (IFD0, which holds the orientation) links to no next one. goexif follows
+// that chain and detects only a directory linking to itself, so two
+// directories linking to each other would make it loop for ever; or nil
+// when the structure is too short to hold a directory.
+func firstIFDOnly(tiff []byte) []byte {
+	if len(tiff) < 8 {
+		return nil
+	}
+	var order binary.ByteOrder = binary.LittleEndian
+	if tiff[0] == 'M' {
+		order = binary.BigEndian
+	}
+	ifd := int64(order.Uint32(tiff[4:8]))
+	if ifd+2 > int64(len(tiff)) {
+		return nil
+	}
+	next := ifd + 2 + 12*int64(order.Uint16(tiff[ifd:]))
+	if next+4 > int64(len(tiff)) {
+		return nil
+	}
+	out := append([]byte(nil), tiff...)
+	order.PutUint32(out[next:], 0)
+	return out
 }
 
 // maxChunkHops bounds the chunks walked in a PNG or WebP file to find its

@@ -3,6 +3,7 @@ package thumbnail
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"image"
 	"image/draw"
 	"os"
@@ -116,5 +117,20 @@ func TestTransparentWebPGivesPNGThumbnails(t *testing.T) {
 	}
 	if transparent < len(img.Pix)/4/10 {
 		t.Errorf("%d transparent pixels of %d: the background was lost", transparent, len(img.Pix)/4)
+	}
+}
+
+func TestGIFFrameLargerThanItsCanvasIsClipped(t *testing.T) {
+	gif := append([]byte(nil), photo(t, "animated.gif")...)
+	binary.LittleEndian.PutUint16(gif[6:], 40) // a 40×32 canvas under a 48×32 frame
+	th, data := thumbnailOf(t, "overflow.gif", gif)
+	if th.Width != 40 || th.Height != 32 {
+		t.Fatalf("thumbnail %+v; want the 40×32 canvas", th)
+	}
+	want := image.NewNRGBA(image.Rect(0, 0, 40, 32))
+	first := rgba(t, photo(t, "animated.gif"))
+	draw.Draw(want, want.Bounds(), first, image.Point{}, draw.Src)
+	if d := meanDifference(rgba(t, data), want); d > 12 { // a palette image through JPEG
+		t.Errorf("mean difference from the clipped first frame %.1f > 12", d)
 	}
 }

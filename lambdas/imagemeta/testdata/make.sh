@@ -52,3 +52,10 @@ heif-enc -q 60 -o upright.heic upright.jpg >/dev/null
 heif-enc -q 60 -o orient8.heic orient8.jpg >/dev/null
 avifenc --min 30 --max 40 -s 10 upright.jpg upright.avif >/dev/null
 avifenc --min 30 --max 40 -s 10 orient8.jpg orient8.avif >/dev/null
+
+# An animated WebP of two frames, which ExtractMetadata refuses, and a
+# GIF of two frames that MakeThumbnails renders from its first.
+$IM upright.jpg -resize 48x32! "$tmp/f1.png"
+$IM upright.jpg -resize 48x32! -flop "$tmp/f2.png"
+img2webp -loop 0 -lossy -q 60 "$tmp/f1.png" "$tmp/f2.png" -o animated.webp >/dev/null 2>&1
+$IM -delay 50 "$tmp/f1.png" "$tmp/f2.png" -loop 0 animated.gif
