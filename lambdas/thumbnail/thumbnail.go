@@ -10,14 +10,11 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"image/draw"
 	"image/jpeg"
 	"image/png"
 	"sort"
 	"strconv"
 	"strings"
-
-	xdraw "golang.org/x/image/draw" // the Go team's resampling kernels; the standard library only has nearest-neighbour
 
 	"github.com/sfnkit/sfnkit/lambdas/imagemeta"
 	"github.com/sfnkit/sfnkit/lambdas/objectstore"
@@ -48,6 +45,10 @@ type Maker struct {
 	// Sizes are the bounding boxes (pixels per side) to fit thumbnails in.
 	Sizes  []int
 	Limits imagemeta.Limits
+	// MinThickness is the fewest pixels a thumbnail's short side may have:
+	// a panorama is cropped to its centre rather than scaled to a sliver.
+	// If zero, DefaultMinThickness.
+	MinThickness int
 }
 
 // ParseSizes reads a comma-separated list of sizes, as the function's
@@ -85,7 +86,7 @@ func (m *Maker) Handle(ctx context.Context, in imagemeta.Image) (Result, error) 
 		// then reads a few hundred thousand pixels instead of millions. The
 		// bounding box is square, so the largest can be turned upright
 		// after scaling.
-		thumb := resize(src, size)
+		thumb := resize(src, size, m.minThickness())
 		if i == 0 {
 			thumb = orient(thumb, orientation)
 		}
@@ -109,26 +110,6 @@ func (m *Maker) Handle(ctx context.Context, in imagemeta.Image) (Result, error) 
 		out.Thumbnails = append(out.Thumbnails, Thumbnail{Size: size, Key: key, Width: b.Dx(), Height: b.Dy(), ContentType: contentType, Bytes: len(data)})
 	}
 	return out, nil
-}
-
-// resize fits src in a size×size box, keeping its aspect ratio and never
-// enlarging it.
-func resize(src image.Image, size int) image.Image {
-	b := src.Bounds()
-	w, h := b.Dx(), b.Dy()
-	if w <= size && h <= size {
-		dst := image.NewNRGBA(image.Rect(0, 0, w, h))
-		draw.Draw(dst, dst.Bounds(), src, b.Min, draw.Src)
-		return dst
-	}
-	if w >= h {
-		w, h = size, max(1, h*size/w)
-	} else {
-		w, h = max(1, w*size/h), size
-	}
-	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
-	xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, b, xdraw.Src, nil)
-	return dst
 }
 
 // encodeThumbnail writes images with any transparent pixel as PNG, keeping
