@@ -29,10 +29,12 @@ const (
 	MaxFunctionMemoryMiB = 10240
 	// WorstCaseBytesPerPixel is the thumbnail function's peak memory per
 	// pixel of the pixel limit, measured by bench/images.sh on its worst
-	// format, a progressive CMYK JPEG: Go's decoder keeps every DCT
-	// coefficient (4 bytes per sample) and the CMYK image at once, 1,290
-	// MiB resident at 50 megapixels, 27 bytes a pixel.
-	WorstCaseBytesPerPixel = 28
+	// format, HEIC: 1,573 MiB resident at 50 megapixels (the WebAssembly
+	// decoder's memory holds the file, the decoded planes and the output,
+	// which is then copied into Go), 33 bytes a pixel. A progressive CMYK
+	// JPEG comes next at 1,290 MiB: Go's decoder keeps every DCT
+	// coefficient (4 bytes a sample) and the CMYK image at once.
+	WorstCaseBytesPerPixel = 34
 	// functionBaseMiB is the runtime, the code and the WebAssembly
 	// decoders' compiled modules, with a margin.
 	functionBaseMiB = 192
@@ -91,7 +93,7 @@ type Props struct {
 
 	// ThumbnailMemoryMiB is the thumbnail function's memory. It is one
 	// setting with MaxPixels and MaxBytes, validated with them: if zero,
-	// ThumbnailMemoryMiB(MaxPixels, MaxBytes), 1,628 MiB for the defaults;
+	// ThumbnailMemoryMiB(MaxPixels, MaxBytes), 1,914 MiB for the defaults;
 	// if set, at least that much and at most 10,240.
 	ThumbnailMemoryMiB int
 
@@ -169,7 +171,7 @@ func (p *Props) Validate() error {
 	case m < 0 || m > MaxFunctionMemoryMiB:
 		return fmt.Errorf("imageprocessing: Props.ThumbnailMemoryMiB is %d; it must be at most %d, or 0 to size it from MaxPixels (%d MiB)", m, MaxFunctionMemoryMiB, need)
 	case m != 0 && m < need:
-		return fmt.Errorf("imageprocessing: Props.ThumbnailMemoryMiB is %d but MaxPixels %d and MaxBytes %d need %d MiB in the worst case (a progressive CMYK JPEG); raise it, lower MaxPixels, or leave it 0", m, d.MaxPixels, d.MaxBytes, need)
+		return fmt.Errorf("imageprocessing: Props.ThumbnailMemoryMiB is %d but MaxPixels %d and MaxBytes %d need %d MiB in the worst case (a 50-megapixel HEIC needs 1,573); raise it, lower MaxPixels, or leave it 0", m, d.MaxPixels, d.MaxBytes, need)
 	}
 	return nil
 }
