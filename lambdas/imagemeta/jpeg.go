@@ -13,11 +13,6 @@ type jpegInfo struct {
 	components    int
 	// exif is the APP1 Exif payload (a TIFF structure), if any.
 	exif []byte
-	// adobe is set when an APP14 Adobe segment is present; Adobe writers
-	// store CMYK inverted.
-	adobe bool
-	// truncated says why the entropy-coded data ends early, or is "".
-	truncated string
 }
 
 // scanChunk is how much of the entropy-coded data is read at a time.
@@ -89,10 +84,6 @@ func scanJPEG(r io.ReaderAt, size int64) (jpegInfo, error) {
 			seg := make([]byte, length-2)
 			if readAt(r, seg, body, size) == nil && bytes.HasPrefix(seg, []byte("Exif\x00\x00")) {
 				info.exif = seg[6:]
-			}
-		case marker == 0xee && length >= 7:
-			if readAt(r, b[:5], body, size) == nil && string(b[:5]) == "Adobe" {
-				info.adobe = true
 			}
 		case marker == 0xda: // SOS: entropy-coded data follows the header
 			if info.width == 0 {
