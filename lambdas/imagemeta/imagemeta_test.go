@@ -228,7 +228,7 @@ func FuzzExtract(f *testing.F) {
 	f.Add(pngClaiming(1<<31-1, 1<<31-1))
 	// The real photos: EXIF in JPEG, PNG and WebP, HEIF containers with
 	// irot, a motion photo, an animated WebP and GIF.
-	for _, name := range []string{"orient6.jpg", "orient8.png", "orient6.webp", "orient8.avif", "upright.heic", "motion.jpg", "animated.webp", "animated.gif", "cmyk.jpg"} {
+	for _, name := range []string{"orient6.jpg", "orient8.png", "orient6.webp", "orient8.avif", "upright.heic", "motion.jpg", "animated.webp", "animated.gif", "cmyk.jpg", "adobergb.jpg"} {
 		f.Add(photo(f, name))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -13,6 +13,8 @@ type jpegInfo struct {
 	components    int
 	// exif is the APP1 Exif payload (a TIFF structure), if any.
 	exif []byte
+	// icc holds the APP2 ICC_PROFILE chunks by sequence number (1-based).
+	icc map[byte][]byte
 }
 
 // scanChunk is how much of the entropy-coded data is read at a time.
@@ -84,6 +86,14 @@ func scanJPEG(r io.ReaderAt, size int64) (jpegInfo, error) {
 			seg := make([]byte, length-2)
 			if readAt(r, seg, body, size) == nil && bytes.HasPrefix(seg, []byte("Exif\x00\x00")) {
 				info.exif = seg[6:]
+			}
+		case marker == 0xe2 && length > 16:
+			seg := make([]byte, length-2)
+			if readAt(r, seg, body, size) == nil && bytes.HasPrefix(seg, []byte("ICC_PROFILE\x00")) {
+				if info.icc == nil {
+					info.icc = map[byte][]byte{}
+				}
+				info.icc[seg[12]] = seg[14:]
 			}
 		case marker == 0xda: // SOS: entropy-coded data follows the header
 			if info.width == 0 {

@@ -81,35 +81,12 @@ const maxChunkHops = 64
 const maxExifBytes = 1 << 20
 
 // pngExif finds the eXIf chunk, which precedes the image data.
-func pngExif(r io.ReaderAt, size int64) []byte {
-	var h [8]byte
-	off := int64(8)
-	for hop := 0; hop < maxChunkHops; hop++ {
-		if readAt(r, h[:], off, size) != nil {
-			return nil
-		}
-		n, typ := int64(binary.BigEndian.Uint32(h[:4])), string(h[4:8])
-		switch typ {
-		case "IDAT", "IEND":
-			return nil
-		case "eXIf":
-			if n > maxExifBytes {
-				return nil
-			}
-			data := make([]byte, n)
-			if readAt(r, data, off+8, size) != nil {
-				return nil
-			}
-			return data
-		}
-		off += 12 + n
-	}
-	return nil
-}
+func pngExif(r io.ReaderAt, size int64) []byte { return pngChunk(r, size, "eXIf") }
 
 // webpInfo is what a walk over a WebP file's RIFF chunks finds.
 type webpInfo struct {
 	exif     []byte
+	icc      []byte
 	animated bool
 	alpha    bool
 }
@@ -131,6 +108,13 @@ func scanWebP(r io.ReaderAt, size int64) webpInfo {
 			if readAt(r, flags[:], off+8, size) == nil {
 				info.animated = flags[0]&0x02 != 0
 				info.alpha = flags[0]&0x10 != 0
+			}
+		case "ICCP":
+			if n <= maxICCBytes {
+				data := make([]byte, n)
+				if readAt(r, data, off+8, size) == nil {
+					info.icc = data
+				}
 			}
 		case "EXIF":
 			if n <= maxExifBytes {

@@ -23,37 +23,38 @@ import (
 // decode reads the upload, refusing it before decoding when it exceeds
 // the byte or pixel limits (imagemeta.Describe, as ExtractMetadata does),
 // so no image can make the function allocate more than those limits
-// allow. It returns the stored pixels and the orientation that still
-// turns them upright.
-func (m *Maker) decode(ctx context.Context, key string) (image.Image, imagemeta.Orientation, error) {
+// allow. It returns the stored pixels, the orientation that still turns
+// them upright and the conversion of their colours to sRGB (nil when they
+// are sRGB or their profile is not a matrix/TRC RGB one).
+func (m *Maker) decode(ctx context.Context, key string) (image.Image, imagemeta.Orientation, *colorTransform, error) {
 	rc, err := m.Images.Open(ctx, key)
 	if errors.Is(err, objectstore.ErrNotFound) {
-		return nil, 0, &imagemeta.ImageGone{Key: key}
+		return nil, 0, nil, &imagemeta.ImageGone{Key: key}
 	}
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	defer rc.Close()
 	data, err := io.ReadAll(io.LimitReader(rc, m.Limits.MaxBytes+1))
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	if int64(len(data)) > m.Limits.MaxBytes {
-		return nil, 0, &imagemeta.UnsupportedImage{Key: key, Reason: fmt.Sprintf("the object is larger than %d bytes", m.Limits.MaxBytes)}
+		return nil, 0, nil, &imagemeta.UnsupportedImage{Key: key, Reason: fmt.Sprintf("the object is larger than %d bytes", m.Limits.MaxBytes)}
 	}
 	desc, reason := imagemeta.Describe(data, m.Limits)
 	if reason != "" {
-		return nil, 0, &imagemeta.UnsupportedImage{Key: key, Reason: reason}
+		return nil, 0, nil, &imagemeta.UnsupportedImage{Key: key, Reason: reason}
 	}
 	img, err := decodePixels(desc.Format, data)
 	if err != nil {
-		return nil, 0, &imagemeta.UnsupportedImage{Key: key, Reason: "the image data cannot be decoded (truncated or corrupt): " + err.Error()}
+		return nil, 0, nil, &imagemeta.UnsupportedImage{Key: key, Reason: "the image data cannot be decoded (truncated or corrupt): " + err.Error()}
 	}
 	orientation := desc.Orientation
 	if desc.Format == "heic" {
 		orientation = 1 // libheif applies the container's irot and imir itself
 	}
-	return img, orientation, nil
+	return img, orientation, parseICC(imagemeta.ICCProfile(desc.Format, data)), nil
 }
 
 // decodePixels decodes data in the format Describe found.

@@ -83,6 +83,7 @@ func TestRealPhotosGiveUprightThumbnails(t *testing.T) {
 		{"orient5.jpg", upright, 6}, {"orient6.jpg", upright, 6}, {"orient7.jpg", upright, 6},
 		{"orient8.jpg", upright, 6}, {"orient6.webp", upright, 10}, {"orient8.png", upright, 6},
 		{"motion.jpg", upright, 3}, {"cmyk.jpg", upright, 8},
+		{"adobergb.jpg", upright, 4}, // Adobe RGB pixels, converted with their profile
 		{"upright.heic", upright, 10}, {"upright.avif", upright, 10},
 		{"orient8.avif", upright, 10}, // irot turns it; its EXIF tag must not turn it again
 		// heif-enc 1.15 writes no irot: HEIF readers ignore the EXIF tag,

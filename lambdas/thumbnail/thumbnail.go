@@ -73,7 +73,7 @@ func (m *Maker) Handle(ctx context.Context, in imagemeta.Image) (Result, error) 
 	if !ok || in.UserID == "" || !strings.HasPrefix(rel, in.UserID+"/") {
 		return Result{}, &imagemeta.InvalidImageEvent{Reason: fmt.Sprintf("key %.100q is not an upload of user %q", in.Key, in.UserID)}
 	}
-	src, orientation, err := m.decode(ctx, in.Key)
+	src, orientation, colors, err := m.decode(ctx, in.Key)
 	if err != nil {
 		return Result{}, err
 	}
@@ -88,6 +88,9 @@ func (m *Maker) Handle(ctx context.Context, in imagemeta.Image) (Result, error) 
 		// after scaling.
 		thumb := resize(src, size, m.minThickness())
 		if i == 0 {
+			if nrgba, ok := thumb.(*image.NRGBA); ok && colors != nil {
+				colors.apply(nrgba)
+			}
 			thumb = orient(thumb, orientation)
 		}
 		src = thumb

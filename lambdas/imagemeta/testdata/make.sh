@@ -42,6 +42,11 @@ cat upright.jpg "$tmp/video.avif" >motion.jpg
 $IM "$ALPHA" -resize 214x120! "$tmp/alpha.png"
 cwebp -quiet -q 80 -alpha_q 100 "$tmp/alpha.png" -o transparent.webp
 
+# Adobe RGB pixels with their profile embedded (ghostscript's a98.icc, from
+# libgs-common, which imagemagick pulls in).
+$IM upright.jpg -profile /usr/share/color/icc/ghostscript/srgb.icc \
+	-profile /usr/share/color/icc/ghostscript/a98.icc -quality 90 adobergb.jpg
+
 # A progressive CMYK JPEG with an Adobe segment, as print workflows write.
 $IM upright.jpg -colorspace CMYK -interlace JPEG -quality 90 cmyk.jpg
 
