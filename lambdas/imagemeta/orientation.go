@@ -46,11 +46,15 @@ func exifOrientation(tiff []byte) (o Orientation) {
 	return Orientation(v)
 }
 
-// firstIFDOnly returns a copy of a TIFF structure whose first directory
-// (IFD0, which holds the orientation) links to no next one. goexif follows
-// that chain and detects only a directory linking to itself, so two
-// directories linking to each other would make it loop for ever; or nil
-// when the structure is too short to hold a directory.
+// firstIFDOnly returns a copy of a TIFF structure reduced to what goexif
+// can read safely: its first directory (IFD0, which holds the
+// orientation), linking to no next one and to no sub-directory, every
+// entry claiming at most as many values as the payload has bytes. goexif
+// follows the directory chain detecting only a directory that links to
+// itself, and allocates a slice of the claimed count before reading, so a
+// crafted payload could otherwise make it loop for ever or allocate
+// gigabytes. It returns nil when the structure is too short to hold a
+// directory.
 func firstIFDOnly(tiff []byte) []byte {
 	if len(tiff) < 8 {
 		return nil
@@ -63,12 +67,23 @@ func firstIFDOnly(tiff []byte) []byte {
 	if ifd+2 > int64(len(tiff)) {
 		return nil
 	}
-	next := ifd + 2 + 12*int64(order.Uint16(tiff[ifd:]))
+	entries := int64(order.Uint16(tiff[ifd:]))
+	next := ifd + 2 + 12*entries
 	if next+4 > int64(len(tiff)) {
 		return nil
 	}
 	out := append([]byte(nil), tiff...)
 	order.PutUint32(out[next:], 0)
+	for e := ifd + 2; e < next; e += 12 {
+		switch order.Uint16(out[e:]) {
+		case 0x8769, 0x8825, 0xa005: // Exif, GPS and Interoperability sub-directories
+			order.PutUint16(out[e:], 0xffff)
+		}
+		if order.Uint32(out[e+4:]) > uint32(len(out)) {
+			order.PutUint16(out[e+2:], 1) // one byte: the value is ignored
+			order.PutUint32(out[e+4:], 1)
+		}
+	}
 	return out
 }
 
