@@ -124,6 +124,9 @@ func newFunctions(scope constructs.Construct, ip *ImageProcessing, p Props) Func
 		sizes[i] = strconv.Itoa(s)
 	}
 	thumbEnv := map[string]string{contract.EnvThumbnailSizes: strings.Join(sizes, ",")}
+	if p.ThumbnailMinThickness != 0 {
+		thumbEnv[contract.EnvThumbnailMinThickness] = strconv.Itoa(p.ThumbnailMinThickness)
+	}
 	for k, v := range limits {
 		thumbEnv[k] = v
 	}
@@ -132,8 +135,7 @@ func newFunctions(scope constructs.Construct, ip *ImageProcessing, p Props) Func
 		props.Key, props.LogRetention, props.RemovalPolicy = ip.Key, p.LogRetention, p.RemovalPolicy
 		return gofunction.Use(scope, id, h, props)
 	}
-	// A decoded image takes 4 bytes a pixel, on top of the file itself.
-	thumbMemory := int(min(10240, max(1024, (4*p.MaxPixels+2*p.MaxBytes)>>20+256)))
+	thumbMemory := p.ThumbnailMemoryMiB // the measured worst case, validated with MaxPixels
 	f := Functions{
 		ExtractMetadata: fn("ExtractMetadataFunction", p.Handlers.ExtractMetadata, "Reads an upload's format and dimensions from its header", gofunction.Props{
 			Environment: limits,

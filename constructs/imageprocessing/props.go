@@ -23,9 +23,29 @@ const (
 	// MaxImageBytes is the largest object the Lambdas can hold with their
 	// memory; beyond it, MaxBytes is refused.
 	MaxImageBytes = 200 << 20
-	// MaxImagePixels bounds MaxPixels: a decoded image takes 4 bytes a pixel.
+	// MaxImagePixels bounds MaxPixels.
 	MaxImagePixels = 100_000_000
+	// MaxFunctionMemoryMiB is Lambda's largest memory setting.
+	MaxFunctionMemoryMiB = 10240
+	// WorstCaseBytesPerPixel is the thumbnail function's peak memory per
+	// pixel of the pixel limit, measured by bench/images.sh on its worst
+	// format, HEIC: 1,573 MiB resident at 50 megapixels (the WebAssembly
+	// decoder's memory holds the file, the decoded planes and the output,
+	// which is then copied into Go), 33 bytes a pixel. A progressive CMYK
+	// JPEG comes next at 1,290 MiB: Go's decoder keeps every DCT
+	// coefficient (4 bytes a sample) and the CMYK image at once.
+	WorstCaseBytesPerPixel = 34
+	// functionBaseMiB is the runtime, the code and the WebAssembly
+	// decoders' compiled modules, with a margin.
+	functionBaseMiB = 192
 )
+
+// ThumbnailMemoryMiB is the memory the thumbnail function needs for the
+// worst image within the limits: the measured peak per pixel, the file
+// itself twice (read, then held while decoding) and the runtime.
+func ThumbnailMemoryMiB(maxPixels, maxBytes int64) int {
+	return int((WorstCaseBytesPerPixel*maxPixels+2*maxBytes+(1<<20-1))>>20) + functionBaseMiB
+}
 
 // DefaultThumbnailSizes are the bounding boxes of the thumbnails.
 var DefaultThumbnailSizes = []int{128, 512}
@@ -70,6 +90,17 @@ type Props struct {
 
 	// MaxBytes refuses larger objects. If zero, 50 MiB.
 	MaxBytes int64
+
+	// ThumbnailMemoryMiB is the thumbnail function's memory. It is one
+	// setting with MaxPixels and MaxBytes, validated with them: if zero,
+	// ThumbnailMemoryMiB(MaxPixels, MaxBytes), 1,914 MiB for the defaults;
+	// if set, at least that much and at most 10,240.
+	ThumbnailMemoryMiB int
+
+	// ThumbnailMinThickness is the fewest pixels a thumbnail's short side
+	// may have: images with a more extreme aspect ratio are cropped to
+	// their centre. If zero, the function's default, 32. At most 4096.
+	ThumbnailMinThickness int
 
 	// Key encrypts everything the workflow stores. If nil, one is created.
 	Key awskms.IKey
@@ -129,6 +160,19 @@ func (p *Props) Validate() error {
 	if p.MaxBytes < 0 || p.MaxBytes > MaxImageBytes {
 		return fmt.Errorf("imageprocessing: Props.MaxBytes is %d; it must be 1 to %d, or 0 for the default %d", p.MaxBytes, MaxImageBytes, contract.DefaultMaxBytes)
 	}
+	if p.ThumbnailMinThickness < 0 || p.ThumbnailMinThickness > MaxThumbnailSize {
+		return fmt.Errorf("imageprocessing: Props.ThumbnailMinThickness is %d; it must be 1 to %d pixels, or 0 for the default", p.ThumbnailMinThickness, MaxThumbnailSize)
+	}
+	d := p.withDefaults()
+	need := ThumbnailMemoryMiB(d.MaxPixels, d.MaxBytes)
+	switch m := p.ThumbnailMemoryMiB; {
+	case need > MaxFunctionMemoryMiB:
+		return fmt.Errorf("imageprocessing: Props.MaxPixels %d and MaxBytes %d need %d MiB for the thumbnail function, more than Lambda's %d; lower them", d.MaxPixels, d.MaxBytes, need, MaxFunctionMemoryMiB)
+	case m < 0 || m > MaxFunctionMemoryMiB:
+		return fmt.Errorf("imageprocessing: Props.ThumbnailMemoryMiB is %d; it must be at most %d, or 0 to size it from MaxPixels (%d MiB)", m, MaxFunctionMemoryMiB, need)
+	case m != 0 && m < need:
+		return fmt.Errorf("imageprocessing: Props.ThumbnailMemoryMiB is %d but MaxPixels %d and MaxBytes %d need %d MiB in the worst case (a 50-megapixel HEIC needs 1,573); raise it, lower MaxPixels, or leave it 0", m, d.MaxPixels, d.MaxBytes, need)
+	}
 	return nil
 }
 
@@ -156,6 +200,9 @@ func (p *Props) withDefaults() Props {
 	}
 	if out.RemovalPolicy == "" {
 		out.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
+	}
+	if out.ThumbnailMemoryMiB == 0 {
+		out.ThumbnailMemoryMiB = ThumbnailMemoryMiB(out.MaxPixels, out.MaxBytes)
 	}
 	return out
 }

@@ -26,6 +26,11 @@ func TestPropsValidate(t *testing.T) {
 		{"confidence over 100", &Props{ModerationMinConfidence: 120}, "Props.ModerationMinConfidence is 120"},
 		{"pixel limit too high", &Props{MaxPixels: 1 << 40}, "Props.MaxPixels is"},
 		{"negative byte limit", &Props{MaxBytes: -1}, "Props.MaxBytes is -1"},
+		{"memory below the worst case", &Props{ThumbnailMemoryMiB: 1024}, "Props.ThumbnailMemoryMiB is 1024 but MaxPixels 50000000 and MaxBytes 52428800 need 1914 MiB"},
+		{"memory for a lower pixel limit", &Props{ThumbnailMemoryMiB: 1071, MaxPixels: 24_000_000}, ""},
+		{"memory beyond Lambda", &Props{ThumbnailMemoryMiB: 20000}, "Props.ThumbnailMemoryMiB is 20000; it must be at most 10240"},
+		{"memory one MiB short", &Props{ThumbnailMemoryMiB: 1070, MaxPixels: 24_000_000}, "need 1071 MiB"},
+		{"negative thickness", &Props{ThumbnailMinThickness: -1}, "Props.ThumbnailMinThickness is -1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

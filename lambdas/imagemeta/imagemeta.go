@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	_ "image/gif" // registers GIF with image.DecodeConfig
 	_ "image/jpeg"
 	_ "image/png"
@@ -47,11 +46,19 @@ type Image struct {
 	UserID      string `json:"userId"`
 	Name        string `json:"name"`
 	ETag        string `json:"etag"`
-	Format      string `json:"format"` // jpeg, png, gif or webp
+	Format      string `json:"format"` // jpeg, png, gif, webp, heic or avif
 	ContentType string `json:"contentType"`
-	Width       int    `json:"width"`
-	Height      int    `json:"height"`
-	Bytes       int64  `json:"bytes"`
+	// Width and Height are the displayed size: the stored size turned by
+	// Orientation.
+	Width  int `json:"width"`
+	Height int `json:"height"`
+	// StoredWidth and StoredHeight are the size of the pixels as stored.
+	StoredWidth  int `json:"storedWidth"`
+	StoredHeight int `json:"storedHeight"`
+	// Orientation is the file's own EXIF orientation, 1 (upright) when it
+	// has none.
+	Orientation Orientation `json:"orientation"`
+	Bytes       int64       `json:"bytes"`
 }
 
 // Pixels is the image's pixel count.
@@ -91,9 +98,9 @@ type Limits struct {
 // DefaultLimits accept a 50-megapixel photo of up to 50 MiB.
 var DefaultLimits = Limits{MaxPixels: contract.DefaultMaxPixels, MaxBytes: contract.DefaultMaxBytes}
 
-// MaxHeaderBytes is the most of an object read to find its dimensions;
-// JPEG metadata segments (EXIF with an embedded preview) can push the frame
-// header well past the first kilobytes.
+// MaxHeaderBytes is the most of a PNG, GIF or WebP object read to find its
+// dimensions. JPEG segments are skipped by their length instead, so any
+// amount of metadata before the frame header is accepted.
 const MaxHeaderBytes = 1 << 20
 
 // headerChunk is the size of each ranged GET of the header.
@@ -103,7 +110,7 @@ var (
 	// uploadKey allows only S3's "safe characters" in names, so the
 	// workflow can use a key in a copy source without URL-encoding it.
 	uploadKey   = regexp.MustCompile(`^uploads/([A-Za-z0-9_-]{1,64})/([A-Za-z0-9!_.*'()/-]+)$`)
-	contentType = map[string]string{"jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
+	contentType = map[string]string{"jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp", "heic": "image/heic", "avif": "image/avif"}
 )
 
 // Extractor is the ExtractMetadata Lambda.
@@ -128,37 +135,17 @@ func (x *Extractor) Handle(ctx context.Context, ev Event) (Image, error) {
 		return Image{}, err
 	}
 	img.Bytes = size
-	switch {
-	case size == 0:
-		return Image{}, &UnsupportedImage{Key: img.Key, Reason: "the object is empty"}
-	case size > x.Limits.MaxBytes:
-		return Image{}, &UnsupportedImage{Key: img.Key, Reason: fmt.Sprintf("the object is %d bytes; at most %d are accepted", size, x.Limits.MaxBytes)}
-	}
 
-	r := &headerReader{ctx: ctx, objects: x.Objects, key: img.Key, size: size, buf: head, next: int64(len(head))}
-	cfg, format, err := image.DecodeConfig(r)
-	switch {
-	case r.err != nil && !errors.Is(r.err, errHeaderLimit):
-		return Image{}, r.err // storage failed, not the image
-	case errors.Is(err, image.ErrFormat):
-		return Image{}, &UnsupportedImage{Key: img.Key, Reason: "the content is not a JPEG, PNG, GIF or WebP image"}
-	case err != nil && errors.Is(r.err, errHeaderLimit):
-		return Image{}, &UnsupportedImage{Key: img.Key, Reason: fmt.Sprintf("no image dimensions in the first %d bytes", MaxHeaderBytes)}
-	case err != nil:
-		return Image{}, &UnsupportedImage{Key: img.Key, Reason: fmt.Sprintf("the %s header is invalid or truncated: %v", format, err)}
+	src := &rangeSource{ctx: ctx, objects: x.Objects, key: img.Key, size: size, buf: head}
+	d, reason := describe(src, size, x.Limits)
+	if src.err != nil {
+		return Image{}, src.err // storage failed, not the image
 	}
-	img.Format, img.ContentType, img.Width, img.Height = format, contentType[format], cfg.Width, cfg.Height
-	if img.Width <= 0 || img.Height <= 0 {
-		return Image{}, &UnsupportedImage{Key: img.Key, Reason: fmt.Sprintf("the image claims %d×%d pixels", img.Width, img.Height)}
-	}
-	if img.Pixels() > x.Limits.MaxPixels {
-		return Image{}, &UnsupportedImage{Key: img.Key, Reason: fmt.Sprintf("the image claims %d×%d pixels; at most %d pixels are accepted", img.Width, img.Height, x.Limits.MaxPixels)}
-	}
-	if reason, err := x.truncated(ctx, img, head); err != nil {
-		return Image{}, err
-	} else if reason != "" {
+	if reason != "" {
 		return Image{}, &UnsupportedImage{Key: img.Key, Reason: reason}
 	}
+	img.Format, img.ContentType = d.Format, d.ContentType
+	img.Width, img.Height, img.StoredWidth, img.StoredHeight, img.Orientation = d.Width, d.Height, d.StoredWidth, d.StoredHeight, d.Orientation
 	return img, nil
 }
 
@@ -186,78 +173,39 @@ func hasDotSegment(key string) bool {
 	return false
 }
 
-// tailBytes is how much of the object's end is read for the end marker;
-// some JPEG writers append a little data after the end-of-image marker.
-const tailBytes = 2 << 10
-
-// truncated checks the format's end marker, or for WebP the RIFF length,
-// and returns why the object is truncated, or "".
-func (x *Extractor) truncated(ctx context.Context, img Image, head []byte) (string, error) {
-	if img.Format == "webp" {
-		if len(head) < 12 {
-			return "the WebP header is cut short", nil
-		}
-		riff := int64(head[4]) | int64(head[5])<<8 | int64(head[6])<<16 | int64(head[7])<<24
-		if riff+8 > img.Bytes {
-			return fmt.Sprintf("the WebP file declares %d bytes but has %d: it is truncated", riff+8, img.Bytes), nil
-		}
-		return "", nil
-	}
-	tail, _, err := x.Objects.ReadRange(ctx, img.Key, -tailBytes, tailBytes)
-	if err != nil {
-		return "", err
-	}
-	switch img.Format {
-	case "png":
-		if !strings.HasSuffix(string(tail), "\x00\x00\x00\x00IEND\xaeB`\x82") {
-			return "the PNG file has no IEND chunk at its end: it is truncated", nil
-		}
-	case "jpeg":
-		if !strings.Contains(string(tail), "\xff\xd9") {
-			return "the JPEG file has no end-of-image marker: it is truncated", nil
-		}
-	case "gif":
-		if len(tail) == 0 || tail[len(tail)-1] != 0x3b {
-			return "the GIF file has no trailer byte: it is truncated", nil
-		}
-	}
-	return "", nil
-}
-
-var errHeaderLimit = errors.New("header read limit reached")
-
-// headerReader serves an object's beginning, fetching it in ranged chunks
-// as the decoder asks for more, up to MaxHeaderBytes.
-type headerReader struct {
+// rangeSource serves an object at random offsets through ranged GETs of at
+// least headerChunk bytes, keeping the last one; it starts with the
+// object's first chunk. A storage failure is kept in err, so a parser
+// treating it as the end of the data is not mistaken for a bad image.
+type rangeSource struct {
 	ctx     context.Context
 	objects objectstore.RangeReader
 	key     string
 	size    int64
 	buf     []byte
-	next    int64 // offset of the byte after buf
+	bufOff  int64
 	err     error
 }
 
-func (r *headerReader) Read(p []byte) (int, error) {
-	for len(r.buf) == 0 {
-		if r.next >= r.size {
-			return 0, io.EOF
+// ReadAt implements io.ReaderAt.
+func (s *rangeSource) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 || off >= s.size {
+		return 0, io.EOF
+	}
+	if off < s.bufOff || off+int64(len(p)) > s.bufOff+int64(len(s.buf)) {
+		if s.err != nil {
+			return 0, s.err
 		}
-		if r.next >= MaxHeaderBytes {
-			r.err = errHeaderLimit
-			return 0, r.err
-		}
-		chunk, _, err := r.objects.ReadRange(r.ctx, r.key, r.next, headerChunk)
+		chunk, _, err := s.objects.ReadRange(s.ctx, s.key, off, max(int64(len(p)), headerChunk))
 		if err != nil {
-			r.err = err
+			s.err = err
 			return 0, err
 		}
-		if len(chunk) == 0 {
-			return 0, io.EOF
-		}
-		r.buf, r.next = chunk, r.next+int64(len(chunk))
+		s.buf, s.bufOff = chunk, off
 	}
-	n := copy(p, r.buf)
-	r.buf = r.buf[n:]
+	n := copy(p, s.buf[off-s.bufOff:])
+	if n < len(p) {
+		return n, io.EOF
+	}
 	return n, nil
 }

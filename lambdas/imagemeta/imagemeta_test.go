@@ -118,7 +118,8 @@ func TestFourFormatsTinyAndLarge(t *testing.T) {
 				continue
 			}
 			want := Image{Bucket: bucket, Key: "uploads/user-1/holiday/photo." + format, UserID: "user-1", Name: "photo." + format, ETag: "abc123",
-				Format: format, ContentType: "image/" + format, Width: size[0], Height: size[1], Bytes: int64(len(data))}
+				Format: format, ContentType: "image/" + format, Width: size[0], Height: size[1],
+				StoredWidth: size[0], StoredHeight: size[1], Orientation: 1, Bytes: int64(len(data))}
 			if img != want {
 				t.Errorf("%s: got %+v, want %+v", format, img, want)
 			}
@@ -131,8 +132,11 @@ func TestHeaderBeyondTheFirstChunkIsFetchedInRanges(t *testing.T) {
 	if err != nil || img.Width != 64 {
 		t.Fatalf("%+v, %v", img, err)
 	}
-	_, err = extract(t, "uploads/u/huge-exif.jpg", jpegWithMetadata(t, 2<<20))
-	assertUnsupported(t, err, "no image dimensions in the first 1048576 bytes")
+	// Segments are skipped by their length, however much metadata there is.
+	img, err = extract(t, "uploads/u/huge-exif.jpg", jpegWithMetadata(t, 3<<20))
+	if err != nil || img.Width != 64 || img.Height != 48 {
+		t.Fatalf("%+v, %v", img, err)
+	}
 }
 
 func assertUnsupported(t *testing.T, err error, reason string) {
@@ -154,11 +158,11 @@ func TestRejectsWhatIsNotAnAcceptableImage(t *testing.T) {
 		reason string
 	}{
 		{"zero bytes", nil, "the object is empty"},
-		{"renamed text file", []byte("Dear diary, today I renamed a text file to photo.jpg.\n"), "not a JPEG, PNG, GIF or WebP"},
+		{"renamed text file", []byte("Dear diary, today I renamed a text file to photo.jpg.\n"), "not a JPEG, PNG, GIF, WebP, HEIC or AVIF"},
 		{"PNG claiming 100000x100000", pngClaiming(100000, 100000), "claims 100000×100000 pixels; at most 50000000"},
 		{"PNG claiming 0 pixels", pngClaiming(0, 10), "header is invalid or truncated"},
 		{"corrupt PNG header", append(append([]byte{}, pngData[:16]...), bytes.Repeat([]byte{0xee}, 64)...), "header is invalid or truncated"},
-		{"truncated JPEG", jpegData[:len(jpegData)/2], "no end-of-image marker"},
+		{"truncated JPEG", jpegData[:len(jpegData)/2], "ends before its end-of-image marker: it is truncated"},
 		{"truncated PNG", pngData[:len(pngData)-20], "no IEND chunk"},
 		{"truncated GIF", gifData[:len(gifData)-1], "no trailer byte"},
 		{"truncated WebP", webpData[:len(webpData)-10], "declares"},
@@ -222,6 +226,11 @@ func FuzzExtract(f *testing.F) {
 	f.Add(encode(f, "gif", picture(4, 4)))
 	f.Add(encode(f, "webp", picture(4, 4)))
 	f.Add(pngClaiming(1<<31-1, 1<<31-1))
+	// The real photos: EXIF in JPEG, PNG and WebP, HEIF containers with
+	// irot, a motion photo, an animated WebP and GIF.
+	for _, name := range []string{"orient6.jpg", "orient8.png", "orient6.webp", "orient8.avif", "upright.heic", "motion.jpg", "animated.webp", "animated.gif", "cmyk.jpg", "adobergb.jpg"} {
+		f.Add(photo(f, name))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		img, err := extract(t, "uploads/u/fuzz.bin", data)
 		if err != nil {

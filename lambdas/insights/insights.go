@@ -54,15 +54,18 @@ type Input struct {
 
 // Insight is the record the workflow stores and announces.
 type Insight struct {
-	ImageKey    string  `json:"imageKey"`
-	ETag        string  `json:"etag"`
-	UserID      string  `json:"userId"`
-	Format      string  `json:"format"`
-	Width       int     `json:"width"`
-	Height      int     `json:"height"`
-	Megapixels  float64 `json:"megapixels"`
-	Orientation string  `json:"orientation"` // landscape, portrait or square
-	AspectRatio string  `json:"aspectRatio"` // reduced, e.g. "4:3"
+	ImageKey   string  `json:"imageKey"`
+	ETag       string  `json:"etag"`
+	UserID     string  `json:"userId"`
+	Format     string  `json:"format"`
+	Width      int     `json:"width"`
+	Height     int     `json:"height"`
+	Megapixels float64 `json:"megapixels"`
+	// Width, Height and Orientation are as the picture is displayed, after
+	// its EXIF orientation; ExifOrientation is the raw tag (1 to 8).
+	Orientation     string                `json:"orientation"` // landscape, portrait or square
+	ExifOrientation imagemeta.Orientation `json:"exifOrientation"`
+	AspectRatio     string                `json:"aspectRatio"` // reduced, e.g. "4:3"
 
 	// Labels are the confident labels, most confident first, at most 10.
 	Labels []ScoredLabel `json:"labels"`
@@ -129,12 +132,13 @@ func (Generator) Handle(_ context.Context, in Input) (Insight, error) {
 	out := Insight{
 		ImageKey: img.Key, ETag: img.ETag, UserID: img.UserID, Format: img.Format,
 		Width: img.Width, Height: img.Height,
-		Megapixels:  math.Round(float64(img.Pixels())/1e5) / 10,
-		Orientation: orientation(img.Width, img.Height),
-		AspectRatio: aspectRatio(img.Width, img.Height),
-		Thumbnails:  in.Thumbnails,
-		CustomModel: in.Custom,
-		Moderation:  ModerationSummary{Reviewed: true, Labels: []string{}},
+		Megapixels:      math.Round(float64(img.Pixels())/1e5) / 10,
+		Orientation:     orientation(img.Width, img.Height),
+		ExifOrientation: img.Orientation,
+		AspectRatio:     aspectRatio(img.Width, img.Height),
+		Thumbnails:      in.Thumbnails,
+		CustomModel:     in.Custom,
+		Moderation:      ModerationSummary{Reviewed: true, Labels: []string{}},
 	}
 
 	labels := append([]Label(nil), in.Labels...)

@@ -100,3 +100,25 @@ func TestHostileJSONNeverPanics(t *testing.T) {
 		_, _ = Generator{}.Handle(context.Background(), in)
 	}
 }
+
+// TestPortraitPhoneShot: a phone stores a portrait photo as landscape
+// pixels with EXIF orientation 6; ExtractMetadata reports the displayed
+// size, and the insight says portrait and keeps the raw tag.
+func TestPortraitPhoneShot(t *testing.T) {
+	var in Input
+	if err := json.Unmarshal([]byte(event), &in); err != nil {
+		t.Fatal(err)
+	}
+	in.Image.Width, in.Image.Height = 3000, 4000
+	in.Image.StoredWidth, in.Image.StoredHeight, in.Image.Orientation = 4000, 3000, 6
+	got, err := Generator{}.Handle(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Width != 3000 || got.Height != 4000 || got.Orientation != "portrait" || got.AspectRatio != "3:4" || got.ExifOrientation != 6 {
+		t.Errorf("got %dx%d %s %s exif %d; want 3000x4000 portrait 3:4 exif 6", got.Width, got.Height, got.Orientation, got.AspectRatio, got.ExifOrientation)
+	}
+	if got.Thumbnails[0].Key != "processed/u1/beach.jpg/128.jpg" {
+		t.Errorf("the insight must carry the thumbnail keys: %+v", got.Thumbnails)
+	}
+}

@@ -3,6 +3,7 @@ package thumbnail
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/sfnkit/sfnkit/lambdas/envvar"
 	"github.com/sfnkit/sfnkit/lambdas/imagemeta"
@@ -18,6 +19,9 @@ type Env struct {
 	// Sizes are the bounding boxes to fit thumbnails in
 	// (contract.EnvThumbnailSizes, comma-separated).
 	Sizes []int
+	// MinThickness is the fewest pixels on a thumbnail's short side
+	// (contract.EnvThumbnailMinThickness); if zero, DefaultMinThickness.
+	MinThickness int
 }
 
 // EnvFrom reads Env through getenv (os.Getenv in Lambda) and names every
@@ -32,6 +36,13 @@ func EnvFrom(getenv func(string) string) (Env, error) {
 			r.Fail(contract.EnvThumbnailSizes, parseErr)
 		}
 		env.Sizes = sizes
+	}
+	if s := getenv(contract.EnvThumbnailMinThickness); s != "" {
+		n, convErr := strconv.Atoi(s)
+		if convErr != nil || n < 1 {
+			r.Fail(contract.EnvThumbnailMinThickness, fmt.Errorf("%q is not a positive integer", s))
+		}
+		env.MinThickness = n
 	}
 	return env, errors.Join(err, r.Err())
 }
@@ -54,5 +65,5 @@ func New(env Env, clients Clients) (*Maker, error) {
 	case clients.S3 == nil:
 		return nil, errors.New("thumbnail: Clients.S3 is nil; give it objectstore.S3Buckets of the S3 client")
 	}
-	return &Maker{Images: clients.S3(env.ImagesBucket), Sizes: env.Sizes, Limits: env.Limits}, nil
+	return &Maker{Images: clients.S3(env.ImagesBucket), Sizes: env.Sizes, Limits: env.Limits, MinThickness: env.MinThickness}, nil
 }

@@ -8,18 +8,13 @@ package thumbnail
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image"
-	"image/draw"
 	"image/jpeg"
 	"image/png"
-	"io"
 	"sort"
 	"strconv"
 	"strings"
-
-	xdraw "golang.org/x/image/draw" // the Go team's resampling kernels; the standard library only has nearest-neighbour
 
 	"github.com/sfnkit/sfnkit/lambdas/imagemeta"
 	"github.com/sfnkit/sfnkit/lambdas/objectstore"
@@ -50,6 +45,10 @@ type Maker struct {
 	// Sizes are the bounding boxes (pixels per side) to fit thumbnails in.
 	Sizes  []int
 	Limits imagemeta.Limits
+	// MinThickness is the fewest pixels a thumbnail's short side may have:
+	// a panorama is cropped to its centre rather than scaled to a sliver.
+	// If zero, DefaultMinThickness.
+	MinThickness int
 }
 
 // ParseSizes reads a comma-separated list of sizes, as the function's
@@ -74,19 +73,28 @@ func (m *Maker) Handle(ctx context.Context, in imagemeta.Image) (Result, error) 
 	if !ok || in.UserID == "" || !strings.HasPrefix(rel, in.UserID+"/") {
 		return Result{}, &imagemeta.InvalidImageEvent{Reason: fmt.Sprintf("key %.100q is not an upload of user %q", in.Key, in.UserID)}
 	}
-	src, format, err := m.decode(ctx, in.Key)
+	src, orientation, colors, err := m.decode(ctx, in.Key)
 	if err != nil {
 		return Result{}, err
 	}
+	transparent := !opaque(src)
 	sizes := append([]int(nil), m.Sizes...)
 	sort.Sort(sort.Reverse(sort.IntSlice(sizes)))
 	var out Result
-	for _, size := range sizes {
+	for i, size := range sizes {
 		// Each smaller thumbnail is scaled from the previous one: the filter
-		// then reads a few hundred thousand pixels instead of millions.
-		thumb := resize(src, size)
+		// then reads a few hundred thousand pixels instead of millions. The
+		// bounding box is square, so the largest can be turned upright
+		// after scaling.
+		thumb := resize(src, size, m.minThickness())
+		if i == 0 {
+			if nrgba, ok := thumb.(*image.NRGBA); ok && colors != nil {
+				colors.apply(nrgba)
+			}
+			thumb = orient(thumb, orientation)
+		}
 		src = thumb
-		data, contentType, ext, err := encodeThumbnail(thumb, format)
+		data, contentType, ext, err := encodeThumbnail(thumb, transparent)
 		if err != nil {
 			return Result{}, err
 		}
@@ -107,64 +115,12 @@ func (m *Maker) Handle(ctx context.Context, in imagemeta.Image) (Result, error) 
 	return out, nil
 }
 
-// decode reads the upload, refusing it before decoding when it exceeds
-// the byte or pixel limits, so no image can make the function allocate
-// more than those limits allow.
-func (m *Maker) decode(ctx context.Context, key string) (image.Image, string, error) {
-	rc, err := m.Images.Open(ctx, key)
-	if errors.Is(err, objectstore.ErrNotFound) {
-		return nil, "", &imagemeta.ImageGone{Key: key}
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, m.Limits.MaxBytes+1))
-	if err != nil {
-		return nil, "", err
-	}
-	if int64(len(data)) > m.Limits.MaxBytes {
-		return nil, "", &imagemeta.UnsupportedImage{Key: key, Reason: fmt.Sprintf("the object is larger than %d bytes", m.Limits.MaxBytes)}
-	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, "", &imagemeta.UnsupportedImage{Key: key, Reason: "the image header cannot be decoded: " + err.Error()}
-	}
-	if int64(cfg.Width)*int64(cfg.Height) > m.Limits.MaxPixels || cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, "", &imagemeta.UnsupportedImage{Key: key, Reason: fmt.Sprintf("the image has %d×%d pixels; at most %d are accepted", cfg.Width, cfg.Height, m.Limits.MaxPixels)}
-	}
-	img, format, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, "", &imagemeta.UnsupportedImage{Key: key, Reason: "the image data cannot be decoded (truncated or corrupt): " + err.Error()}
-	}
-	return img, format, nil
-}
-
-// resize fits src in a size×size box, keeping its aspect ratio and never
-// enlarging it.
-func resize(src image.Image, size int) image.Image {
-	b := src.Bounds()
-	w, h := b.Dx(), b.Dy()
-	if w <= size && h <= size {
-		dst := image.NewNRGBA(image.Rect(0, 0, w, h))
-		draw.Draw(dst, dst.Bounds(), src, b.Min, draw.Src)
-		return dst
-	}
-	if w >= h {
-		w, h = size, max(1, h*size/w)
-	} else {
-		w, h = max(1, w*size/h), size
-	}
-	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
-	xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, b, xdraw.Src, nil)
-	return dst
-}
-
-// encodeThumbnail writes photos (JPEG, WebP sources) as JPEG and graphics
-// that may be transparent (PNG, GIF sources) as PNG.
-func encodeThumbnail(img image.Image, sourceFormat string) ([]byte, string, string, error) {
+// encodeThumbnail writes images with any transparent pixel as PNG, keeping
+// their transparency, and opaque ones as JPEG; the key's extension and the
+// content type follow, so nothing downstream guesses them.
+func encodeThumbnail(img image.Image, transparent bool) ([]byte, string, string, error) {
 	var b bytes.Buffer
-	if sourceFormat == "png" || sourceFormat == "gif" {
+	if transparent {
 		enc := png.Encoder{CompressionLevel: png.BestSpeed}
 		err := enc.Encode(&b, img)
 		return b.Bytes(), "image/png", "png", err

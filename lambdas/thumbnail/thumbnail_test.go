@@ -66,9 +66,11 @@ func TestThumbnailsKeepAspectRatioAndContentType(t *testing.T) {
 		want                     [][2]int // per size, largest first
 	}{
 		{"jpeg", "image/jpeg", "jpg", 1200, 800, [][2]int{{512, 341}, {128, 85}}},
-		{"webp", "image/jpeg", "jpg", 600, 900, [][2]int{{341, 512}, {85, 128}}},
+		// picture has translucent pixels: WebP and PNG keep them, so their
+		// thumbnails are PNG; JPEG and this GIF are opaque, so theirs are JPEG.
+		{"webp", "image/png", "png", 600, 900, [][2]int{{341, 512}, {85, 128}}},
 		{"png", "image/png", "png", 640, 640, [][2]int{{512, 512}, {128, 128}}},
-		{"gif", "image/png", "png", 300, 100, [][2]int{{300, 100}, {128, 42}}}, // never enlarged
+		{"gif", "image/jpeg", "jpg", 300, 100, [][2]int{{300, 100}, {128, 42}}}, // never enlarged
 	}
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {

@@ -19,6 +19,9 @@ const (
 	EnvMaxPixels      = "MAX_PIXELS"      // ExtractMetadata, MakeThumbnails: the most pixels an image may have
 	EnvMaxBytes       = "MAX_BYTES"       // ExtractMetadata, MakeThumbnails: the most bytes an upload may have
 	EnvThumbnailSizes = "THUMBNAIL_SIZES" // MakeThumbnails: comma-separated bounding boxes, in pixels per side
+	// EnvThumbnailMinThickness is MakeThumbnails' fewest pixels on a
+	// thumbnail's short side; if unset, the function's default.
+	EnvThumbnailMinThickness = "THUMBNAIL_MIN_THICKNESS"
 )
 
 // State names.
