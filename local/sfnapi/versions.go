@@ -292,8 +292,7 @@ func (s *Server) deleteStateMachineVersion(_ context.Context, r request) (any, e
 
 // describeVersion answers DescribeStateMachine for a version ARN; ok is
 // false for any other ARN.
-func (s *Server) describeVersion(r request) (out map[string]any, ok bool, err error) {
-	arn, _ := r.str("stateMachineArn", false)
+func (s *Server) describeVersion(arn string) (out map[string]any, ok bool, err error) {
 	base, q, err := qualified(arn)
 	if err != nil || q == "" {
 		return nil, false, nil

@@ -1,0 +1,136 @@
+package sfnapi
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+)
+
+// The typed requests of the state machine, execution and task token
+// operations. Each validate method is the one place that operation's
+// fields are checked, with AWS's error codes and messages; the handlers
+// only look things up.
+
+// pageRequest is the pagination of every List operation. If MaxResults
+// is zero, a page holds 100 items; NextToken is the token of the previous
+// page, empty for the first.
+type pageRequest struct {
+	MaxResults int    `json:"maxResults"`
+	NextToken  string `json:"nextToken"`
+}
+
+// validate checks maxResults: 0 to 1000, as AWS allows.
+func (p *pageRequest) validate() error {
+	if p.MaxResults < 0 || p.MaxResults > 1000 {
+		return fail("ValidationException", "1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000", p.MaxResults)
+	}
+	return nil
+}
+
+// page is the span of a list of total items this request asks for, and
+// the token of the next page (empty on the last). A token is the offset
+// of the next page, which a client must not make up: one that is not
+// (or no longer fits the list) is InvalidToken.
+func (p *pageRequest) page(total int) (span, string, error) {
+	max := p.MaxResults
+	if max == 0 {
+		max = 100
+	}
+	from := 0
+	if p.NextToken != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(p.NextToken)
+		n, err2 := strconv.Atoi(strings.TrimPrefix(string(raw), "offset:"))
+		if err != nil || err2 != nil || !strings.HasPrefix(string(raw), "offset:") || n < 0 || n > total {
+			return span{}, "", fail("InvalidToken", "Invalid Token: '%s'", p.NextToken)
+		}
+		from = n
+	}
+	to := min(from+max, total)
+	next := ""
+	if to < total {
+		next = base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(to)))
+	}
+	return span{from, to}, next, nil
+}
+
+// createStateMachineRequest is CreateStateMachine's request; its tags
+// are read by createTags. If Type is empty, the machine is STANDARD.
+type createStateMachineRequest struct {
+	Name       *string `json:"name"`
+	Definition *string `json:"definition"`
+	RoleArn    *string `json:"roleArn"`
+	Type       string  `json:"type"`
+}
+
+// validate checks the request as AWS does and fills in the type.
+func (q *createStateMachineRequest) validate() error {
+	switch {
+	case q.Name == nil:
+		return missing("name")
+	case q.Definition == nil:
+		return missing("definition")
+	case q.RoleArn == nil:
+		return missing("roleArn")
+	}
+	if q.Type == "" {
+		q.Type = "STANDARD"
+	}
+	if !namePattern.MatchString(*q.Name) {
+		return fail("InvalidName", "Invalid Name: '%s'", *q.Name)
+	}
+	if !arnPattern.MatchString(*q.RoleArn) {
+		return fail("InvalidArn", "Invalid Arn: '%s'", *q.RoleArn)
+	}
+	if q.Type != "STANDARD" && q.Type != "EXPRESS" {
+		return fail("ValidationException", "1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", q.Type)
+	}
+	return nil
+}
+
+// stateMachineRequest is the request of the operations that name one
+// state machine: DescribeStateMachine and DeleteStateMachine.
+type stateMachineRequest struct {
+	StateMachineArn *string `json:"stateMachineArn"`
+}
+
+// validate checks that the ARN is there and is a state machine's.
+func (q *stateMachineRequest) validate() error {
+	if q.StateMachineArn == nil {
+		return missing("stateMachineArn")
+	}
+	return validateMachineArn(*q.StateMachineArn)
+}
+
+// validateMachineArn checks that arn is a state machine's ARN (of any
+// revision: version and alias ARNs pass too).
+func validateMachineArn(arn string) error {
+	if !arnPattern.MatchString(arn) || !strings.Contains(arn, ":stateMachine:") {
+		return fail("InvalidArn", "Invalid Arn: '%s'", arn)
+	}
+	return nil
+}
+
+// listStateMachinesRequest is ListStateMachines' request.
+type listStateMachinesRequest struct {
+	pageRequest
+}
+
+// createStateMachineResponse is CreateStateMachine's answer.
+type createStateMachineResponse struct {
+	StateMachineArn string  `json:"stateMachineArn"`
+	CreationDate    float64 `json:"creationDate"`
+}
+
+// stateMachineListItem is a machine as ListStateMachines lists it.
+type stateMachineListItem struct {
+	StateMachineArn string  `json:"stateMachineArn"`
+	Name            string  `json:"name"`
+	Type            string  `json:"type"`
+	CreationDate    float64 `json:"creationDate"`
+}
+
+// listStateMachinesResponse is ListStateMachines' answer.
+type listStateMachinesResponse struct {
+	StateMachines []stateMachineListItem `json:"stateMachines"`
+	NextToken     string                 `json:"nextToken,omitempty"`
+}
