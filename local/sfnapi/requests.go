@@ -2,8 +2,11 @@ package sfnapi
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/sfnkit/sfnkit/asl"
 )
 
 // The typed requests of the state machine, execution and task token
@@ -28,10 +31,15 @@ func (p *pageRequest) validate() error {
 }
 
 // page is the span of a list of total items this request asks for, and
-// the token of the next page (empty on the last). A token is the offset
+// the token of the next page (empty on the last). It checks maxResults
+// itself: the handlers call it after their lookups, and an unknown
+// resource is reported before a bad page size. A token is the offset
 // of the next page, which a client must not make up: one that is not
 // (or no longer fits the list) is InvalidToken.
 func (p *pageRequest) page(total int) (span, string, error) {
+	if err := p.validate(); err != nil {
+		return span{}, "", err
+	}
 	max := p.MaxResults
 	if max == 0 {
 		max = 100
@@ -133,4 +141,129 @@ type stateMachineListItem struct {
 type listStateMachinesResponse struct {
 	StateMachines []stateMachineListItem `json:"stateMachines"`
 	NextToken     string                 `json:"nextToken,omitempty"`
+}
+
+// startExecutionRequest is the request of StartExecution and
+// StartSyncExecution. If Name is empty, the engine names the execution;
+// if Input is absent or empty, the input is {}.
+type startExecutionRequest struct {
+	StateMachineArn *string `json:"stateMachineArn"`
+	Name            string  `json:"name"`
+	Input           *string `json:"input"`
+}
+
+// validate checks the request as AWS does and fills in the input.
+func (q *startExecutionRequest) validate() error {
+	if q.StateMachineArn == nil {
+		return missing("stateMachineArn")
+	}
+	if _, _, err := qualified(*q.StateMachineArn); err != nil {
+		return err
+	}
+	if q.Input == nil || *q.Input == "" {
+		q.Input = str("{}")
+	}
+	if n := len(*q.Input); n > asl.MaxPayloadBytes {
+		return fail("InvalidExecutionInput", "Invalid execution input: the input is %d bytes; at most %d are allowed", n, asl.MaxPayloadBytes)
+	}
+	if !json.Valid([]byte(*q.Input)) {
+		return fail("InvalidExecutionInput", "Invalid State Machine Execution Input: 'the input is not JSON'")
+	}
+	if q.Name != "" && !namePattern.MatchString(q.Name) {
+		return fail("InvalidName", "Invalid Name: '%s'", q.Name)
+	}
+	return nil
+}
+
+// str is a pointer to s, for the optional fields of requests.
+func str(s string) *string { return &s }
+
+// executionRequest is the request of the operations that name one
+// execution: DescribeExecution, and the base of StopExecution's and
+// GetExecutionHistory's.
+type executionRequest struct {
+	ExecutionArn *string `json:"executionArn"`
+}
+
+// validate checks that the ARN is there and is an execution's (Standard
+// or Express).
+func (q *executionRequest) validate() error {
+	if q.ExecutionArn == nil {
+		return missing("executionArn")
+	}
+	arn := *q.ExecutionArn
+	if !arnPattern.MatchString(arn) || !strings.Contains(arn, ":execution:") && !strings.Contains(arn, ":express:") {
+		return fail("InvalidArn", "Invalid Arn: '%s'", arn)
+	}
+	return nil
+}
+
+// stopExecutionRequest is StopExecution's request; Error and Cause may
+// be empty.
+type stopExecutionRequest struct {
+	executionRequest
+	Error string `json:"error"`
+	Cause string `json:"cause"`
+}
+
+// getExecutionHistoryRequest is GetExecutionHistory's request. If
+// ReverseOrder is false, the oldest event comes first.
+type getExecutionHistoryRequest struct {
+	executionRequest
+	pageRequest
+	ReverseOrder bool `json:"reverseOrder"`
+}
+
+// validate checks the ARN; page checks the page after the lookup.
+func (q *getExecutionHistoryRequest) validate() error {
+	return q.executionRequest.validate()
+}
+
+// statuses are the values of ListExecutions' statusFilter.
+var statuses = map[string]bool{"RUNNING": true, "SUCCEEDED": true, "FAILED": true, "TIMED_OUT": true, "ABORTED": true, "PENDING_REDRIVE": true}
+
+// listExecutionsRequest is ListExecutions' request by stateMachineArn
+// (an unqualified, version or alias ARN); a request by mapRunArn is
+// listMapRunExecutions'. Empty filters match every execution.
+type listExecutionsRequest struct {
+	StateMachineArn *string `json:"stateMachineArn"`
+	MapRunArn       *string `json:"mapRunArn"`
+	StatusFilter    string  `json:"statusFilter"`
+	RedriveFilter   string  `json:"redriveFilter"`
+	pageRequest
+}
+
+// validate checks the request as AWS does; page checks the page after
+// the lookup.
+func (q *listExecutionsRequest) validate() error {
+	if q.StateMachineArn == nil {
+		return fail("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
+	}
+	if _, err := redriveMatcher(q.RedriveFilter); err != nil {
+		return err
+	}
+	if _, _, err := qualified(*q.StateMachineArn); err != nil {
+		return err
+	}
+	if q.StatusFilter != "" && !statuses[q.StatusFilter] {
+		return fail("ValidationException", "1 validation error detected: Value '%s' at 'statusFilter' failed to satisfy constraint", q.StatusFilter)
+	}
+	return nil
+}
+
+// startExecutionResponse is StartExecution's answer.
+type startExecutionResponse struct {
+	ExecutionArn string  `json:"executionArn"`
+	StartDate    float64 `json:"startDate"`
+}
+
+// stopExecutionResponse is StopExecution's answer.
+type stopExecutionResponse struct {
+	StopDate float64 `json:"stopDate"`
+}
+
+// getExecutionHistoryResponse is GetExecutionHistory's answer.
+type getExecutionHistoryResponse struct {
+	Events    []map[string]any `json:"events"`
+	NextToken string           `json:"nextToken,omitempty"`
 }

@@ -18,8 +18,6 @@ type validateCase struct {
 	message string
 }
 
-func str(s string) *string { return &s }
-
 const machineArn = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
 
 func runValidateCases(t *testing.T, cases []validateCase) {
@@ -63,6 +61,10 @@ func TestPageRequestPage(t *testing.T) {
 	if got, next, err := (&pageRequest{}).page(150); err != nil || got != (span{0, 100}) || next == "" {
 		t.Fatalf("default page = %v, %q, %v; want 100 items and a token", got, next, err)
 	}
+	var api *apiError
+	if _, _, err := (&pageRequest{MaxResults: 5000}).page(5); !errors.As(err, &api) || api.code != "ValidationException" {
+		t.Errorf("page of 5000 = %v, want ValidationException", err)
+	}
 	for _, token := range []string{"not base64!", "b2Zmc2V0Oi0x" /* offset:-1 */, "b2Zmc2V0Ojk" /* offset:9, past the end */, "aGVsbG8" /* hello */} {
 		q := pageRequest{NextToken: token}
 		var api *apiError
@@ -99,5 +101,43 @@ func TestStateMachineRequestsValidate(t *testing.T) {
 	q := create("m", role, "")
 	if q.validate(); q.Type != "STANDARD" {
 		t.Errorf("an empty type became %q, want STANDARD", q.Type)
+	}
+}
+
+func TestExecutionRequestsValidate(t *testing.T) {
+	const execution = "arn:aws:states:us-east-1:123456789012:execution:m:x"
+	start := func(arn, name, input string) *startExecutionRequest {
+		return &startExecutionRequest{StateMachineArn: str(arn), Name: name, Input: str(input)}
+	}
+	big := `"` + strings.Repeat("a", 256*1024) + `"`
+	runValidateCases(t, []validateCase{
+		{"start", start(machineArn, "x", `{"a":1}`), "", ""},
+		{"start a version", start(machineArn+":1", "", ""), "", ""},
+		{"start an alias", start(machineArn+":prod", "", ""), "", ""},
+		{"start without a machine", &startExecutionRequest{}, "ValidationException", "at 'stateMachineArn'"},
+		{"start an activity", start("arn:aws:states:us-east-1:123456789012:activity:a", "", ""), "InvalidArn", "activity:a"},
+		{"start a name", start("m", "", ""), "InvalidArn", "Invalid Arn: 'm'"},
+		{"start with input that is not JSON", start(machineArn, "", "{"), "InvalidExecutionInput", "not JSON"},
+		{"start with input over 256 KiB", start(machineArn, "", big), "InvalidExecutionInput", "at most 262144"},
+		{"start with a name of 81 characters", start(machineArn, strings.Repeat("a", 81), ""), "InvalidName", "Invalid Name"},
+		{"start with a slash in the name", start(machineArn, "a/b", ""), "InvalidName", "'a/b'"},
+		{"describe", &executionRequest{ExecutionArn: str(execution)}, "", ""},
+		{"describe an Express execution", &executionRequest{ExecutionArn: str("arn:aws:states:us-east-1:123456789012:express:m:x:y")}, "", ""},
+		{"describe without an ARN", &executionRequest{}, "ValidationException", "at 'executionArn'"},
+		{"describe a machine", &executionRequest{ExecutionArn: str(machineArn)}, "InvalidArn", machineArn},
+		{"stop", &stopExecutionRequest{executionRequest: executionRequest{ExecutionArn: str(execution)}, Error: "E"}, "", ""},
+		{"stop without an ARN", &stopExecutionRequest{Cause: "c"}, "ValidationException", "at 'executionArn'"},
+		{"history", &getExecutionHistoryRequest{executionRequest: executionRequest{ExecutionArn: str(execution)}, ReverseOrder: true}, "", ""},
+		{"history of no ARN", &getExecutionHistoryRequest{executionRequest: executionRequest{ExecutionArn: str("x")}}, "InvalidArn", "Invalid Arn: 'x'"},
+		{"list", &listExecutionsRequest{StateMachineArn: str(machineArn), StatusFilter: "PENDING_REDRIVE", RedriveFilter: "REDRIVEN"}, "", ""},
+		{"list by alias", &listExecutionsRequest{StateMachineArn: str(machineArn + ":prod")}, "", ""},
+		{"list without a machine", &listExecutionsRequest{}, "ValidationException", "Must provide a StateMachine ARN or MapRun ARN"},
+		{"list by an unknown status", &listExecutionsRequest{StateMachineArn: str(machineArn), StatusFilter: "DONE"}, "ValidationException", "'DONE' at 'statusFilter'"},
+		{"list by an unknown redrive filter", &listExecutionsRequest{StateMachineArn: str(machineArn), RedriveFilter: "SOMETIMES"}, "ValidationException", "[REDRIVEN, NOT_REDRIVEN]"},
+		{"list by an execution ARN", &listExecutionsRequest{StateMachineArn: str(execution)}, "InvalidArn", execution},
+	})
+	q := start(machineArn, "", "")
+	if q.validate(); *q.Input != "{}" {
+		t.Errorf("an empty input became %q, want {}", *q.Input)
 	}
 }

@@ -244,11 +244,6 @@ func (r request) int(name string, def int) (int, error) {
 	return int(f), nil
 }
 
-func (r request) bool(name string) bool {
-	b, _ := r[name].(bool)
-	return b
-}
-
 type action func(ctx context.Context, r request) (any, error)
 
 func (s *Server) actions() map[string]action {
@@ -312,9 +307,6 @@ type span struct{ from, to int }
 func paginate(r request, total int) (span, string, error) {
 	var p pageRequest
 	if err := decodeTyped(r, &p); err != nil {
-		return span{}, "", err
-	}
-	if err := p.validate(); err != nil {
 		return span{}, "", err
 	}
 	return p.page(total)
