@@ -262,33 +262,39 @@ func wireEvent(e asl.Event) map[string]any {
 }
 
 func (s *Server) sendTaskSuccess(_ context.Context, r request) (any, error) {
-	token, err := r.str("taskToken", true)
-	if err != nil {
+	var q sendTaskSuccessRequest
+	if err := decodeTyped(r, &q); err != nil {
 		return nil, err
 	}
-	output, err := r.str("output", true)
-	if err != nil {
+	if err := q.validate(); err != nil {
 		return nil, err
 	}
-	return map[string]any{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskSuccess(token, []byte(output)) })
+	token := *q.TaskToken
+	return struct{}{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskSuccess(token, []byte(*q.Output)) })
 }
 
 func (s *Server) sendTaskFailure(_ context.Context, r request) (any, error) {
-	token, err := r.str("taskToken", true)
-	if err != nil {
+	var q sendTaskFailureRequest
+	if err := decodeTyped(r, &q); err != nil {
 		return nil, err
 	}
-	errName, _ := r.str("error", false)
-	cause, _ := r.str("cause", false)
-	return map[string]any{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskFailure(token, errName, cause) })
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	token := *q.TaskToken
+	return struct{}{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskFailure(token, q.Error, q.Cause) })
 }
 
 func (s *Server) sendTaskHeartbeat(_ context.Context, r request) (any, error) {
-	token, err := r.str("taskToken", true)
-	if err != nil {
+	var q taskTokenRequest
+	if err := decodeTyped(r, &q); err != nil {
 		return nil, err
 	}
-	return map[string]any{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskHeartbeat(token) })
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	token := *q.TaskToken
+	return struct{}{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskHeartbeat(token) })
 }
 
 // eachEngine offers a task token to each machine's engine until one knows

@@ -267,3 +267,43 @@ type getExecutionHistoryResponse struct {
 	Events    []map[string]any `json:"events"`
 	NextToken string           `json:"nextToken,omitempty"`
 }
+
+// taskTokenRequest is SendTaskHeartbeat's request, and the base of
+// SendTaskSuccess's and SendTaskFailure's.
+type taskTokenRequest struct {
+	TaskToken *string `json:"taskToken"`
+}
+
+// validate checks that the token is there; which engine knows it is
+// eachEngine's to find.
+func (q *taskTokenRequest) validate() error {
+	if q.TaskToken == nil {
+		return missing("taskToken")
+	}
+	return nil
+}
+
+// sendTaskSuccessRequest is SendTaskSuccess's request.
+type sendTaskSuccessRequest struct {
+	taskTokenRequest
+	Output *string `json:"output"`
+}
+
+// validate checks that the token and the output are there.
+func (q *sendTaskSuccessRequest) validate() error {
+	if err := q.taskTokenRequest.validate(); err != nil {
+		return err
+	}
+	if q.Output == nil {
+		return missing("output")
+	}
+	return nil
+}
+
+// sendTaskFailureRequest is SendTaskFailure's request; Error and Cause
+// may be empty.
+type sendTaskFailureRequest struct {
+	taskTokenRequest
+	Error string `json:"error"`
+	Cause string `json:"cause"`
+}

@@ -141,3 +141,16 @@ func TestExecutionRequestsValidate(t *testing.T) {
 		t.Errorf("an empty input became %q, want {}", *q.Input)
 	}
 }
+
+func TestTaskTokenRequestsValidate(t *testing.T) {
+	token := taskTokenRequest{TaskToken: str("t")}
+	runValidateCases(t, []validateCase{
+		{"heartbeat", &token, "", ""},
+		{"heartbeat without a token", &taskTokenRequest{}, "ValidationException", "at 'taskToken'"},
+		{"success", &sendTaskSuccessRequest{taskTokenRequest: token, Output: str("{}")}, "", ""},
+		{"success without a token", &sendTaskSuccessRequest{Output: str("{}")}, "ValidationException", "at 'taskToken'"},
+		{"success without an output", &sendTaskSuccessRequest{taskTokenRequest: token}, "ValidationException", "at 'output'"},
+		{"failure without error or cause", &sendTaskFailureRequest{taskTokenRequest: token}, "", ""},
+		{"failure without a token", &sendTaskFailureRequest{Error: "E"}, "ValidationException", "at 'taskToken'"},
+	})
+}
