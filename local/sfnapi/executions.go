@@ -4,37 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 
 	"github.com/sfnkit/sfnkit/asl"
 )
 
-// start starts an execution after checking its input as AWS does.
-func (s *Server) start(ctx context.Context, r request) (*record, error) {
-	m, versionArn, aliasArn, err := s.target(r)
+// start starts an execution of a validated request.
+func (s *Server) start(ctx context.Context, q *startExecutionRequest) (*record, error) {
+	m, versionArn, aliasArn, err := s.target(*q.StateMachineArn)
 	if err != nil {
 		return nil, err
 	}
-	name, err := r.str("name", false)
-	if err != nil {
-		return nil, err
-	}
-	input, err := r.str("input", false)
-	if err != nil {
-		return nil, err
-	}
-	if input == "" {
-		input = "{}"
-	}
-	if len(input) > asl.MaxPayloadBytes {
-		return nil, fail("InvalidExecutionInput", "Invalid execution input: the input is %d bytes; at most %d are allowed", len(input), asl.MaxPayloadBytes)
-	}
-	if !json.Valid([]byte(input)) {
-		return nil, fail("InvalidExecutionInput", "Invalid State Machine Execution Input: 'the input is not JSON'")
-	}
-	if name != "" && !namePattern.MatchString(name) {
-		return nil, fail("InvalidName", "Invalid Name: '%s'", name)
-	}
+	name, input := q.Name, *q.Input
 	x, err := m.Engine.Start(context.WithoutCancel(ctx), m.Parsed, []byte(input), name)
 	if err != nil {
 		var api *asl.APIError
@@ -68,22 +48,36 @@ func (s *Server) start(ctx context.Context, r request) (*record, error) {
 }
 
 func (s *Server) startExecution(ctx context.Context, r request) (any, error) {
-	rec, err := s.start(ctx, r)
+	var q startExecutionRequest
+	if err := decodeTyped(r, &q); err != nil {
+		return nil, err
+	}
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	rec, err := s.start(ctx, &q)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"executionArn": rec.x.Arn, "startDate": epoch(rec.x.StartTime)}, nil
+	return startExecutionResponse{ExecutionArn: rec.x.Arn, StartDate: epoch(rec.x.StartTime)}, nil
 }
 
 func (s *Server) startSyncExecution(ctx context.Context, r request) (any, error) {
-	m, _, _, err := s.target(r)
+	var q startExecutionRequest
+	if err := decodeTyped(r, &q); err != nil {
+		return nil, err
+	}
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	m, _, _, err := s.target(*q.StateMachineArn)
 	if err != nil {
 		return nil, err
 	}
 	if m.Type != "EXPRESS" {
 		return nil, fail("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
 	}
-	rec, err := s.start(ctx, r)
+	rec, err := s.start(ctx, &q)
 	if err != nil {
 		return nil, err
 	}
@@ -95,15 +89,20 @@ func (s *Server) startSyncExecution(ctx context.Context, r request) (any, error)
 	return out, nil
 }
 
-// execution finds an execution by ARN.
+// execution finds the execution a request's executionArn names.
 func (s *Server) execution(r request) (*record, error) {
-	arn, err := r.str("executionArn", true)
-	if err != nil {
+	var q executionRequest
+	if err := decodeTyped(r, &q); err != nil {
 		return nil, err
 	}
-	if !arnPattern.MatchString(arn) || !strings.Contains(arn, ":execution:") && !strings.Contains(arn, ":express:") {
-		return nil, fail("InvalidArn", "Invalid Arn: '%s'", arn)
+	if err := q.validate(); err != nil {
+		return nil, err
 	}
+	return s.executionByArn(*q.ExecutionArn)
+}
+
+// executionByArn finds an execution by its validated ARN.
+func (s *Server) executionByArn(arn string) (*record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec, ok := s.executions[arn]
@@ -114,15 +113,20 @@ func (s *Server) execution(r request) (*record, error) {
 }
 
 func (s *Server) stopExecution(_ context.Context, r request) (any, error) {
-	rec, err := s.execution(r)
+	var q stopExecutionRequest
+	if err := decodeTyped(r, &q); err != nil {
+		return nil, err
+	}
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	rec, err := s.executionByArn(*q.ExecutionArn)
 	if err != nil {
 		return nil, err
 	}
-	errName, _ := r.str("error", false)
-	cause, _ := r.str("cause", false)
-	rec.x.Stop(errName, cause)
+	rec.x.Stop(q.Error, q.Cause)
 	<-rec.x.Done()
-	return map[string]any{"stopDate": epoch(rec.x.StopDate())}, nil
+	return stopExecutionResponse{StopDate: epoch(rec.x.StopDate())}, nil
 }
 
 // describe is DescribeExecution's answer.
@@ -166,30 +170,23 @@ func (s *Server) describeExecution(_ context.Context, r request) (any, error) {
 	return describe(rec), nil
 }
 
-var statuses = map[string]bool{"RUNNING": true, "SUCCEEDED": true, "FAILED": true, "TIMED_OUT": true, "ABORTED": true, "PENDING_REDRIVE": true}
-
 func (s *Server) listExecutions(ctx context.Context, r request) (any, error) {
 	if r["mapRunArn"] != nil {
 		return s.listMapRunExecutions(ctx, r)
 	}
-	if r["stateMachineArn"] == nil {
-		return nil, fail("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
+	var q listExecutionsRequest
+	if err := decodeTyped(r, &q); err != nil {
+		return nil, err
 	}
-	redriven, err := redriveFilter(r)
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	redriven, _ := redriveMatcher(q.RedriveFilter)
+	m, of, err := s.executionsOf(*q.StateMachineArn)
 	if err != nil {
 		return nil, err
 	}
-	m, of, err := s.executionsOf(r)
-	if err != nil {
-		return nil, err
-	}
-	filter, err := r.str("statusFilter", false)
-	if err != nil {
-		return nil, err
-	}
-	if filter != "" && !statuses[filter] {
-		return nil, fail("ValidationException", "1 validation error detected: Value '%s' at 'statusFilter' failed to satisfy constraint", filter)
-	}
+	filter := q.StatusFilter
 	s.mu.Lock()
 	var all []*record
 	if list := s.byMachine[m.Arn]; list != nil {
@@ -207,7 +204,7 @@ func (s *Server) listExecutions(ctx context.Context, r request) (any, error) {
 			matched = append(matched, all[i])
 		}
 	}
-	page, next, err := paginate(r, len(matched))
+	page, next, err := q.page(len(matched))
 	if err != nil {
 		return nil, err
 	}
@@ -226,25 +223,32 @@ func (s *Server) listExecutions(ctx context.Context, r request) (any, error) {
 }
 
 func (s *Server) getExecutionHistory(_ context.Context, r request) (any, error) {
-	rec, err := s.execution(r)
+	var q getExecutionHistoryRequest
+	if err := decodeTyped(r, &q); err != nil {
+		return nil, err
+	}
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	rec, err := s.executionByArn(*q.ExecutionArn)
 	if err != nil {
 		return nil, err
 	}
 	events := rec.x.History()
-	if r.bool("reverseOrder") {
+	if q.ReverseOrder {
 		for i, j := 0, len(events)-1; i < j; i, j = i+1, j-1 {
 			events[i], events[j] = events[j], events[i]
 		}
 	}
-	page, next, err := paginate(r, len(events))
+	page, next, err := q.page(len(events))
 	if err != nil {
 		return nil, err
 	}
-	items := []any{}
+	out := getExecutionHistoryResponse{Events: []map[string]any{}, NextToken: next}
 	for _, e := range events[page.from:page.to] {
-		items = append(items, wireEvent(e))
+		out.Events = append(out.Events, wireEvent(e))
 	}
-	return withToken(map[string]any{"events": items}, next), nil
+	return out, nil
 }
 
 // wireEvent is a history event as the protocol writes it: the timestamp
@@ -258,33 +262,39 @@ func wireEvent(e asl.Event) map[string]any {
 }
 
 func (s *Server) sendTaskSuccess(_ context.Context, r request) (any, error) {
-	token, err := r.str("taskToken", true)
-	if err != nil {
+	var q sendTaskSuccessRequest
+	if err := decodeTyped(r, &q); err != nil {
 		return nil, err
 	}
-	output, err := r.str("output", true)
-	if err != nil {
+	if err := q.validate(); err != nil {
 		return nil, err
 	}
-	return map[string]any{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskSuccess(token, []byte(output)) })
+	token := *q.TaskToken
+	return struct{}{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskSuccess(token, []byte(*q.Output)) })
 }
 
 func (s *Server) sendTaskFailure(_ context.Context, r request) (any, error) {
-	token, err := r.str("taskToken", true)
-	if err != nil {
+	var q sendTaskFailureRequest
+	if err := decodeTyped(r, &q); err != nil {
 		return nil, err
 	}
-	errName, _ := r.str("error", false)
-	cause, _ := r.str("cause", false)
-	return map[string]any{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskFailure(token, errName, cause) })
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	token := *q.TaskToken
+	return struct{}{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskFailure(token, q.Error, q.Cause) })
 }
 
 func (s *Server) sendTaskHeartbeat(_ context.Context, r request) (any, error) {
-	token, err := r.str("taskToken", true)
-	if err != nil {
+	var q taskTokenRequest
+	if err := decodeTyped(r, &q); err != nil {
 		return nil, err
 	}
-	return map[string]any{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskHeartbeat(token) })
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	token := *q.TaskToken
+	return struct{}{}, s.eachEngine(token, func(e *asl.Engine) error { return e.SendTaskHeartbeat(token) })
 }
 
 // eachEngine offers a task token to each machine's engine until one knows

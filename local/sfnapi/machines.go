@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/sfnkit/sfnkit/asl"
 )
@@ -13,34 +12,14 @@ import (
 // createStateMachine makes a machine. Prepare runs without the server's
 // lock; a second create or a delete of the same name waits for it.
 func (s *Server) createStateMachine(ctx context.Context, r request) (any, error) {
-	name, err := r.str("name", true)
-	if err != nil {
+	var q createStateMachineRequest
+	if err := decodeTyped(r, &q); err != nil {
 		return nil, err
 	}
-	definition, err := r.str("definition", true)
-	if err != nil {
+	if err := q.validate(); err != nil {
 		return nil, err
 	}
-	role, err := r.str("roleArn", true)
-	if err != nil {
-		return nil, err
-	}
-	typ, err := r.str("type", false)
-	if err != nil {
-		return nil, err
-	}
-	if typ == "" {
-		typ = "STANDARD"
-	}
-	if !namePattern.MatchString(name) {
-		return nil, fail("InvalidName", "Invalid Name: '%s'", name)
-	}
-	if !arnPattern.MatchString(role) {
-		return nil, fail("InvalidArn", "Invalid Arn: '%s'", role)
-	}
-	if typ != "STANDARD" && typ != "EXPRESS" {
-		return nil, fail("ValidationException", "1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", typ)
-	}
+	name, definition, role, typ := *q.Name, *q.Definition, *q.RoleArn, q.Type
 	tags, err := createTags(r)
 	if err != nil {
 		return nil, err
@@ -55,7 +34,7 @@ func (s *Server) createStateMachine(ctx context.Context, r request) (any, error)
 		if m, ok := s.machines[arn]; ok {
 			s.mu.Unlock()
 			if m.Definition == definition && m.RoleArn == role && m.Type == typ {
-				return map[string]any{"stateMachineArn": m.Arn, "creationDate": epoch(m.Created)}, nil
+				return createStateMachineResponse{StateMachineArn: m.Arn, CreationDate: epoch(m.Created)}, nil
 			}
 			return nil, fail("StateMachineAlreadyExists", "State Machine Already Exists: '%s'", arn)
 		}
@@ -97,18 +76,23 @@ func (s *Server) createStateMachine(ctx context.Context, r request) (any, error)
 	s.order = append(s.order, arn)
 	s.setTagsLocked(arn, tags)
 	s.mu.Unlock()
-	return map[string]any{"stateMachineArn": arn, "creationDate": epoch(m.Created)}, nil
+	return createStateMachineResponse{StateMachineArn: arn, CreationDate: epoch(m.Created)}, nil
 }
 
-// machine finds a state machine by ARN.
+// machine finds the state machine a request's stateMachineArn names.
 func (s *Server) machine(r request) (*Machine, error) {
-	arn, err := r.str("stateMachineArn", true)
-	if err != nil {
+	var q stateMachineRequest
+	if err := decodeTyped(r, &q); err != nil {
 		return nil, err
 	}
-	if !arnPattern.MatchString(arn) || !strings.Contains(arn, ":stateMachine:") {
-		return nil, fail("InvalidArn", "Invalid Arn: '%s'", arn)
+	if err := q.validate(); err != nil {
+		return nil, err
 	}
+	return s.machineByArn(*q.StateMachineArn)
+}
+
+// machineByArn finds a state machine by its validated ARN.
+func (s *Server) machineByArn(arn string) (*Machine, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, ok := s.machines[arn]
@@ -119,10 +103,17 @@ func (s *Server) machine(r request) (*Machine, error) {
 }
 
 func (s *Server) describeStateMachine(_ context.Context, r request) (any, error) {
-	if out, ok, err := s.describeVersion(r); ok {
+	var q stateMachineRequest
+	if err := decodeTyped(r, &q); err != nil {
+		return nil, err
+	}
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	if out, ok, err := s.describeVersion(*q.StateMachineArn); ok {
 		return out, err
 	}
-	m, err := s.machine(r)
+	m, err := s.machineByArn(*q.StateMachineArn)
 	if err != nil {
 		return nil, err
 	}
@@ -130,21 +121,28 @@ func (s *Server) describeStateMachine(_ context.Context, r request) (any, error)
 }
 
 func (s *Server) listStateMachines(_ context.Context, r request) (any, error) {
+	var q listStateMachinesRequest
+	if err := decodeTyped(r, &q); err != nil {
+		return nil, err
+	}
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	arns := append([]string(nil), s.order...)
 	s.mu.Unlock()
-	page, next, err := paginate(r, len(arns))
+	page, next, err := q.page(len(arns))
 	if err != nil {
 		return nil, err
 	}
-	items := []any{}
+	out := listStateMachinesResponse{StateMachines: []stateMachineListItem{}, NextToken: next}
 	s.mu.Lock()
 	for _, arn := range arns[page.from:page.to] {
 		m := s.machines[arn]
-		items = append(items, map[string]any{"stateMachineArn": m.Arn, "name": m.Name, "type": m.Type, "creationDate": epoch(m.Created)})
+		out.StateMachines = append(out.StateMachines, stateMachineListItem{StateMachineArn: m.Arn, Name: m.Name, Type: m.Type, CreationDate: epoch(m.Created)})
 	}
 	s.mu.Unlock()
-	return withToken(map[string]any{"stateMachines": items}, next), nil
+	return out, nil
 }
 
 // deleteStateMachine deletes a machine as AWS does, but at once: its
@@ -153,13 +151,14 @@ func (s *Server) listStateMachines(_ context.Context, r request) (any, error) {
 // released. Until that is done, creating a machine of the same name waits.
 // Deleting a machine that does not exist succeeds, as in AWS.
 func (s *Server) deleteStateMachine(ctx context.Context, r request) (any, error) {
-	arn, err := r.str("stateMachineArn", true)
-	if err != nil {
+	var q stateMachineRequest
+	if err := decodeTyped(r, &q); err != nil {
 		return nil, err
 	}
-	if !arnPattern.MatchString(arn) || !strings.Contains(arn, ":stateMachine:") {
-		return nil, fail("InvalidArn", "Invalid Arn: '%s'", arn)
+	if err := q.validate(); err != nil {
+		return nil, err
 	}
+	arn := *q.StateMachineArn
 	s.mu.Lock()
 	m, ok := s.machines[arn]
 	if !ok {

@@ -132,12 +132,18 @@ func redrivable(rec *record) (status, reason string) {
 	return "REDRIVABLE", ""
 }
 
-// redriveFilter reads ListExecutions' redriveFilter.
+// redriveFilter reads the redriveFilter of ListExecutions by mapRunArn.
 func redriveFilter(r request) (func(*record) bool, error) {
 	filter, err := r.str("redriveFilter", false)
 	if err != nil {
 		return nil, err
 	}
+	return redriveMatcher(filter)
+}
+
+// redriveMatcher is the match of a redriveFilter; an empty one matches
+// every execution.
+func redriveMatcher(filter string) (func(*record) bool, error) {
 	switch filter {
 	case "":
 		return func(*record) bool { return true }, nil

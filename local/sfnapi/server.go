@@ -8,14 +8,12 @@ package sfnapi
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -246,11 +244,6 @@ func (r request) int(name string, def int) (int, error) {
 	return int(f), nil
 }
 
-func (r request) bool(name string) bool {
-	b, _ := r[name].(bool)
-	return b
-}
-
 type action func(ctx context.Context, r request) (any, error)
 
 func (s *Server) actions() map[string]action {
@@ -309,34 +302,14 @@ func epoch(t time.Time) float64 {
 // span is a page of a list.
 type span struct{ from, to int }
 
-// paginate reads maxResults and nextToken: a token is the offset of the
-// next page, which a client must not make up.
+// paginate reads maxResults and nextToken of an operation that has no
+// typed request yet; see pageRequest.
 func paginate(r request, total int) (span, string, error) {
-	max, err := r.int("maxResults", 100)
-	if err != nil {
+	var p pageRequest
+	if err := decodeTyped(r, &p); err != nil {
 		return span{}, "", err
 	}
-	if max == 0 {
-		max = 100
-	}
-	if max < 0 || max > 1000 {
-		return span{}, "", fail("ValidationException", "1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000", max)
-	}
-	from := 0
-	if token, _ := r.str("nextToken", false); token != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(token)
-		n, err2 := strconv.Atoi(strings.TrimPrefix(string(raw), "offset:"))
-		if err != nil || err2 != nil || !strings.HasPrefix(string(raw), "offset:") || n < 0 || n > total {
-			return span{}, "", fail("InvalidToken", "Invalid Token: '%s'", token)
-		}
-		from = n
-	}
-	to := min(from+max, total)
-	next := ""
-	if to < total {
-		next = base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(to)))
-	}
-	return span{from, to}, next, nil
+	return p.page(total)
 }
 
 func withToken(out map[string]any, next string) map[string]any {

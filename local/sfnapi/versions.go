@@ -94,17 +94,13 @@ var versionNumber = regexp.MustCompile(`^[1-9][0-9]{0,9}$`)
 // target resolves the stateMachineArn of StartExecution: an unqualified
 // ARN runs the machine's current definition, a version ARN that
 // version's, and an alias ARN the version its routing picks.
-func (s *Server) target(r request) (m *Machine, versionArn, aliasArn string, err error) {
-	arn, err := r.str("stateMachineArn", true)
-	if err != nil {
-		return nil, "", "", err
-	}
+func (s *Server) target(arn string) (m *Machine, versionArn, aliasArn string, err error) {
 	base, q, err := qualified(arn)
 	if err != nil {
 		return nil, "", "", err
 	}
 	if q == "" {
-		m, err := s.machine(r)
+		m, err := s.machineByArn(arn)
 		return m, "", "", err
 	}
 	s.mu.Lock()
@@ -135,17 +131,13 @@ func (s *Server) target(r request) (m *Machine, versionArn, aliasArn string, err
 // unqualified ARN lists all the machine's executions, a version or alias
 // ARN those started with it (also after the version or alias was
 // deleted).
-func (s *Server) executionsOf(r request) (*Machine, func(*record) bool, error) {
-	arn, err := r.str("stateMachineArn", true)
-	if err != nil {
-		return nil, nil, err
-	}
+func (s *Server) executionsOf(arn string) (*Machine, func(*record) bool, error) {
 	base, q, err := qualified(arn)
 	if err != nil {
 		return nil, nil, err
 	}
 	if q == "" {
-		m, err := s.machine(r)
+		m, err := s.machineByArn(arn)
 		return m, func(*record) bool { return true }, err
 	}
 	s.mu.Lock()
@@ -292,8 +284,7 @@ func (s *Server) deleteStateMachineVersion(_ context.Context, r request) (any, e
 
 // describeVersion answers DescribeStateMachine for a version ARN; ok is
 // false for any other ARN.
-func (s *Server) describeVersion(r request) (out map[string]any, ok bool, err error) {
-	arn, _ := r.str("stateMachineArn", false)
+func (s *Server) describeVersion(arn string) (out map[string]any, ok bool, err error) {
 	base, q, err := qualified(arn)
 	if err != nil || q == "" {
 		return nil, false, nil
