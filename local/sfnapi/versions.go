@@ -305,13 +305,11 @@ func (s *Server) describeVersion(arn string) (out map[string]any, ok bool, err e
 
 // decode reads a request into its typed struct; a field of the wrong
 // type is a SerializationException, as AWS answers.
+// decode reads a request into a typed struct of the operation's shape.
 func decode[T any](r request) (T, error) {
 	var out T
-	data, _ := json.Marshal(r)
-	if err := json.Unmarshal(data, &out); err != nil {
-		return out, fail("SerializationException", "%v", err)
-	}
-	return out, nil
+	err := decodeTyped(r, &out)
+	return out, err
 }
 
 func missing(field string) error {
