@@ -71,12 +71,20 @@ func (s *Server) createStateMachine(ctx context.Context, r request) (any, error)
 	if m.Engine == nil {
 		m.Engine = asl.NewEngine(asl.Options{Clock: s.clock, StateMachineArn: arn, Type: asl.WorkflowType(typ), Activities: m.Activities})
 	}
+	out := createStateMachineResponse{StateMachineArn: arn, CreationDate: epoch(m.Created)}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.machines[arn] = m
 	s.order = append(s.order, arn)
 	s.setTagsLocked(arn, tags)
-	s.mu.Unlock()
-	return createStateMachineResponse{StateMachineArn: arn, CreationDate: epoch(m.Created)}, nil
+	if q.Publish {
+		ver, err := s.publishLocked(m, deref(q.VersionDescription), "")
+		if err != nil {
+			return nil, err
+		}
+		out.StateMachineVersionArn = ver.Arn
+	}
+	return out, nil
 }
 
 // machine finds the state machine a request's stateMachineArn names.

@@ -68,6 +68,10 @@ type createStateMachineRequest struct {
 	Definition *string `json:"definition"`
 	RoleArn    *string `json:"roleArn"`
 	Type       string  `json:"type"`
+	// Publish publishes the new machine as version 1 at once, described
+	// by VersionDescription.
+	Publish            bool    `json:"publish"`
+	VersionDescription *string `json:"versionDescription"`
 }
 
 // validate checks the request as AWS does and fills in the type.
@@ -82,6 +86,12 @@ func (q *createStateMachineRequest) validate() error {
 	}
 	if q.Type == "" {
 		q.Type = "STANDARD"
+	}
+	if q.VersionDescription != nil && !q.Publish {
+		return fail("ValidationException", "Version description can only be set when publish is true")
+	}
+	if q.VersionDescription != nil && len(*q.VersionDescription) > 256 {
+		return tooLong("versionDescription", *q.VersionDescription, 256)
 	}
 	if !namePattern.MatchString(*q.Name) {
 		return fail("InvalidName", "Invalid Name: '%s'", *q.Name)
@@ -125,8 +135,9 @@ type listStateMachinesRequest struct {
 
 // createStateMachineResponse is CreateStateMachine's answer.
 type createStateMachineResponse struct {
-	StateMachineArn string  `json:"stateMachineArn"`
-	CreationDate    float64 `json:"creationDate"`
+	StateMachineArn        string  `json:"stateMachineArn"`
+	CreationDate           float64 `json:"creationDate"`
+	StateMachineVersionArn string  `json:"stateMachineVersionArn,omitempty"`
 }
 
 // stateMachineListItem is a machine as ListStateMachines lists it.

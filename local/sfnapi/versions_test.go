@@ -248,3 +248,27 @@ func TestUpdatesWhileExecutionsStart(t *testing.T) {
 		t.Errorf("10 publishing updates made %d versions, %v", len(versions.StateMachineVersions), err)
 	}
 }
+
+func TestCreateStateMachinePublishesVersionOne(t *testing.T) {
+	c, _ := newClient(t)
+	ctx := context.Background()
+	out, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+		Name: aws.String("Published"), Definition: aws.String(passing("one")), RoleArn: aws.String(role),
+		Publish: true, VersionDescription: aws.String("first"),
+	})
+	if err != nil || aws.ToString(out.StateMachineVersionArn) != aws.ToString(out.StateMachineArn)+":1" {
+		t.Fatalf("CreateStateMachine with publish: %+v, %v", out, err)
+	}
+	v, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: out.StateMachineVersionArn})
+	if err != nil || aws.ToString(v.Description) != "first" {
+		t.Errorf("DescribeStateMachine of version 1: %+v, %v", v, err)
+	}
+	// A description without publishing is refused, as AWS refuses it.
+	_, err = c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+		Name: aws.String("Unpublished"), Definition: aws.String(passing("one")), RoleArn: aws.String(role),
+		VersionDescription: aws.String("first"),
+	})
+	if code(err) != "ValidationException" {
+		t.Errorf("a version description without publish: %v", err)
+	}
+}
