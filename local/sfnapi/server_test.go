@@ -46,7 +46,7 @@ func newClient(t *testing.T) (*sfn.Client, *httptest.Server) {
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	client := sfn.New(sfn.Options{Region: "us-east-1", Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1}, LocalEndpoint(ts.URL))
-	return client, ts
+	return serving(t, client, srv), ts
 }
 
 const role = "arn:aws:iam::123456789012:role/StepFunctions"
@@ -68,20 +68,47 @@ func create(t *testing.T, c *sfn.Client, name, definition string, typ types.Stat
 	return aws.ToString(out.StateMachineArn)
 }
 
-// wait polls DescribeExecution, with a bound, until the execution ends.
+// servers maps each test's client to the server it talks to, so a test
+// can wait on the engine's own signals instead of polling the API.
+var servers sync.Map // *sfn.Client → *Server
+
+// serving records that c talks to srv, until the test ends, and returns c.
+func serving(t *testing.T, c *sfn.Client, srv *Server) *sfn.Client {
+	t.Helper()
+	servers.Store(c, srv)
+	t.Cleanup(func() { servers.Delete(c) })
+	return c
+}
+
+// ended blocks until the execution arn, on the server c talks to, ends:
+// the engine's Done, not a poll. A run that never ends is caught by
+// go test's -timeout, which prints every goroutine.
+func ended(t *testing.T, c *sfn.Client, arn string) {
+	t.Helper()
+	srv, ok := servers.Load(c)
+	if !ok {
+		t.Fatal("the client was not made by newClient, serve or a call of serving")
+	}
+	rec, err := srv.(*Server).executionByArn(arn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-rec.x.Done()
+}
+
+// wait blocks until the execution ends and returns what DescribeExecution
+// then says, which must no longer be RUNNING.
 func wait(t *testing.T, c *sfn.Client, arn string) *sfn.DescribeExecutionOutput {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		d, err := c.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d.Status != types.ExecutionStatusRunning {
-			return d
-		}
+	ended(t, c, arn)
+	d, err := c.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("%s did not end in 10s", arn)
-	return nil
+	if d.Status == types.ExecutionStatusRunning {
+		t.Fatalf("%s ended, but DescribeExecution says RUNNING", arn)
+	}
+	return d
 }
 
 // code is the AWS error code of err.
@@ -375,19 +402,15 @@ func TestThousandConcurrentExecutions(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		running, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn), StatusFilter: types.ExecutionStatusRunning, MaxResults: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(running.Executions) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("executions still running after 30s")
-		}
-		time.Sleep(50 * time.Millisecond)
+	for _, a := range arns {
+		ended(t, c, a)
+	}
+	running, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn), StatusFilter: types.ExecutionStatusRunning, MaxResults: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range running.Executions {
+		t.Fatalf("every execution ended, yet ListExecutions with the RUNNING filter lists %s, status %s", aws.ToString(e.Name), e.Status)
 	}
 	seen := map[string]int{}
 	var token *string
