@@ -255,26 +255,43 @@ func TestExecutions(t *testing.T) {
 }
 
 func TestTaskTokensAndStop(t *testing.T) {
-	c, _ := newClient(t)
+	// The sending half of the task hands each token to the test as well,
+	// so the test waits for it instead of polling the history.
+	type message struct{ execution, token string }
+	messages := make(chan message, 4)
+	srv := New(Options{Prepare: func(m *Machine) (Prepared, error) {
+		send := asl.TaskFunc(func(ctx context.Context, req asl.TaskRequest) (any, error) {
+			messages <- message{req.ExecutionArn, req.TaskToken}
+			return sent(ctx, req)
+		})
+		tasks := asl.ResolverFunc(func(_, _ string, _ any) (asl.TaskHandler, bool) { return send, true })
+		return Prepared{Engine: asl.NewEngine(asl.Options{Clock: asl.RealClock{}, Tasks: tasks, StateMachineArn: m.Arn})}, nil
+	}})
+	c := serve(t, srv)
 	ctx := context.Background()
 	arn := create(t, c, "Approval", approval, "")
+	// tokenOf waits for the execution's message, then checks once that the
+	// history shows the token in the task's parameters.
 	tokenOf := func(execution string) string {
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-			h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(execution)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range h.Events {
-				if e.TaskScheduledEventDetails != nil {
-					var p struct{ MessageBody struct{ Token string } }
-					json.Unmarshal([]byte(aws.ToString(e.TaskScheduledEventDetails.Parameters)), &p)
-					if p.MessageBody.Token != "" {
-						return p.MessageBody.Token
-					}
+		t.Helper()
+		m := <-messages
+		if m.execution != execution || m.token == "" {
+			t.Fatalf("a message from %s with token %q; want one from %s with a token", m.execution, m.token, execution)
+		}
+		h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(execution)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range h.Events {
+			if e.TaskScheduledEventDetails != nil {
+				var p struct{ MessageBody struct{ Token string } }
+				json.Unmarshal([]byte(aws.ToString(e.TaskScheduledEventDetails.Parameters)), &p)
+				if p.MessageBody.Token == m.token {
+					return m.token
 				}
 			}
 		}
-		t.Fatal("no task token was sent")
+		t.Fatalf("the history of %s has no TaskScheduled event whose parameters carry the token %s", execution, m.token)
 		return ""
 	}
 	start := func(name string) string {
