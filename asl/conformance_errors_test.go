@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -357,27 +358,31 @@ func TestExecutionNames(t *testing.T) {
 	}
 }
 
-// slowStarter is a virtual clock that lets each goroutine it starts run
-// ahead of its caller, as a busy scheduler may.
-type slowStarter struct{ *VirtualClock }
+// eagerStarter is a virtual clock that lets each goroutine it starts run
+// until it blocks or ends before its caller goes on, as a busy scheduler
+// may. It uses synctest.Wait, so it works only inside a synctest bubble and
+// only where one goroutine at a time starts work.
+type eagerStarter struct{ *VirtualClock }
 
-func (c slowStarter) Go(f func()) {
+func (c eagerStarter) Go(f func()) {
 	c.VirtualClock.Go(f)
-	time.Sleep(2 * time.Millisecond)
+	synctest.Wait()
 }
 
 // TestStartRacesNoTimeout: the watcher of an execution's timeout must
-// never see the clock idle before the execution itself has started.
+// never see the clock idle before the execution itself has started. The
+// clock lets the watcher block on its timeout before the execution's own
+// goroutine is started, the interleaving that would expose the race.
 func TestStartRacesNoTimeout(t *testing.T) {
 	sm, err := Parse([]byte(`{"StartAt":"P","TimeoutSeconds":60,"States":{"P":{"Type":"Pass","End":true}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 5; i++ {
-		clock := slowStarter{NewVirtualClock(time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))}
+	synctest.Test(t, func(t *testing.T) {
+		clock := eagerStarter{NewVirtualClock(time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))}
 		res, _, err := NewEngine(Options{Clock: clock}).Run(context.Background(), sm, []byte(`{}`))
 		if err != nil || res.Status != StatusSucceeded {
-			t.Fatalf("run %d: %s %s %v", i, res.Status, res.Cause, err)
+			t.Fatalf("%s %s %v", res.Status, res.Cause, err)
 		}
-	}
+	})
 }

@@ -32,6 +32,16 @@ func write(t *testing.T, path, content string) {
 	}
 }
 
+// stat is os.Stat that fails the test when path is missing.
+func stat(t *testing.T, path string) os.FileInfo {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info
+}
+
 // forget clears the per-process memo, as a new synth process would start.
 func forget() {
 	buildsMu.Lock()
@@ -64,16 +74,26 @@ func TestBuildIsReproducibleAndIncremental(t *testing.T) {
 		t.Errorf("the asset directory holds %d files, want only bootstrap", len(entries))
 	}
 	first, _ := os.ReadFile(binary)
-	stat1, _ := os.Stat(binary)
+	// Pin the binary's modification time in the past, so a write in place
+	// shows without waiting for the clock to tick; a replacement shows as a
+	// new file (os.SameFile), and a build that ran as a new stamp file.
+	pinned := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	if err := os.Chtimes(binary, pinned, pinned); err != nil {
+		t.Fatal(err)
+	}
+	binary1, stamp1 := stat(t, binary), stat(t, dir+".stamp")
 
-	// GIVEN no change WHEN a new synth builds again THEN nothing is rebuilt.
+	// GIVEN no change WHEN a new synth builds again THEN nothing is rebuilt:
+	// neither the binary nor the stamp is written.
 	forget()
-	time.Sleep(10 * time.Millisecond)
 	if _, err := Build(pkg); err != nil {
 		t.Fatal(err)
 	}
-	if stat2, _ := os.Stat(binary); !stat2.ModTime().Equal(stat1.ModTime()) {
+	if binary2 := stat(t, binary); !os.SameFile(binary1, binary2) || !binary2.ModTime().Equal(pinned) {
 		t.Error("an unchanged handler was written again")
+	}
+	if !os.SameFile(stamp1, stat(t, dir+".stamp")) {
+		t.Error("an unchanged handler was rebuilt: its stamp was written again")
 	}
 
 	// GIVEN the stamp is lost WHEN it is rebuilt THEN the bytes are identical
@@ -83,11 +103,14 @@ func TestBuildIsReproducibleAndIncremental(t *testing.T) {
 	if _, err := Build(pkg); err != nil {
 		t.Fatal(err)
 	}
+	if !fileExists(dir + ".stamp") {
+		t.Error("a rebuild wrote no stamp")
+	}
 	again, _ := os.ReadFile(binary)
 	if !bytes.Equal(first, again) {
 		t.Error("rebuilding the same source produced different bytes")
 	}
-	if stat3, _ := os.Stat(binary); !stat3.ModTime().Equal(stat1.ModTime()) {
+	if binary3 := stat(t, binary); !os.SameFile(binary1, binary3) || !binary3.ModTime().Equal(pinned) {
 		t.Error("a rebuild with identical output replaced the file")
 	}
 

@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"reflect"
+	"sort"
+	"strings"
 	"testing"
 )
 
@@ -90,15 +93,93 @@ func TestRejectsBadInput(t *testing.T) {
 	}
 }
 
-func TestHostileJSONNeverPanics(t *testing.T) {
-	for _, raw := range []string{`{}`, `{"preferences": {"Item": {"interests": {"SS": 5}, "minConfidence": {"N": "lots"}}}}`,
-		`{"preferences": {"Item": {"interests": {"L": [{"N": "1"}, {"S": "dog"}]}}}, "image": {"key": "k", "userId": "u", "width": 1, "height": 1}}`} {
-		var in Input
-		if err := json.Unmarshal([]byte(raw), &in); err != nil {
-			continue
+// FuzzHandle builds an input from every fuzz case (no case is skipped):
+// labels from newline-separated names and one confidence byte each (half a percent a step, up to 127.5), and a
+// preferences item from raw DynamoDB JSON, which falls back to the
+// defaults when it does not decode. Handle either refuses the input as
+// InvalidInsightInput, exactly when a label is not one Rekognition could
+// return, or accounts for every label: it is shown, below the user's
+// threshold, or past the top ten; and every confident label is tagged.
+func FuzzHandle(f *testing.F) {
+	f.Add("Dog\nBeach\nFrisbee", []byte{194, 186, 80}, `{"minConfidence": {"N": "80"}, "interests": {"SS": ["dogs"]}}`)
+	f.Add("A\nB\nC\nD\nE\nF\nG\nH\nI\nJ\nK\nL", []byte{180, 182, 184, 186, 188, 190, 192, 194, 196, 198, 200, 178}, `{}`)
+	f.Add("Same\nSame\nsame!", []byte{140, 138, 140}, `{"interests": {"SS": 5}, "minConfidence": {"N": "lots"}}`)
+	f.Add("x\n\ny", []byte{255, 0, 100}, `{"interests": {"L": [{"N": "1"}, {"S": "dog"}]}}`)
+	f.Add("", []byte{}, `not json`)
+	f.Fuzz(func(t *testing.T, names string, confidences []byte, prefs string) {
+		in := Input{}
+		in.Image.Key, in.Image.UserID, in.Image.Width, in.Image.Height = "uploads/u/x.jpg", "u", 640, 480
+		for i, name := range strings.Split(names, "\n") {
+			if i >= len(confidences) {
+				break
+			}
+			in.Labels = append(in.Labels, Label{Name: name, Confidence: float64(confidences[i]) / 2})
 		}
-		_, _ = Generator{}.Handle(context.Background(), in)
-	}
+		_ = json.Unmarshal([]byte(prefs), &in.Preferences.Item)
+		threshold := readPreferences(in.Preferences.Item).minConfidence
+
+		got, err := Generator{}.Handle(context.Background(), in)
+		valid := true
+		for _, l := range in.Labels {
+			valid = valid && l.Name != "" && len(l.Name) <= maxNameBytes && l.Confidence <= 100
+		}
+		var invalid *InvalidInsightInput
+		if !valid {
+			if !errors.As(err, &invalid) {
+				t.Fatalf("labels %+v: %v; want InvalidInsightInput", in.Labels, err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("labels %+v: %v", in.Labels, err)
+		}
+
+		confident, below := map[string]int{}, 0
+		wantTags := map[string]bool{}
+		for _, l := range in.Labels {
+			if l.Confidence < threshold {
+				below++
+				continue
+			}
+			confident[l.Name]++
+			if s := slug(l.Name); s != "" {
+				wantTags[s] = true
+			}
+		}
+		shown := len(got.Labels)
+		pastTop := len(in.Labels) - below - shown
+		if shown > topLabels || pastTop < 0 || (pastTop > 0 && shown != topLabels) {
+			t.Fatalf("%d labels, %d below %v%%: %d shown, %d unaccounted for; want every confident label shown, up to %d", len(in.Labels), below, threshold, shown, pastTop, topLabels)
+		}
+		var top []float64
+		for _, l := range in.Labels {
+			if l.Confidence >= threshold {
+				top = append(top, l.Confidence)
+			}
+		}
+		sort.Sort(sort.Reverse(sort.Float64Slice(top)))
+		for i, l := range got.Labels {
+			if l.Confidence != math.Round(top[i]*10)/10 {
+				t.Fatalf("shown label %d has confidence %v; the %d most confident inputs have %v", i, l.Confidence, shown, top[:shown])
+			}
+			if confident[l.Name] == 0 {
+				t.Fatalf("shown label %q is not a confident input label (threshold %v%%): %+v", l.Name, threshold, in.Labels)
+			}
+			confident[l.Name]--
+			if i > 0 && l.Confidence > got.Labels[i-1].Confidence {
+				t.Fatalf("labels are not most confident first: %+v", got.Labels)
+			}
+		}
+		for _, tag := range got.Tags {
+			if !wantTags[tag] {
+				t.Fatalf("tag %q comes from no confident label", tag)
+			}
+			delete(wantTags, tag)
+		}
+		if len(wantTags) > 0 {
+			t.Fatalf("confident labels without a tag: %v (tags %v)", wantTags, got.Tags)
+		}
+	})
 }
 
 // TestPortraitPhoneShot: a phone stores a portrait photo as landscape

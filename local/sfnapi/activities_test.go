@@ -250,8 +250,10 @@ func TestGetActivityTaskLongPoll(t *testing.T) {
 	if out, err := poll(ctx); err != nil || out.TaskToken != nil || out.Input != nil {
 		t.Errorf("a poll with no work = %+v, %v; want no token and no input", out, err)
 	}
+	polling := make(chan string, 4)
 	srv.acts.mu.Lock()
 	srv.acts.pollTimeout = time.Minute // from here on, only the other ends may end a poll
+	srv.acts.onPolling = func(arn string) { polling <- arn }
 	srv.acts.mu.Unlock()
 
 	for _, tc := range []struct {
@@ -270,13 +272,11 @@ func TestGetActivityTaskLongPoll(t *testing.T) {
 		pollCtx, cancel := context.WithCancel(ctx)
 		ended := make(chan error, 1)
 		go func() { _, err := poll(pollCtx); ended <- err }()
-		waitPollers(t, srv, act, 1)
-		tc.end(cancel)
-		select {
-		case <-ended:
-		case <-time.After(5 * time.Second):
-			t.Fatalf("%s: the poll did not end", tc.name)
+		if got := <-polling; got != act {
+			t.Fatalf("%s: a poll waits on %s, want %s", tc.name, got, act)
 		}
+		tc.end(cancel)
+		<-ended // a poll that never ends is caught by go test's -timeout
 		cancel()
 	}
 	if out, err := poll(ctx); err != nil || out.TaskToken != nil {
@@ -294,21 +294,6 @@ func TestGetActivityTaskLongPoll(t *testing.T) {
 	if _, err := c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String(act), WorkerName: aws.String(strings.Repeat("w", 81))}); code(err) != "ValidationException" {
 		t.Errorf("an 81-character workerName: %v, want ValidationException", err)
 	}
-}
-
-// waitPollers waits, with a bound, until n polls wait on the activity.
-func waitPollers(t *testing.T, srv *Server, arn string, n int) {
-	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		srv.acts.mu.Lock()
-		a := srv.acts.byArn[arn]
-		got := a != nil && a.pollers == n
-		srv.acts.mu.Unlock()
-		if got {
-			return
-		}
-	}
-	t.Fatalf("%d polls never waited on %s", n, arn)
 }
 
 // TestActivityWorkerLimit refuses one poller past MaxActivityPollers.

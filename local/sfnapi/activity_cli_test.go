@@ -49,9 +49,10 @@ func TestActivityWorkerThroughTheAWSCLI(t *testing.T) {
 		t.Skipf("the AWS CLI v1 is not on this machine's Python (%v)", err)
 	}
 	ctx := context.Background()
-	ts := httptest.NewServer(New(Options{}))
+	srv := New(Options{})
+	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	c := sfn.New(sfn.Options{Region: "us-east-1", Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1}, LocalEndpoint(ts.URL))
+	c := serving(t, sfn.New(sfn.Options{Region: "us-east-1", Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1}, LocalEndpoint(ts.URL)), srv)
 
 	var created struct{ ActivityArn string }
 	awsCLI(t, ts.URL, &created, "create-activity", "--name", "cli-work")

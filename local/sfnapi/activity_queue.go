@@ -31,6 +31,9 @@ type activities struct {
 	done  chan struct{} // closed by close: long polls end
 	// pollTimeout is how long a poll waits; if zero, ActivityPollTimeout.
 	pollTimeout time.Duration
+	// onPolling is a test's hook, called with the activity's ARN once a
+	// poll is counted as waiting on it.
+	onPolling func(arn string)
 }
 
 var _ asl.ActivityQueue = (*activities)(nil)
@@ -147,8 +150,11 @@ func (as *activities) poll(ctx context.Context, arn, worker string) (*asl.Activi
 		return nil, fail("ActivityWorkerLimitExceeded", "The maximum number of workers (%d) concurrently polling for activity tasks has been reached", MaxActivityPollers)
 	}
 	a.pollers++
-	done, timeout := as.done, as.pollTimeout
+	done, timeout, hook := as.done, as.pollTimeout, as.onPolling
 	as.mu.Unlock()
+	if hook != nil {
+		hook(arn)
+	}
 	defer func() {
 		as.mu.Lock()
 		a.pollers--

@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-	"time"
 )
 
 // cliRunner runs the AWS CLI v1 of the machine's Python against url; it
@@ -45,7 +44,7 @@ func (e *cliError) Error() string { return e.stderr }
 // the AWS CLI: publish a version, point an alias at it, publish the next,
 // switch the alias, and see executions follow it.
 func TestAliasSwitchWithTheCLI(t *testing.T) {
-	_, ts := newClient(t)
+	c, ts := newClient(t)
 	aws := cliRunner(t, ts.URL)
 	must := func(args ...string) map[string]any {
 		t.Helper()
@@ -66,14 +65,12 @@ func TestAliasSwitchWithTheCLI(t *testing.T) {
 	run := func() map[string]any {
 		t.Helper()
 		x := must("start-execution", "--state-machine-arn", alias)["executionArn"].(string)
-		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
-			d := must("describe-execution", "--execution-arn", x)
-			if d["status"] != "RUNNING" {
-				return d
-			}
+		ended(t, c, x)
+		d := must("describe-execution", "--execution-arn", x)
+		if d["status"] == "RUNNING" {
+			t.Fatalf("%s ended, but describe-execution says RUNNING", x)
 		}
-		t.Fatalf("%s did not end", x)
-		return nil
+		return d
 	}
 	if d := run(); d["output"] != `{"ran":"blue"}` || d["stateMachineVersionArn"] != blue || d["stateMachineAliasArn"] != alias {
 		t.Errorf("before the switch: %v", d)

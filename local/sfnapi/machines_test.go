@@ -19,7 +19,7 @@ func serve(t *testing.T, srv *Server) *sfn.Client {
 	t.Helper()
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return sfn.New(sfn.Options{Region: "us-east-1", Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1}, LocalEndpoint(ts.URL))
+	return serving(t, sfn.New(sfn.Options{Region: "us-east-1", Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1}, LocalEndpoint(ts.URL)), srv)
 }
 
 // TestPrepareDoesNotBlockOtherCalls holds one machine's Prepare (as a

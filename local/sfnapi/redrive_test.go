@@ -81,7 +81,7 @@ func boardClient(t *testing.T, b *board) *sfn.Client {
 	}})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return sfn.New(sfn.Options{Region: "us-east-1", Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1}, LocalEndpoint(ts.URL))
+	return serving(t, sfn.New(sfn.Options{Region: "us-east-1", Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1}, LocalEndpoint(ts.URL)), srv)
 }
 
 const twoSteps = `{"StartAt":"A","States":{

@@ -46,7 +46,7 @@ func newClient(t *testing.T) (*sfn.Client, *httptest.Server) {
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	client := sfn.New(sfn.Options{Region: "us-east-1", Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1}, LocalEndpoint(ts.URL))
-	return client, ts
+	return serving(t, client, srv), ts
 }
 
 const role = "arn:aws:iam::123456789012:role/StepFunctions"
@@ -68,20 +68,47 @@ func create(t *testing.T, c *sfn.Client, name, definition string, typ types.Stat
 	return aws.ToString(out.StateMachineArn)
 }
 
-// wait polls DescribeExecution, with a bound, until the execution ends.
+// servers maps each test's client to the server it talks to, so a test
+// can wait on the engine's own signals instead of polling the API.
+var servers sync.Map // *sfn.Client → *Server
+
+// serving records that c talks to srv, until the test ends, and returns c.
+func serving(t *testing.T, c *sfn.Client, srv *Server) *sfn.Client {
+	t.Helper()
+	servers.Store(c, srv)
+	t.Cleanup(func() { servers.Delete(c) })
+	return c
+}
+
+// ended blocks until the execution arn, on the server c talks to, ends:
+// the engine's Done, not a poll. A run that never ends is caught by
+// go test's -timeout, which prints every goroutine.
+func ended(t *testing.T, c *sfn.Client, arn string) {
+	t.Helper()
+	srv, ok := servers.Load(c)
+	if !ok {
+		t.Fatal("the client was not made by newClient, serve or a call of serving")
+	}
+	rec, err := srv.(*Server).executionByArn(arn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-rec.x.Done()
+}
+
+// wait blocks until the execution ends and returns what DescribeExecution
+// then says, which must no longer be RUNNING.
 func wait(t *testing.T, c *sfn.Client, arn string) *sfn.DescribeExecutionOutput {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		d, err := c.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d.Status != types.ExecutionStatusRunning {
-			return d
-		}
+	ended(t, c, arn)
+	d, err := c.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("%s did not end in 10s", arn)
-	return nil
+	if d.Status == types.ExecutionStatusRunning {
+		t.Fatalf("%s ended, but DescribeExecution says RUNNING", arn)
+	}
+	return d
 }
 
 // code is the AWS error code of err.
@@ -228,26 +255,43 @@ func TestExecutions(t *testing.T) {
 }
 
 func TestTaskTokensAndStop(t *testing.T) {
-	c, _ := newClient(t)
+	// The sending half of the task hands each token to the test as well,
+	// so the test waits for it instead of polling the history.
+	type message struct{ execution, token string }
+	messages := make(chan message, 4)
+	srv := New(Options{Prepare: func(m *Machine) (Prepared, error) {
+		send := asl.TaskFunc(func(ctx context.Context, req asl.TaskRequest) (any, error) {
+			messages <- message{req.ExecutionArn, req.TaskToken}
+			return sent(ctx, req)
+		})
+		tasks := asl.ResolverFunc(func(_, _ string, _ any) (asl.TaskHandler, bool) { return send, true })
+		return Prepared{Engine: asl.NewEngine(asl.Options{Clock: asl.RealClock{}, Tasks: tasks, StateMachineArn: m.Arn})}, nil
+	}})
+	c := serve(t, srv)
 	ctx := context.Background()
 	arn := create(t, c, "Approval", approval, "")
+	// tokenOf waits for the execution's message, then checks once that the
+	// history shows the token in the task's parameters.
 	tokenOf := func(execution string) string {
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-			h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(execution)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range h.Events {
-				if e.TaskScheduledEventDetails != nil {
-					var p struct{ MessageBody struct{ Token string } }
-					json.Unmarshal([]byte(aws.ToString(e.TaskScheduledEventDetails.Parameters)), &p)
-					if p.MessageBody.Token != "" {
-						return p.MessageBody.Token
-					}
+		t.Helper()
+		m := <-messages
+		if m.execution != execution || m.token == "" {
+			t.Fatalf("a message from %s with token %q; want one from %s with a token", m.execution, m.token, execution)
+		}
+		h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(execution)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range h.Events {
+			if e.TaskScheduledEventDetails != nil {
+				var p struct{ MessageBody struct{ Token string } }
+				json.Unmarshal([]byte(aws.ToString(e.TaskScheduledEventDetails.Parameters)), &p)
+				if p.MessageBody.Token == m.token {
+					return m.token
 				}
 			}
 		}
-		t.Fatal("no task token was sent")
+		t.Fatalf("the history of %s has no TaskScheduled event whose parameters carry the token %s", execution, m.token)
 		return ""
 	}
 	start := func(name string) string {
@@ -375,19 +419,15 @@ func TestThousandConcurrentExecutions(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		running, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn), StatusFilter: types.ExecutionStatusRunning, MaxResults: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(running.Executions) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("executions still running after 30s")
-		}
-		time.Sleep(50 * time.Millisecond)
+	for _, a := range arns {
+		ended(t, c, a)
+	}
+	running, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn), StatusFilter: types.ExecutionStatusRunning, MaxResults: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range running.Executions {
+		t.Fatalf("every execution ended, yet ListExecutions with the RUNNING filter lists %s, status %s", aws.ToString(e.Name), e.Status)
 	}
 	seen := map[string]int{}
 	var token *string

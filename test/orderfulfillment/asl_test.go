@@ -3,6 +3,7 @@ package orderfulfillment_test
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,55 +13,94 @@ import (
 	"github.com/sfnkit/sfnkit/workflows/retry"
 )
 
-func TestEveryStateOfTheDesignWithItsTransitions(t *testing.T) {
-	// Type and Next (or, for Choice, Default) of every state of the designed workflow.
-	want := map[string][2]string{
-		wf.StateValidateOrder:           {"Task", wf.StateRecordOrderReceived},
-		wf.StateRecordOrderReceived:     {"Task", wf.StateNeedsApproval},
-		wf.StateNeedsApproval:           {"Choice", wf.StateProcessPayment},
-		wf.StateRequestApproval:         {"Task", wf.StateProcessPayment},
-		wf.StateProcessPayment:          {"Task", wf.StateReserveInventory},
-		wf.StateReserveInventory:        {"Task", wf.StateShipOrder},
-		wf.StateShipOrder:               {"Task", wf.StateRecordOrderCompleted},
-		wf.StateRecordOrderCompleted:    {"Task", wf.StateSendConfirmation},
-		wf.StateSendConfirmation:        {"Task", wf.StateOrderCompleted},
-		wf.StateOrderCompleted:          {"Succeed", ""},
-		wf.StateReleaseInventory:        {"Task", wf.StateRefundPayment},
-		wf.StateRefundPayment:           {"Task", wf.StateRecordOrderFailed},
-		wf.StateRecordOrderFailed:       {"Task", wf.StateNotifyCustomerOfFailure},
-		wf.StateNotifyCustomerOfFailure: {"Task", wf.StateClassifyFailure},
-		wf.StateClassifyFailure:         {"Choice", wf.StateOrderFailed},
-		wf.StateOrderRejected:           {"Fail", ""},
-		wf.StateOrderNotApproved:        {"Fail", ""},
-		wf.StatePaymentFailed:           {"Fail", ""},
-		wf.StateInventoryUnavailable:    {"Fail", ""},
-		wf.StateShippingFailed:          {"Fail", ""},
-		wf.StateOrderFailed:             {"Fail", ""},
-		wf.StateCompensationFailed:      {"Fail", ""},
+// forwardSteps are the design's steps in the order an order goes through
+// them; undoneBy names the compensation of each step with a side effect.
+var (
+	forwardSteps = []string{wf.StateValidateOrder, wf.StateRecordOrderReceived, wf.StateProcessPayment, wf.StateReserveInventory,
+		wf.StateShipOrder, wf.StateRecordOrderCompleted, wf.StateSendConfirmation}
+	undoneBy = map[string]string{wf.StateProcessPayment: wf.StateRefundPayment, wf.StateReserveInventory: wf.StateReleaseInventory}
+)
+
+// TestTheHappyPathFollowsTheDesign checks the graph by the design's rules,
+// not against a copy of it: every transition names a state, every state
+// can be reached, the path without errors runs the forward steps in order
+// and succeeds, and every Fail state raises its own name.
+func TestTheHappyPathFollowsTheDesign(t *testing.T) {
+	if def.StartAt != forwardSteps[0] {
+		t.Errorf("StartAt = %q, want %q", def.StartAt, forwardSteps[0])
 	}
-	if def.StartAt != wf.StateValidateOrder {
-		t.Errorf("StartAt = %q, want %q", def.StartAt, wf.StateValidateOrder)
-	}
-	if len(def.States) != len(want) {
-		t.Errorf("the definition has %d states, the design %d", len(def.States), len(want))
-	}
-	for name, w := range want {
+	reached := map[string]bool{}
+	for queue := []string{def.StartAt}; len(queue) > 0; queue = queue[1:] {
+		name := queue[0]
 		st, ok := def.States[name]
 		if !ok {
-			t.Errorf("state %s is missing", name)
+			t.Errorf("a transition leads to %q, which is not a state", name)
 			continue
 		}
-		next := st.Next
-		if st.Type == "Choice" {
-			next = st.Default
+		if reached[name] {
+			continue
 		}
-		if st.Type != w[0] || next != w[1] {
-			t.Errorf("%s: Type %s, Next/Default %q; want %s, %q", name, st.Type, next, w[0], w[1])
+		reached[name] = true
+		next := []string{st.Next, st.Default}
+		for _, c := range st.Choices {
+			next = append(next, c.Next)
+		}
+		for _, c := range st.Catch {
+			next = append(next, c.Next)
+		}
+		for _, n := range next {
+			if n != "" {
+				queue = append(queue, n)
+			}
+		}
+	}
+	for name, st := range def.States {
+		if !reached[name] {
+			t.Errorf("state %s cannot be reached from %s", name, def.StartAt)
 		}
 		if st.Type == "Fail" && st.Error != name {
 			t.Errorf("Fail state %s raises %q; its Error must be its name", name, st.Error)
 		}
 	}
+
+	path := happyPath(t)
+	if last := def.States[path[len(path)-1]]; last.Type != "Succeed" {
+		t.Errorf("the path without errors %v ends in a %s state, want Succeed", path, last.Type)
+	}
+	i := 0
+	for _, name := range path {
+		if i < len(forwardSteps) && name == forwardSteps[i] {
+			i++
+		}
+	}
+	if i != len(forwardSteps) {
+		t.Errorf("the path without errors %v does not run %v in that order (missing %s)", path, forwardSteps, forwardSteps[i])
+	}
+	// An approved order goes on to be paid, as one that needs no approval.
+	if got := pathTo(t, wf.StateProcessPayment); slices.Contains(got, wf.StateRequestApproval) {
+		t.Errorf("the shortest way to payment %v goes through the approval", got)
+	}
+	if next := def.States[wf.StateRequestApproval].Next; next != wf.StateProcessPayment {
+		t.Errorf("an approved order goes on to %q, want %s", next, wf.StateProcessPayment)
+	}
+}
+
+// happyPath follows Next, and a Choice's Default, from StartAt.
+func happyPath(t *testing.T) []string {
+	t.Helper()
+	var path []string
+	for name := def.StartAt; name != ""; {
+		if len(path) > len(def.States) {
+			t.Fatalf("the path without errors loops: %v", path)
+		}
+		path = append(path, name)
+		st := def.States[name]
+		name = st.Next
+		if st.Type == "Choice" {
+			name = st.Default
+		}
+	}
+	return path
 }
 
 // TestPaymentDropsThePaymentTokenOnEveryWayOut: ProcessPayment is a
@@ -206,41 +246,99 @@ func TestBusinessFailuresAreCaughtWhereTheDesignSays(t *testing.T) {
 	assertRetries(t, wf.StateShipOrder, wf.ErrorCarrierUnavailable)
 }
 
+// nothingDone are the errors that say the failing step changed nothing,
+// so it is not compensated; after any other error it may have committed.
+var nothingDone = []string{wf.ErrorInvalidOrder, wf.ErrorApprovalRejected, wf.ErrorPaymentDeclined, wf.ErrorOutOfStock,
+	wf.ErrorInvalidPaymentRequest, wf.ErrorInvalidInventoryRequest, "ShipmentRejected", wf.ErrorTimeout, wf.ErrorHeartbeatTimeout}
+
+// failsAs is the Fail state the design gives a failure of each stage.
+var failsAs = map[string]string{
+	wf.StateRequestApproval:  wf.StateOrderNotApproved,
+	wf.StateProcessPayment:   wf.StatePaymentFailed,
+	wf.StateReserveInventory: wf.StateInventoryUnavailable,
+	wf.StateShipOrder:        wf.StateShippingFailed,
+}
+
+// TestCompensationsRunInReverseOrder derives, for every catcher of every
+// stage that can fail after the order was recorded, what must run: the
+// compensations of the steps already done (the failing one too unless its
+// error says it did nothing), newest first, then the failure tail; and
+// ClassifyFailure must end in the stage's Fail state.
 func TestCompensationsRunInReverseOrder(t *testing.T) {
 	tail := []string{wf.StateRecordOrderFailed, wf.StateNotifyCustomerOfFailure, wf.StateClassifyFailure}
-	tests := []struct {
-		failed, via string
-		want        []string
-		end         string
-	}{
-		// Shipping failed: undo the reservation, then the payment.
-		{wf.StateShipOrder, def.CatchTarget(wf.StateShipOrder, wf.ErrorAll), append([]string{wf.StateReleaseInventory, wf.StateRefundPayment}, tail...), wf.StateShippingFailed},
-		// Out of stock: nothing was reserved; undo the payment.
-		{wf.StateReserveInventory, def.CatchTarget(wf.StateReserveInventory, wf.ErrorOutOfStock), append([]string{wf.StateRefundPayment}, tail...), wf.StateInventoryUnavailable},
-		// Reservation failed unexpectedly: it may have committed; undo both.
-		{wf.StateReserveInventory, def.CatchTarget(wf.StateReserveInventory, wf.ErrorAll), append([]string{wf.StateReleaseInventory, wf.StateRefundPayment}, tail...), wf.StateInventoryUnavailable},
-		// Payment failed unexpectedly: money may have moved; refund.
-		{wf.StateProcessPayment, def.CatchTarget(wf.StateProcessPayment, wf.ErrorAll), append([]string{wf.StateRefundPayment}, tail...), wf.StatePaymentFailed},
-		// Declined or not approved: nothing to undo.
-		{wf.StateProcessPayment, def.CatchTarget(wf.StateProcessPayment, wf.ErrorPaymentDeclined), tail, wf.StatePaymentFailed},
-		{wf.StateRequestApproval, def.CatchTarget(wf.StateRequestApproval, wf.ErrorApprovalRejected), tail, wf.StateOrderNotApproved},
-	}
-	for _, tt := range tests {
-		got := def.Chain(tt.via)
-		if !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("after %s fails (catch → %s): %v, want %v", tt.failed, tt.via, got, tt.want)
+	checked := 0
+	for stage, end := range failsAs {
+		st, ok := def.States[stage]
+		if !ok || len(st.Catch) == 0 {
+			t.Errorf("stage %s is missing or catches nothing", stage)
+			continue
 		}
-		// ClassifyFailure picks the Fail state by the error path the failed
-		// stage's catcher wrote.
-		if got := classify(errorPath(t, tt.failed, tt.via)); got != tt.end {
-			t.Errorf("after %s fails, ClassifyFailure ends in %s, want %s", tt.failed, got, tt.end)
+		done := pathTo(t, stage)
+		for _, c := range st.Catch {
+			committed := slices.Clone(done)
+			if slices.ContainsFunc(c.ErrorEquals, func(e string) bool { return !slices.Contains(nothingDone, e) }) {
+				committed = append(committed, stage)
+			}
+			var want []string
+			for i := len(committed) - 1; i >= 0; i-- {
+				if undo, ok := undoneBy[committed[i]]; ok {
+					want = append(want, undo)
+				}
+			}
+			want = append(want, tail...)
+			if got := def.Chain(c.Next); !reflect.DeepEqual(got, want) {
+				t.Errorf("after %s fails with %v (catch → %s): %v, want %v", stage, c.ErrorEquals, c.Next, got, want)
+			}
+			// ClassifyFailure picks the Fail state by the error path the
+			// failed stage's catcher wrote.
+			if got := classify(errorPath(t, stage, c.Next)); got != end {
+				t.Errorf("after %s fails with %v, ClassifyFailure ends in %s, want %s", stage, c.ErrorEquals, got, end)
+			}
+			checked++
 		}
 	}
+	if checked == 0 {
+		t.Fatal("no catcher of a failing stage was checked")
+	}
+}
+
+// pathTo is the shortest path from StartAt to stage by Next, Default and
+// Choice rules (no catcher), without stage itself: the steps done before it.
+func pathTo(t *testing.T, stage string) []string {
+	t.Helper()
+	from := map[string]string{def.StartAt: ""}
+	for queue := []string{def.StartAt}; len(queue) > 0; queue = queue[1:] {
+		name := queue[0]
+		if name == stage {
+			var path []string
+			for n := from[name]; n != ""; n = from[n] {
+				path = append([]string{n}, path...)
+			}
+			return path
+		}
+		st := def.States[name]
+		next := []string{st.Next, st.Default}
+		for _, c := range st.Choices {
+			next = append(next, c.Next)
+		}
+		for _, n := range next {
+			if _, seen := from[n]; n != "" && !seen {
+				from[n] = name
+				queue = append(queue, n)
+			}
+		}
+	}
+	t.Fatalf("%s cannot be reached from %s without an error", stage, def.StartAt)
+	return nil
 }
 
 func TestCompensationsRetryUntilTheySucceed(t *testing.T) {
 	for _, name := range []string{wf.StateReleaseInventory, wf.StateRefundPayment} {
 		st := def.States[name]
+		if len(st.Retry) == 0 {
+			t.Errorf("%s has no Retry; a compensation must retry until it succeeds", name)
+			continue
+		}
 		last := st.Retry[len(st.Retry)-1]
 		if !reflect.DeepEqual(last.ErrorEquals, []string{wf.ErrorAll}) || last.MaxAttempts == nil || *last.MaxAttempts < 50 || last.MaxDelaySeconds == 0 {
 			t.Errorf("%s: last retrier %+v should retry every error for hours", name, last)
@@ -255,7 +353,7 @@ func TestCompensationsRetryUntilTheySucceed(t *testing.T) {
 func TestConfirmationIsADirectSNSIntegration(t *testing.T) {
 	for _, name := range []string{wf.StateSendConfirmation, wf.StateNotifyCustomerOfFailure} {
 		st := def.States[name]
-		if !strings.HasSuffix(st.Resource, ":states:::sns:publish") || !strings.HasPrefix(st.Parameters["TopicArn"].(string), "arn:aws:sns:") {
+		if topic, _ := st.Parameters["TopicArn"].(string); !strings.HasSuffix(st.Resource, ":states:::sns:publish") || !strings.HasPrefix(topic, "arn:aws:sns:") {
 			t.Errorf("%s: Resource %s, TopicArn %v; want a direct sns:publish", name, st.Resource, st.Parameters["TopicArn"])
 		}
 	}
