@@ -4,9 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,29 +11,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 )
 
-// awsCLI runs the AWS CLI v1 (python3 -m awscli) against url, with local
-// credentials and no configuration from the machine, and decodes its JSON
-// answer into out (if not nil).
+// awsCLI runs one AWS CLI call through cliRunner, fails the test if it
+// fails, and decodes its JSON answer into out (if not nil).
 func awsCLI(t *testing.T, url string, out any, args ...string) {
 	t.Helper()
-	home := t.TempDir()
-	cmd := exec.Command("python3", append([]string{"-m", "awscli", "stepfunctions"}, append(args, "--endpoint-url", url, "--region", "us-east-1", "--output", "json")...)...)
-	cmd.Env = []string{
-		"HOME=" + home, "PATH=" + os.Getenv("PATH"),
-		"AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local", "AWS_EC2_METADATA_DISABLED=true",
-		"AWS_CONFIG_FILE=" + filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
-	}
-	data, err := cmd.Output()
+	answer, err := cliRunner(t, url)(args...)
 	if err != nil {
-		stderr := ""
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("aws stepfunctions %v: %v\n%s", args, err, stderr)
+		t.Fatalf("aws stepfunctions %v: %v", args, err)
 	}
 	if out != nil {
+		data, _ := json.Marshal(answer)
 		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("aws stepfunctions %v answered %q: %v", args, data, err)
+			t.Fatalf("aws stepfunctions %v answered %s: %v", args, data, err)
 		}
 	}
 }
@@ -45,9 +31,6 @@ func awsCLI(t *testing.T, url string, out any, args ...string) {
 // AWS CLI: it creates the activity, takes each execution's task, beats
 // and answers it.
 func TestActivityWorkerThroughTheAWSCLI(t *testing.T) {
-	if err := exec.Command("python3", "-c", "import awscli").Run(); err != nil {
-		t.Skipf("the AWS CLI v1 is not on this machine's Python (%v)", err)
-	}
 	ctx := context.Background()
 	srv := New(Options{})
 	ts := httptest.NewServer(srv)
