@@ -101,12 +101,25 @@ func decodeTyped(r request, v any) error {
 	return nil
 }
 
-func (s *Server) createActivity(_ context.Context, r request) (any, error) {
-	var q createActivityRequest
-	if err := decodeTyped(r, &q); err != nil {
+// validated decodes a request into the operation's typed request and
+// validates it, so every operation reads its request the same way.
+func validated[Q any, P interface {
+	*Q
+	validate() error
+}](r request) (*Q, error) {
+	q := P(new(Q))
+	if err := decodeTyped(r, q); err != nil {
 		return nil, err
 	}
 	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+func (s *Server) createActivity(_ context.Context, r request) (any, error) {
+	q, err := validated[createActivityRequest](r)
+	if err != nil {
 		return nil, err
 	}
 	arn := fmt.Sprintf("arn:aws:states:%s:%s:activity:%s", s.region, s.account, q.Name)

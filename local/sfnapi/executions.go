@@ -48,14 +48,11 @@ func (s *Server) start(ctx context.Context, q *startExecutionRequest) (*record, 
 }
 
 func (s *Server) startExecution(ctx context.Context, r request) (any, error) {
-	var q startExecutionRequest
-	if err := decodeTyped(r, &q); err != nil {
+	q, err := validated[startExecutionRequest](r)
+	if err != nil {
 		return nil, err
 	}
-	if err := q.validate(); err != nil {
-		return nil, err
-	}
-	rec, err := s.start(ctx, &q)
+	rec, err := s.start(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -63,11 +60,8 @@ func (s *Server) startExecution(ctx context.Context, r request) (any, error) {
 }
 
 func (s *Server) startSyncExecution(ctx context.Context, r request) (any, error) {
-	var q startExecutionRequest
-	if err := decodeTyped(r, &q); err != nil {
-		return nil, err
-	}
-	if err := q.validate(); err != nil {
+	q, err := validated[startExecutionRequest](r)
+	if err != nil {
 		return nil, err
 	}
 	m, _, _, err := s.target(*q.StateMachineArn)
@@ -77,7 +71,7 @@ func (s *Server) startSyncExecution(ctx context.Context, r request) (any, error)
 	if m.Type != "EXPRESS" {
 		return nil, fail("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
 	}
-	rec, err := s.start(ctx, &q)
+	rec, err := s.start(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -91,11 +85,8 @@ func (s *Server) startSyncExecution(ctx context.Context, r request) (any, error)
 
 // execution finds the execution a request's executionArn names.
 func (s *Server) execution(r request) (*record, error) {
-	var q executionRequest
-	if err := decodeTyped(r, &q); err != nil {
-		return nil, err
-	}
-	if err := q.validate(); err != nil {
+	q, err := validated[executionRequest](r)
+	if err != nil {
 		return nil, err
 	}
 	return s.executionByArn(*q.ExecutionArn)
@@ -113,11 +104,8 @@ func (s *Server) executionByArn(arn string) (*record, error) {
 }
 
 func (s *Server) stopExecution(_ context.Context, r request) (any, error) {
-	var q stopExecutionRequest
-	if err := decodeTyped(r, &q); err != nil {
-		return nil, err
-	}
-	if err := q.validate(); err != nil {
+	q, err := validated[stopExecutionRequest](r)
+	if err != nil {
 		return nil, err
 	}
 	rec, err := s.executionByArn(*q.ExecutionArn)
@@ -174,11 +162,8 @@ func (s *Server) listExecutions(ctx context.Context, r request) (any, error) {
 	if r["mapRunArn"] != nil {
 		return s.listMapRunExecutions(ctx, r)
 	}
-	var q listExecutionsRequest
-	if err := decodeTyped(r, &q); err != nil {
-		return nil, err
-	}
-	if err := q.validate(); err != nil {
+	q, err := validated[listExecutionsRequest](r)
+	if err != nil {
 		return nil, err
 	}
 	redriven, _ := redriveMatcher(q.RedriveFilter)
@@ -223,11 +208,8 @@ func (s *Server) listExecutions(ctx context.Context, r request) (any, error) {
 }
 
 func (s *Server) getExecutionHistory(_ context.Context, r request) (any, error) {
-	var q getExecutionHistoryRequest
-	if err := decodeTyped(r, &q); err != nil {
-		return nil, err
-	}
-	if err := q.validate(); err != nil {
+	q, err := validated[getExecutionHistoryRequest](r)
+	if err != nil {
 		return nil, err
 	}
 	rec, err := s.executionByArn(*q.ExecutionArn)
@@ -262,11 +244,8 @@ func wireEvent(e asl.Event) map[string]any {
 }
 
 func (s *Server) sendTaskSuccess(_ context.Context, r request) (any, error) {
-	var q sendTaskSuccessRequest
-	if err := decodeTyped(r, &q); err != nil {
-		return nil, err
-	}
-	if err := q.validate(); err != nil {
+	q, err := validated[sendTaskSuccessRequest](r)
+	if err != nil {
 		return nil, err
 	}
 	token := *q.TaskToken
@@ -274,11 +253,8 @@ func (s *Server) sendTaskSuccess(_ context.Context, r request) (any, error) {
 }
 
 func (s *Server) sendTaskFailure(_ context.Context, r request) (any, error) {
-	var q sendTaskFailureRequest
-	if err := decodeTyped(r, &q); err != nil {
-		return nil, err
-	}
-	if err := q.validate(); err != nil {
+	q, err := validated[sendTaskFailureRequest](r)
+	if err != nil {
 		return nil, err
 	}
 	token := *q.TaskToken
@@ -286,11 +262,8 @@ func (s *Server) sendTaskFailure(_ context.Context, r request) (any, error) {
 }
 
 func (s *Server) sendTaskHeartbeat(_ context.Context, r request) (any, error) {
-	var q taskTokenRequest
-	if err := decodeTyped(r, &q); err != nil {
-		return nil, err
-	}
-	if err := q.validate(); err != nil {
+	q, err := validated[taskTokenRequest](r)
+	if err != nil {
 		return nil, err
 	}
 	token := *q.TaskToken

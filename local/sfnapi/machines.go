@@ -12,11 +12,8 @@ import (
 // createStateMachine makes a machine. Prepare runs without the server's
 // lock; a second create or a delete of the same name waits for it.
 func (s *Server) createStateMachine(ctx context.Context, r request) (any, error) {
-	var q createStateMachineRequest
-	if err := decodeTyped(r, &q); err != nil {
-		return nil, err
-	}
-	if err := q.validate(); err != nil {
+	q, err := validated[createStateMachineRequest](r)
+	if err != nil {
 		return nil, err
 	}
 	name, definition, role, typ := *q.Name, *q.Definition, *q.RoleArn, q.Type
@@ -89,11 +86,8 @@ func (s *Server) createStateMachine(ctx context.Context, r request) (any, error)
 
 // machine finds the state machine a request's stateMachineArn names.
 func (s *Server) machine(r request) (*Machine, error) {
-	var q stateMachineRequest
-	if err := decodeTyped(r, &q); err != nil {
-		return nil, err
-	}
-	if err := q.validate(); err != nil {
+	q, err := validated[stateMachineRequest](r)
+	if err != nil {
 		return nil, err
 	}
 	return s.machineByArn(*q.StateMachineArn)
@@ -111,11 +105,8 @@ func (s *Server) machineByArn(arn string) (*Machine, error) {
 }
 
 func (s *Server) describeStateMachine(_ context.Context, r request) (any, error) {
-	var q stateMachineRequest
-	if err := decodeTyped(r, &q); err != nil {
-		return nil, err
-	}
-	if err := q.validate(); err != nil {
+	q, err := validated[stateMachineRequest](r)
+	if err != nil {
 		return nil, err
 	}
 	if out, ok, err := s.describeVersion(*q.StateMachineArn); ok {
@@ -129,11 +120,8 @@ func (s *Server) describeStateMachine(_ context.Context, r request) (any, error)
 }
 
 func (s *Server) listStateMachines(_ context.Context, r request) (any, error) {
-	var q listStateMachinesRequest
-	if err := decodeTyped(r, &q); err != nil {
-		return nil, err
-	}
-	if err := q.validate(); err != nil {
+	q, err := validated[listStateMachinesRequest](r)
+	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -159,11 +147,8 @@ func (s *Server) listStateMachines(_ context.Context, r request) (any, error) {
 // released. Until that is done, creating a machine of the same name waits.
 // Deleting a machine that does not exist succeeds, as in AWS.
 func (s *Server) deleteStateMachine(ctx context.Context, r request) (any, error) {
-	var q stateMachineRequest
-	if err := decodeTyped(r, &q); err != nil {
-		return nil, err
-	}
-	if err := q.validate(); err != nil {
+	q, err := validated[stateMachineRequest](r)
+	if err != nil {
 		return nil, err
 	}
 	arn := *q.StateMachineArn

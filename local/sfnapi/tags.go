@@ -91,24 +91,15 @@ func (s *Server) tagResource(_ context.Context, r request) (any, error) {
 	if err := checkTags(req.Tags); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	have, err := s.taggedLocked(req.ResourceArn)
-	if err != nil {
-		return nil, err
-	}
-	next := map[string]string{}
-	for k, v := range have {
-		next[k] = v
-	}
-	for _, t := range req.Tags {
-		next[t.Key] = t.Value
-	}
-	if len(next) > MaxTags {
-		return nil, fail("TooManyTags", "Too many tags: %s would have %d tags; at most %d are allowed", req.ResourceArn, len(next), MaxTags)
-	}
-	s.tags[req.ResourceArn] = next
-	return map[string]any{}, nil
+	return s.retag(req.ResourceArn, func(next map[string]string) error {
+		for _, t := range req.Tags {
+			next[t.Key] = t.Value
+		}
+		if len(next) > MaxTags {
+			return fail("TooManyTags", "Too many tags: %s would have %d tags; at most %d are allowed", req.ResourceArn, len(next), MaxTags)
+		}
+		return nil
+	})
 }
 
 func (s *Server) untagResource(_ context.Context, r request) (any, error) {
@@ -127,20 +118,31 @@ func (s *Server) untagResource(_ context.Context, r request) (any, error) {
 			return nil, err
 		}
 	}
+	return s.retag(req.ResourceArn, func(next map[string]string) error {
+		for _, k := range req.TagKeys {
+			delete(next, k)
+		}
+		return nil
+	})
+}
+
+// retag lets change edit a copy of the resource's tags, and keeps the copy
+// only if change accepts it, so a refused request changes nothing.
+func (s *Server) retag(arn string, change func(next map[string]string) error) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	have, err := s.taggedLocked(req.ResourceArn)
+	have, err := s.taggedLocked(arn)
 	if err != nil {
 		return nil, err
 	}
-	next := map[string]string{}
+	next := make(map[string]string, len(have))
 	for k, v := range have {
 		next[k] = v
 	}
-	for _, k := range req.TagKeys {
-		delete(next, k)
+	if err := change(next); err != nil {
+		return nil, err
 	}
-	s.tags[req.ResourceArn] = next
+	s.tags[arn] = next
 	return map[string]any{}, nil
 }
 
