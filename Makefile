@@ -18,7 +18,7 @@ CDK   := $(CURDIR)/node_modules/.bin/cdk
 STAGE ?= dev
 LOCAL_ADDR ?= 127.0.0.1:8083
 
-.PHONY: synth test race check demo render lint deploy deploy-local smoke diff bootstrap deps clean
+.PHONY: synth test race determinism check demo render lint deploy deploy-local smoke diff bootstrap deps clean
 
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
 synth: deps
@@ -35,8 +35,12 @@ test: deps
 race: deps
 	$(GO) test -race ./asl/... ./local/... ./lambdas/... ./internal/memstore/
 
-## check: what CI runs: lint, test, and the checks slow by nature (race, demo, deploy-local)
-check: lint test race demo deploy-local
+## determinism: synthesize twice with `cdk synth`, the second in a copy of the module with the handler builds and the Go build cache empty, and require byte-identical templates, asset hashes and renderings (minutes: it compiles every handler from scratch)
+determinism: deps
+	SFNKIT_DETERMINISM=1 $(GO) test -count=1 -run TestSynthesisIsByteIdentical ./test/reproducible/
+
+## check: what CI runs: lint, test, and the checks slow by nature (race, determinism, demo, deploy-local)
+check: lint test race determinism demo deploy-local
 
 ## demo: synthesize, then play every workflow's sample scenarios on the synthesized state machines and print each path
 demo: synth
