@@ -107,7 +107,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	api := sfnapi.New(sfnapi.Options{Prepare: serving.Prepare, MaxClosedExecutions: *maxClosed})
 	web := console.New(api, console.Options{GraphvizRoot: graphvizRoot(*assembly), Log: log.New(stderr, "sfnkit serve: ", 0)})
-	server := serveHTTP(withConsole(api, web), *addr, allowHosts, *allowAny)
+	server := serveHTTP(web.Mount(api), *addr, allowHosts, *allowAny)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if *create {

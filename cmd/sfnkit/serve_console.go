@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,25 +13,6 @@ import (
 	"github.com/sfnkit/sfnkit/local/sfnapi"
 	"github.com/sfnkit/sfnkit/local/smoke"
 )
-
-// withConsole puts the web console beside the API on one handler: the
-// pages under console.Prefix, a browser's GET / sent there, and every
-// other request (the API's POST /) to api. The Host check of serveHTTP
-// wraps all of it.
-func withConsole(api *sfnapi.Server, c *console.Console) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case strings.HasPrefix(r.URL.Path, console.Prefix):
-			c.ServeHTTP(w, r)
-		case r.URL.Path == strings.TrimSuffix(console.Prefix, "/"):
-			http.Redirect(w, r, console.Prefix, http.StatusMovedPermanently)
-		case r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.Header.Get("X-Amz-Target") == "":
-			http.Redirect(w, r, console.Prefix, http.StatusFound)
-		default:
-			api.ServeHTTP(w, r)
-		}
-	})
-}
 
 // graphvizRoot is the repository whose pinned Graphviz draws the
 // console's diagrams: the working directory, or the directory holding

@@ -57,7 +57,7 @@ func (c *Console) start(w http.ResponseWriter, r *http.Request, machineArn, name
 // answer sends the waiting task of the form's state its answer: kind is
 // success, failure or heartbeat, through SendTaskSuccess, SendTaskFailure
 // or SendTaskHeartbeat with the task's token, which the server looks up
-// (the pages never hold one).
+// by the form's state (a form never carries a token).
 func (c *Console) answer(w http.ResponseWriter, r *http.Request, kind string) {
 	f := r.PostForm
 	arn, state := f.Get("executionArn"), f.Get("state")

@@ -80,7 +80,7 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Referrer-Policy", "same-origin") // no-referrer would make the browser send Origin: null with the console's own forms
 	path := strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(Prefix, "/"))
 	if strings.HasPrefix(path, "/static/") {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -114,6 +114,25 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		c.fail(w, r, http.StatusNotFound, "no console page at "+r.URL.Path)
 	}
+}
+
+// Mount puts the console beside the API on one handler, as `sfnkit
+// serve` listens: the pages under Prefix, a browser's GET / sent there,
+// and every other request (the API's POST /) to api. A Host check
+// (sfnapi.CheckHost) goes around all of it.
+func (c *Console) Mount(api http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, Prefix):
+			c.ServeHTTP(w, r)
+		case r.URL.Path == strings.TrimSuffix(Prefix, "/"):
+			http.Redirect(w, r, Prefix, http.StatusMovedPermanently)
+		case r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.Header.Get("X-Amz-Target") == "":
+			http.Redirect(w, r, Prefix, http.StatusFound)
+		default:
+			api.ServeHTTP(w, r)
+		}
+	})
 }
 
 // refuse says why a POST must not change anything, or "" if it may: it

@@ -23,8 +23,9 @@ type eventRow struct {
 	Details           string // the details object, indented JSON
 }
 
-// waiting is a task waiting for its token, as the page shows it: the
-// token itself stays on the server.
+// waiting is a task waiting for its token, as the page shows it. Its
+// forms name the state, and the server looks the token up when one is
+// sent: a form never carries a token.
 type waiting struct {
 	State, Input string
 }

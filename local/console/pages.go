@@ -33,11 +33,45 @@ func when(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04:05.000 UTC")
 }
 
-// pretty indents a JSON text for reading; other text is returned as is.
+// pretty indents a JSON text for reading, with the characters that Go's
+// encoder writes as \u003c, \u003e and \u0026 shown as themselves (the
+// template escapes them for HTML); other text is returned as is.
 func pretty(s string) string {
 	var b bytes.Buffer
 	if json.Indent(&b, []byte(s), "", "  ") != nil {
 		return s
+	}
+	return unescapeHTMLChars(b.String())
+}
+
+// unescapeHTMLChars turns the escapes \u003c, \u003e and \u0026 of a
+// JSON text back into <, > and &, leaving an escaped backslash followed
+// by "u003c" alone.
+func unescapeHTMLChars(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+5 < len(s) && s[i+1] == 'u' {
+			switch s[i+2 : i+6] {
+			case "003c":
+				b.WriteByte('<')
+				i += 5
+				continue
+			case "003e":
+				b.WriteByte('>')
+				i += 5
+				continue
+			case "0026":
+				b.WriteByte('&')
+				i += 5
+				continue
+			}
+		}
+		b.WriteString(s[i : i+min(2, len(s)-i)]) // an escape of two characters, such as \\ or \"
+		i++
 	}
 	return b.String()
 }
