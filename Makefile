@@ -18,7 +18,7 @@ CDK   := $(CURDIR)/node_modules/.bin/cdk
 STAGE ?= dev
 LOCAL_ADDR ?= 127.0.0.1:8083
 
-.PHONY: synth test race determinism check demo render lint deploy deploy-local smoke diff bootstrap deps clean
+.PHONY: synth test race determinism check demo render lint deploy deploy-local up browser smoke diff bootstrap deps clean
 
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
 synth: deps
@@ -39,8 +39,8 @@ race: deps
 determinism: deps
 	SFNKIT_DETERMINISM=1 $(GO) test -count=1 -run TestSynthesisIsByteIdentical ./test/reproducible/
 
-## check: what CI runs: lint, test, and the checks slow by nature (race, determinism, demo, deploy-local)
-check: lint test race determinism demo deploy-local
+## check: what CI runs: lint, test, and the checks slow by nature (race, determinism, demo, deploy-local, browser)
+check: lint test race determinism demo deploy-local browser
 
 ## demo: synthesize, then play every workflow's sample scenarios on the synthesized state machines and print each path
 demo: synth
@@ -73,6 +73,16 @@ deploy-local: synth
 	@.build/sfnkit serve --assembly cdk.out --addr $(LOCAL_ADDR) & server=$$!; \
 	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT; \
 	.build/sfnkit smoke --endpoint-url http://$(LOCAL_ADDR) --create --all --assembly cdk.out
+
+## up: synthesize, then run sfnkit serve on cdk.out in the foreground with every state machine created: the API and the web console at http://$(LOCAL_ADDR)/console/ (Ctrl-C stops it)
+up: synth
+	$(GO) build -o .build/sfnkit ./cmd/sfnkit
+	.build/sfnkit serve --assembly cdk.out --create --addr $(LOCAL_ADDR)
+
+## browser: the console's test in headless Chromium (installed with apt when missing) on the synthesized assembly
+browser: synth
+	@command -v chromium >/dev/null || { sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get update && $$sudo apt-get install -y chromium; }
+	SFNKIT_BROWSER=1 $(GO) test -count=1 ./test/console/
 
 ## smoke: after make deploy, run the scenarios a fresh deployment can run against the deployed STAGE
 smoke: deps
