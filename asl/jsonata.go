@@ -216,8 +216,8 @@ func evalJSONataValue(field string, v any, s *scope, rt *runtime, left *int) (an
 			if err != nil {
 				return nil, err
 			}
-			if err := spend(left, field, val); err != nil {
-				return nil, err
+			if spend(left, val) {
+				return nil, limitExceeded(field)
 			}
 			return val, nil
 		}
