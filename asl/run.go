@@ -232,6 +232,25 @@ func asFailure(err error) *Failure {
 	return &Failure{Name: ErrRuntime, Cause: err.Error()}
 }
 
+// assignState is assign of the state's own Assign field, compiled once
+// in a JSONPath state.
+func (rt *runtime) assignState(st *State, sc *scope, f *frame) *Failure {
+	plan := st.compiled()
+	if st.Assign == nil || plan.assign == nil {
+		return rt.assign(st, st.Assign, sc, f)
+	}
+	v, err := plan.assign.eval("Assign", sc, rt)
+	if err != nil {
+		return asFailure(err)
+	}
+	values, ok := v.(map[string]any)
+	if !ok {
+		return failf(ErrRuntime, "Assign of state %q must be an object", st.Name)
+	}
+	f.vars.assign(values)
+	return nil
+}
+
 // assign evaluates a state's Assign field against sc and sets the
 // variables in the frame's scope, all at once.
 func (rt *runtime) assign(st *State, raw json.RawMessage, sc *scope, f *frame) *Failure {
@@ -275,7 +294,7 @@ func (rt *runtime) pass(st *State, input any, f *frame, entered time.Time) (any,
 		if fail != nil {
 			return nil, fail
 		}
-		return out, rt.assign(st, st.Assign, sc, f)
+		return out, rt.assignState(st, sc, f)
 	}
 	sc := rt.jsonPathScope(st, input, f, entered, 0, "")
 	effective, fail := inputPath(st, sc)
@@ -285,21 +304,21 @@ func (rt *runtime) pass(st *State, input any, f *frame, entered time.Time) (any,
 	result := effective
 	switch {
 	case st.Result != nil:
-		v, err := decodeJSON(st.Result)
-		if err != nil {
+		plan := st.compiled()
+		if !plan.hasResult {
 			return nil, failf(ErrRuntime, "Result of state %q is not JSON", st.Name)
 		}
-		result = v
+		result = plan.result
 	case st.Parameters != nil:
 		sc.input = effective
-		v, err := evalTemplate("Parameters", st.Parameters, sc, rt)
+		v, err := st.compiled().parameters.eval("Parameters", sc, rt)
 		if err != nil {
 			return nil, asFailure(err)
 		}
 		result = v
 	}
 	sc.input = result
-	if fail := rt.assign(st, st.Assign, sc, f); fail != nil {
+	if fail := rt.assignState(st, sc, f); fail != nil {
 		return nil, fail
 	}
 	out, fail := resultPath(st.ResultPath, input, result)
@@ -449,20 +468,21 @@ func (rt *runtime) choice(st *State, input any, f *frame, entered time.Time) (an
 	}
 	next := ""
 	var ruleAssign json.RawMessage
+	choices := st.compiled().choices
 	for i, raw := range st.Choices {
-		var rule choiceRule
-		if err := json.Unmarshal(raw, &rule); err != nil {
+		var c choice
+		ok := true
+		if choices != nil {
+			c = choices[i]
+		} else if c, ok = choiceOf(raw); !ok {
 			return nil, "", failf(ErrRuntime, "Choices[%d] of state %q is not an object", i, st.Name)
 		}
-		ok, err := rt.evalRule(st, rule, sc)
+		matched, err := rt.evalRule(st, c.rule, sc)
 		if err != nil {
 			return nil, "", asFailure(err)
 		}
-		if ok {
-			next, _ = rule["Next"].(string)
-			if a, ok := rule["Assign"]; ok {
-				ruleAssign, _ = json.Marshal(a)
-			}
+		if matched {
+			next, ruleAssign = c.next, c.assign
 			break
 		}
 	}
@@ -472,7 +492,7 @@ func (rt *runtime) choice(st *State, input any, f *frame, entered time.Time) (an
 	if next == "" {
 		return nil, "", failf(ErrNoChoiceMatched, "no Choice rule of state %q matched, and it has no Default", st.Name)
 	}
-	if fail := rt.assign(st, st.Assign, sc, f); fail != nil {
+	if fail := rt.assignState(st, sc, f); fail != nil {
 		return nil, "", fail
 	}
 	if fail := rt.assign(st, ruleAssign, sc, f); fail != nil {
