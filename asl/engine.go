@@ -375,6 +375,12 @@ type runtime struct {
 	jsonataOnce                sync.Once
 	jsonataUUID, jsonataRandom any
 
+	// ctxExecution and ctxMachine are $$.Execution (as of ctxRedrives
+	// redrives) and $$.StateMachine; see contextParts.
+	ctxMu                    sync.Mutex
+	ctxExecution, ctxMachine map[string]any
+	ctxRedrives              int
+
 	childMu  sync.Mutex
 	children []ChildExecution
 	mapRuns  []*mapRun     // the Distributed Map runs, guarded by childMu

@@ -22,6 +22,11 @@ type scope struct {
 
 	// lazyContext builds $$ when first read: most states never read it.
 	lazyContext *lazyContext
+
+	// env and envInput are the JSONata variables and input, made on
+	// first use (see jsonataEnv).
+	env      map[string]any
+	envInput any
 }
 
 type lazyContext struct {

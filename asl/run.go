@@ -100,17 +100,14 @@ func cancelled(ctx context.Context) *Failure {
 	return &Failure{Name: "States.Aborted", Cause: ctx.Err().Error()}
 }
 
-// contextObject builds $$ for a state.
+// contextObject builds $$ for a state. Its Execution and StateMachine
+// objects are the same for every state of a run, and made once.
 func (rt *runtime) contextObject(st *State, f *frame, entered time.Time, retryCount int, token string) map[string]any {
-	x := rt.exec
-	c := map[string]any{
-		"Execution": map[string]any{
-			"Id": x.Arn, "Input": x.Input, "Name": x.Name, "RoleArn": rt.engine.opts.RoleArn,
-			"StartTime": x.StartTime.Format(time.RFC3339Nano), "RedriveCount": float64(x.RedriveCount()),
-		},
-		"State":        map[string]any{"EnteredTime": entered.Format(time.RFC3339Nano), "Name": st.Name, "RetryCount": float64(retryCount)},
-		"StateMachine": map[string]any{"Id": rt.engine.opts.StateMachineArn, "Name": lastSegment(rt.engine.opts.StateMachineArn)},
-	}
+	execution, machine := rt.contextParts()
+	c := make(map[string]any, 5)
+	c["Execution"] = execution
+	c["State"] = map[string]any{"EnteredTime": entered.Format(time.RFC3339Nano), "Name": st.Name, "RetryCount": float64(retryCount)}
+	c["StateMachine"] = machine
 	if token != "" {
 		c["Task"] = map[string]any{"Token": token}
 	}
@@ -119,6 +116,24 @@ func (rt *runtime) contextObject(st *State, f *frame, entered time.Time, retryCo
 	}
 	f.inspect.overlayContext(c)
 	return c
+}
+
+// contextParts are $$.Execution, made again only after a redrive (which
+// changes its RedriveCount), and $$.StateMachine.
+func (rt *runtime) contextParts() (execution, machine map[string]any) {
+	x := rt.exec
+	redrives := x.RedriveCount()
+	rt.ctxMu.Lock()
+	defer rt.ctxMu.Unlock()
+	if rt.ctxExecution == nil || rt.ctxRedrives != redrives {
+		rt.ctxExecution = map[string]any{
+			"Id": x.Arn, "Input": x.Input, "Name": x.Name, "RoleArn": rt.engine.opts.RoleArn,
+			"StartTime": x.StartTime.Format(time.RFC3339Nano), "RedriveCount": float64(redrives),
+		}
+		rt.ctxRedrives = redrives
+		rt.ctxMachine = map[string]any{"Id": rt.engine.opts.StateMachineArn, "Name": lastSegment(rt.engine.opts.StateMachineArn)}
+	}
+	return rt.ctxExecution, rt.ctxMachine
 }
 
 // runState runs one state and returns its output and the next state ("" at
@@ -248,6 +263,7 @@ func (rt *runtime) assignState(st *State, sc *scope, f *frame) *Failure {
 		return failf(ErrRuntime, "Assign of state %q must be an object", st.Name)
 	}
 	f.vars.assign(values)
+	sc.env = nil // the variables changed
 	return nil
 }
 
@@ -272,6 +288,7 @@ func (rt *runtime) assign(st *State, raw json.RawMessage, sc *scope, f *frame) *
 		return failf(ErrRuntime, "Assign of state %q must be an object", st.Name)
 	}
 	f.vars.assign(values)
+	sc.env = nil // the variables changed
 	return nil
 }
 

@@ -114,7 +114,7 @@ func (rt *runtime) task(ctx context.Context, st *State, input any, f *frame, ent
 func (rt *runtime) taskOutput(st *State, input, result any, sc *scope, f *frame) (any, *Failure) {
 	f.inspect.record(inspectResult, result)
 	if st.QueryLanguage == JSONata {
-		sc.states["result"] = result
+		sc.setState("result", result)
 		if fail := rt.assignState(st, sc, f); fail != nil {
 			return nil, fail
 		}
