@@ -17,6 +17,10 @@ type frame struct {
 	// inputLen is the encoded size of the next state's input when known
 	// (it is the previous state's output, already measured), else -1.
 	inputLen int
+	// stateInputLen is the running state's input size; outputLen its
+	// output's, when the state could tell it from what it changed (see
+	// resultLen), else -1.
+	stateInputLen, outputLen int
 	// inspect, set only by TestState, records the state's data flow.
 	inspect *inspection
 }
@@ -150,6 +154,7 @@ func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame)
 	if n > MaxPayloadBytes {
 		return nil, "", failf(ErrDataLimitExceeded, "the input of state %q is %d bytes; at most %d are allowed", st.Name, n, MaxPayloadBytes)
 	}
+	f.stateInputLen, f.outputLen = n, -1
 	next = st.Next
 	switch st.Type {
 	case TypePass:
@@ -171,7 +176,13 @@ func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame)
 	if fail != nil {
 		return nil, "", fail
 	}
-	n = payloadLen(output)
+	switch {
+	case sameValue(output, input): // the input's size, measured above
+	case f.outputLen >= 0:
+		n = f.outputLen
+	default:
+		n = payloadLen(output)
+	}
 	if n > MaxPayloadBytes {
 		return nil, "", failf(ErrDataLimitExceeded, "the output of state %q is %d bytes; at most %d are allowed", st.Name, n, MaxPayloadBytes)
 	}
@@ -342,6 +353,7 @@ func (rt *runtime) pass(st *State, input any, f *frame, entered time.Time) (any,
 	if fail != nil {
 		return nil, fail
 	}
+	f.noteOutputLen(st, input, result)
 	f.inspect.pass(st, effective, result, out)
 	sc.input = input
 	return outputPath(st, out, sc)

@@ -139,6 +139,7 @@ func (rt *runtime) taskOutput(st *State, input, result any, sc *scope, f *frame)
 	if fail != nil {
 		return nil, fail
 	}
+	f.noteOutputLen(st, input, result)
 	f.inspect.record(inspectAfterResultPath, out)
 	s.input = input
 	return outputPath(st, out, &s)
