@@ -470,12 +470,3 @@ func truncateJSON(v any, max int) string {
 	}
 	return s
 }
-
-// decodeJSON reads JSON into plain Go values (float64 numbers).
-func decodeJSON(data []byte) (any, error) {
-	var v any
-	if err := json.Unmarshal(data, &v); err != nil {
-		return nil, err
-	}
-	return v, nil
-}
