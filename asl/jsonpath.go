@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
+	"time"
 
 	// ojg evaluates the JSONPath the States Language allows (filters, wild
 	// cards, slices, descent) on plain Go JSON values; it is maintained and
@@ -16,12 +16,13 @@ import (
 // scope is what paths and expressions are evaluated against.
 type scope struct {
 	input   any            // $
-	context any            // $$; built on first use when makeContext is set
+	context any            // $$; built on first use when lazy is set
 	vars    *variables     // $name
 	states  map[string]any // $states, for JSONata
 
-	// lazyContext builds $$ when first read: most states never read it.
-	lazyContext *lazyContext
+	// lazy is where $$ comes from when it is first read: most states
+	// never read it. A copy of the scope builds its own.
+	lazy *lazyContext
 
 	// env and envInput are the JSONata variables and input, made on
 	// first use (see jsonataEnv).
@@ -29,17 +30,20 @@ type scope struct {
 	envInput any
 }
 
+// lazyContext is what a state's $$ is made from.
 type lazyContext struct {
-	once  sync.Once
-	value any
-	make  func() map[string]any
+	rt      *runtime
+	st      *State
+	f       *frame
+	entered time.Time
+	retry   int
+	token   string
 }
 
 // contextObject is $$, built on first use.
 func (s *scope) contextObject() any {
-	if l := s.lazyContext; l != nil {
-		l.once.Do(func() { l.value = l.make() })
-		return l.value
+	if l := s.lazy; l != nil && s.context == nil {
+		s.context = l.rt.contextObject(l.st, l.f, l.entered, l.retry, l.token)
 	}
 	return s.context
 }

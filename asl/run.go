@@ -21,6 +21,8 @@ type frame struct {
 	// output's, when the state could tell it from what it changed (see
 	// resultLen), else -1.
 	stateInputLen, outputLen int
+	// clockCtx is clockParent with the clock; see clockContext.
+	clockParent, clockCtx context.Context
 	// inspect, set only by TestState, records the state's data flow.
 	inspect *inspection
 }
@@ -194,7 +196,12 @@ func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame)
 
 // jsonPathScope is the scope of a JSONPath state's evaluation over data.
 func (rt *runtime) jsonPathScope(st *State, data any, f *frame, entered time.Time, retry int, token string) *scope {
-	return &scope{input: data, vars: f.vars, lazyContext: &lazyContext{make: func() map[string]any { return rt.contextObject(st, f, entered, retry, token) }}}
+	sc := &struct {
+		scope
+		lazyContext
+	}{scope{input: data, vars: f.vars}, lazyContext{rt: rt, st: st, f: f, entered: entered, retry: retry, token: token}}
+	sc.scope.lazy = &sc.lazyContext // one allocation for both
+	return &sc.scope
 }
 
 // jsonataScope is the scope of a JSONata state's evaluation.

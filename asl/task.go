@@ -81,7 +81,7 @@ func (rt *runtime) task(ctx context.Context, st *State, input any, f *frame, ent
 	var result any
 	if ok {
 		var timedOut bool
-		result, fail, timedOut = rt.invoke(ctx, handler, req, timeout)
+		result, fail, timedOut = rt.invoke(ctx, f.clockContext(ctx, rt.clock), handler, req, timeout)
 		switch {
 		case timedOut:
 			return nil, ev.timedOut(failf(ErrTimeout, "the task did not finish within %v", timeout))
@@ -174,9 +174,10 @@ func (rt *runtime) seconds(st *State, name string, raw json.RawMessage, path str
 }
 
 // invoke runs a handler as its own unit of work, racing it against the
-// task's timeout on the engine's clock.
-func (rt *runtime) invoke(ctx context.Context, h TaskHandler, req TaskRequest, timeout time.Duration) (any, *Failure, bool) {
-	callCtx, cancel := context.WithCancel(withClock(ctx, rt.clock))
+// task's timeout on the engine's clock; clockCtx is ctx with the clock
+// (see ClockFrom).
+func (rt *runtime) invoke(ctx, clockCtx context.Context, h TaskHandler, req TaskRequest, timeout time.Duration) (any, *Failure, bool) {
+	callCtx, cancel := context.WithCancel(clockCtx)
 	defer cancel()
 	done := rt.clock.NewSignal()
 	var (
@@ -222,6 +223,15 @@ type clockKey struct{}
 
 func withClock(ctx context.Context, c Clock) context.Context {
 	return context.WithValue(ctx, clockKey{}, c)
+}
+
+// clockContext is withClock(ctx, c), made once for the frame's states,
+// which all run under the same ctx.
+func (f *frame) clockContext(ctx context.Context, c Clock) context.Context {
+	if f.clockParent != ctx {
+		f.clockParent, f.clockCtx = ctx, withClock(ctx, c)
+	}
+	return f.clockCtx
 }
 
 // ClockFrom returns the engine's clock inside a task handler, so a fake
