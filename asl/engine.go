@@ -191,7 +191,7 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	}
 	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	x.cancel = cancel
-	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock, records: make([]record, 0, 64)}}
+	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock, records: make([]record, 0, 64), pending: make([]payload, 0, 48)}}
 	if !express {
 		x.rt.rd = &redriveState{}
 	}

@@ -159,7 +159,7 @@ type history struct {
 	mu      sync.Mutex
 	records []record
 	clock   Clock
-	pending []payload
+	pending []payload // grown by append; an execution's start sizes both
 	// events are the records read so far, as Events.
 	events []Event
 }

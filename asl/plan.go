@@ -23,6 +23,9 @@ type statePlan struct {
 	choices []choice
 	// service, action and pattern are the Task's Resource, parsed.
 	service, action, pattern string
+	// enteredType and exitedType are the types of the state's history
+	// events (TaskStateEntered, ...).
+	enteredType, exitedType string
 }
 
 // choice is a top-level Choice rule: the rule, its Next and its Assign.
@@ -50,7 +53,7 @@ type rule struct {
 
 // planOf compiles a state's fields.
 func planOf(st *State) *statePlan {
-	p := &statePlan{}
+	p := &statePlan{enteredType: st.Type + "StateEntered", exitedType: st.Type + "StateExited"}
 	p.service, p.action, p.pattern = parseResource(st.Resource)
 	if st.QueryLanguage != JSONata {
 		if st.Parameters != nil {

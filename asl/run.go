@@ -147,7 +147,8 @@ func (rt *runtime) contextParts() (execution, machine map[string]any) {
 func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame) (output any, next string, fail *Failure) {
 	entered := rt.clock.Now()
 	enteredDetails := &StateEnteredDetails{Name: st.Name}
-	rt.event(f, Event{Type: st.Type + "StateEntered", StateEnteredEventDetails: enteredDetails}, render(&enteredDetails.Input, input))
+	plan := st.compiled()
+	rt.event(f, Event{Type: plan.enteredType, StateEnteredEventDetails: enteredDetails}, render(&enteredDetails.Input, input))
 	n := f.inputLen
 	f.inputLen = -1
 	if n < 0 {
@@ -190,7 +191,7 @@ func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame)
 	}
 	f.inputLen = n // the next state's input is this output
 	exitedDetails := &StateExitedDetails{Name: st.Name}
-	rt.event(f, Event{Type: st.Type + "StateExited", StateExitedEventDetails: exitedDetails}, render(&exitedDetails.Output, output))
+	rt.event(f, Event{Type: plan.exitedType, StateExitedEventDetails: exitedDetails}, render(&exitedDetails.Output, output))
 	return output, next, nil
 }
 
