@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -94,7 +95,7 @@ func evalJSONata(field, expr string, s *scope, rt *runtime) (any, error) {
 		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' is not valid: %v", expr, field, err)
 	}
 	vars, input := s.jsonataEnv(rt)
-	v, err := e.EvalWithVars(jsonataDeadline{time.Now().Add(JSONataTimeout)}, input, vars)
+	v, err := e.EvalWithVars(newJSONataDeadline(), input, vars)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = errJSONataTimeout
@@ -190,15 +191,23 @@ func (s *scope) setState(name string, v any) {
 }
 
 // jsonataDeadline is the context of one evaluation: gnata only asks it
-// for Err, so a deadline needs no timer.
-type jsonataDeadline struct{ at time.Time }
+// for Err, at every function call, so a deadline needs no timer, and the
+// time is read at every 1024th call only.
+type jsonataDeadline struct {
+	at    time.Time
+	calls atomic.Uint32
+}
 
-func (jsonataDeadline) Deadline() (time.Time, bool) { return time.Time{}, false }
-func (jsonataDeadline) Done() <-chan struct{}       { return nil }
-func (jsonataDeadline) Value(any) any               { return nil }
+func newJSONataDeadline() *jsonataDeadline {
+	return &jsonataDeadline{at: time.Now().Add(JSONataTimeout)}
+}
 
-func (d jsonataDeadline) Err() error {
-	if time.Now().After(d.at) {
+func (*jsonataDeadline) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (*jsonataDeadline) Done() <-chan struct{}       { return nil }
+func (*jsonataDeadline) Value(any) any               { return nil }
+
+func (d *jsonataDeadline) Err() error {
+	if d.calls.Add(1)%1024 == 0 && time.Now().After(d.at) {
 		return context.DeadlineExceeded
 	}
 	return nil
