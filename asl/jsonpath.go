@@ -287,14 +287,9 @@ func pathOf(path string) *compiledPath {
 	return p
 }
 
-// get evaluates a path. A definite path yields its value; an indefinite one
-// the array of its matches. ok is false when a definite path matches
-// nothing.
-func (s *scope) get(path string) (value any, ok bool, err error) {
-	return s.getPath(pathOf(path))
-}
-
-// getPath evaluates a compiled path.
+// getPath evaluates a compiled path. A definite path yields its value;
+// an indefinite one the array of its matches. ok is false when a
+// definite path matches nothing.
 func (s *scope) getPath(p *compiledPath) (value any, ok bool, err error) {
 	if p.splitErr != nil {
 		return nil, false, p.splitErr
