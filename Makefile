@@ -15,6 +15,9 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 
 GO    ?= go
 CDK   := $(CURDIR)/node_modules/.bin/cdk
+# SFNKIT is the sfnkit CLI, built once (go build skips an up-to-date
+# binary, where go run would link it again on every call).
+SFNKIT := .build/sfnkit
 STAGE ?= dev
 LOCAL_ADDR ?= 127.0.0.1:8083
 
@@ -23,8 +26,11 @@ LOCAL_ADDR ?= 127.0.0.1:8083
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
 synth: deps
 	rm -f cdk.out/*-NagReport.csv # reports of renamed stacks would linger
-	$(CDK) synth --quiet
-	$(GO) run ./cmd/sfnkit summary cdk.out
+	@# The CLI compiles on the other core while the app synthesizes.
+	$(GO) build -o $(SFNKIT) ./cmd/sfnkit & cli=$$!; \
+	$(CDK) synth --quiet || { wait $$cli; exit 1; }; \
+	wait $$cli
+	$(SFNKIT) summary cdk.out
 
 ## test: unit, conformance, differential (against aws-local-stepfunctions), synthesis and behaviour tests; then examples/, a module of its own that uses this one as a library, synthesized with cdk-nag (the developer loop)
 test: deps
@@ -44,11 +50,11 @@ check: lint test race determinism demo deploy-local browser
 
 ## demo: synthesize, then play every workflow's sample scenarios on the synthesized state machines and print each path
 demo: synth
-	$(GO) run ./cmd/sfnkit demo cdk.out
+	$(SFNKIT) demo cdk.out
 
 ## render: synthesize, then write each workflow's readable ASL, Mermaid chart and SVG beside its code (commit them)
 render: synth
-	$(GO) run ./cmd/sfnkit render --svg cdk.out
+	$(SFNKIT) render --svg cdk.out
 
 ## lint: gofmt, go vet, staticcheck and actionlint (the GitHub workflows, their scripts through shellcheck when it is installed) must be clean; the linters are pinned in tools/go.mod, so the module's users do not inherit them
 lint: deps
@@ -69,15 +75,13 @@ diff: deps
 
 ## deploy-local: synthesize, start sfnkit serve (each Lambda its own process behind a local Lambda Runtime API), create every state machine from cdk.out, run every workflow's scenarios through the AWS SDK, print results and paths, stop the server
 deploy-local: synth
-	$(GO) build -o .build/sfnkit ./cmd/sfnkit
-	@.build/sfnkit serve --assembly cdk.out --addr $(LOCAL_ADDR) & server=$$!; \
+	@$(SFNKIT) serve --assembly cdk.out --addr $(LOCAL_ADDR) & server=$$!; \
 	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT; \
-	.build/sfnkit smoke --endpoint-url http://$(LOCAL_ADDR) --create --all --assembly cdk.out
+	$(SFNKIT) smoke --endpoint-url http://$(LOCAL_ADDR) --create --all --assembly cdk.out
 
 ## up: synthesize, then run sfnkit serve on cdk.out in the foreground with every state machine created: the API and the web console at http://$(LOCAL_ADDR)/console/ (Ctrl-C stops it)
 up: synth
-	$(GO) build -o .build/sfnkit ./cmd/sfnkit
-	.build/sfnkit serve --assembly cdk.out --create --addr $(LOCAL_ADDR)
+	$(SFNKIT) serve --assembly cdk.out --create --addr $(LOCAL_ADDR)
 
 ## browser: the console's test in headless Chromium (installed with apt when missing) on the synthesized assembly
 browser: synth
@@ -86,7 +90,8 @@ browser: synth
 
 ## smoke: after make deploy, run the scenarios a fresh deployment can run against the deployed STAGE
 smoke: deps
-	$(GO) run ./cmd/sfnkit smoke --stage $(STAGE) --assembly cdk.out
+	$(GO) build -o $(SFNKIT) ./cmd/sfnkit
+	$(SFNKIT) smoke --stage $(STAGE) --assembly cdk.out
 
 ## bootstrap: prepare the account and region for CDK deployments (once per account/region)
 bootstrap: deps
