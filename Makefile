@@ -21,7 +21,7 @@ SFNKIT := .build/sfnkit
 STAGE ?= dev
 LOCAL_ADDR ?= 127.0.0.1:8083
 
-.PHONY: synth test race determinism check demo render lint deploy deploy-local up browser smoke diff bootstrap deps clean
+.PHONY: synth test race determinism bench-smoke check demo render lint deploy deploy-local up browser smoke diff bootstrap deps clean
 
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
 synth: deps
@@ -45,8 +45,15 @@ race: deps
 determinism: deps
 	SFNKIT_DETERMINISM=1 $(GO) test -count=1 -run TestSynthesisIsByteIdentical ./test/reproducible/
 
-## check: what CI runs: lint, test, and the checks slow by nature (race, determinism, demo, deploy-local, browser)
-check: lint test race determinism demo deploy-local browser
+## bench-smoke: every Go benchmark once (so none rots), and the thumbnail worst case at 50 megapixels in every format (bench/images.sh; installs its Debian tools with apt when missing)
+bench-smoke: synth
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./asl/... ./lambdas/... ./local/... ./bench/...
+	@command -v heif-enc >/dev/null && command -v avifenc >/dev/null && command -v cwebp >/dev/null && command -v convert-im6.q16 >/dev/null && [ -f /usr/share/backgrounds/mate/nature/LadyBird.jpg ] || \
+	{ sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get update && $$sudo apt-get install -y mate-backgrounds imagemagick webp libavif-bin libheif-examples; }
+	bench/images.sh
+
+## check: what CI runs: lint, test, and the checks slow by nature (race, determinism, bench-smoke, demo, deploy-local, browser)
+check: lint test race determinism bench-smoke demo deploy-local browser
 
 ## demo: synthesize, then play every workflow's sample scenarios on the synthesized state machines and print each path
 demo: synth
