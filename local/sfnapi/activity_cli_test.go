@@ -11,11 +11,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 )
 
-// awsCLI runs one AWS CLI call through cliRunner, fails the test if it
-// fails, and decodes its JSON answer into out (if not nil).
-func awsCLI(t *testing.T, url string, out any, args ...string) {
+// awsCLI runs one AWS CLI call with a runner of cliRunner, fails the test
+// if it fails, and decodes its JSON answer into out (if not nil).
+func awsCLI(t *testing.T, aws func(args ...string) (map[string]any, error), out any, args ...string) {
 	t.Helper()
-	answer, err := cliRunner(t, url)(args...)
+	answer, err := aws(args...)
 	if err != nil {
 		t.Fatalf("aws stepfunctions %v: %v", args, err)
 	}
@@ -37,8 +37,9 @@ func TestActivityWorkerThroughTheAWSCLI(t *testing.T) {
 	t.Cleanup(ts.Close)
 	c := serving(t, sfn.New(sfn.Options{Region: "us-east-1", Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1}, LocalEndpoint(ts.URL)), srv)
 
+	cli := cliRunner(t, ts.URL)
 	var created struct{ ActivityArn string }
-	awsCLI(t, ts.URL, &created, "create-activity", "--name", "cli-work")
+	awsCLI(t, cli, &created, "create-activity", "--name", "cli-work")
 	sm := create(t, c, "cli-worker", activityMachine(created.ActivityArn, 30, 60), "")
 	var executions []string
 	for _, job := range []string{`{"job": 1}`, `{"job": 2}`} {
@@ -51,14 +52,14 @@ func TestActivityWorkerThroughTheAWSCLI(t *testing.T) {
 
 	for range executions { // the worker loop
 		var task struct{ TaskToken, Input string }
-		awsCLI(t, ts.URL, &task, "get-activity-task", "--activity-arn", created.ActivityArn, "--worker-name", "cli-worker")
+		awsCLI(t, cli, &task, "get-activity-task", "--activity-arn", created.ActivityArn, "--worker-name", "cli-worker")
 		var in struct{ Job int }
 		if err := json.Unmarshal([]byte(task.Input), &in); err != nil || task.TaskToken == "" {
 			t.Fatalf("get-activity-task gave token %q, input %q", task.TaskToken, task.Input)
 		}
-		awsCLI(t, ts.URL, nil, "send-task-heartbeat", "--task-token", task.TaskToken)
+		awsCLI(t, cli, nil, "send-task-heartbeat", "--task-token", task.TaskToken)
 		out, _ := json.Marshal(map[string]int{"squared": in.Job * in.Job})
-		awsCLI(t, ts.URL, nil, "send-task-success", "--task-token", task.TaskToken, "--task-output", string(out))
+		awsCLI(t, cli, nil, "send-task-success", "--task-token", task.TaskToken, "--task-output", string(out))
 	}
 	for i, arn := range executions {
 		d := wait(t, c, arn)
@@ -68,8 +69,8 @@ func TestActivityWorkerThroughTheAWSCLI(t *testing.T) {
 		}
 	}
 	var listed struct{ Activities []struct{ Name string } }
-	awsCLI(t, ts.URL, &listed, "list-activities")
-	awsCLI(t, ts.URL, nil, "delete-activity", "--activity-arn", created.ActivityArn)
+	awsCLI(t, cli, &listed, "list-activities")
+	awsCLI(t, cli, nil, "delete-activity", "--activity-arn", created.ActivityArn)
 	if len(listed.Activities) != 1 || listed.Activities[0].Name != "cli-work" {
 		t.Errorf("list-activities = %+v, want cli-work", listed.Activities)
 	}

@@ -2,43 +2,29 @@ package sfnapi
 
 import (
 	"encoding/json"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/sfnkit/sfnkit/internal/awscli"
 )
 
-// cliRunner runs the AWS CLI v1 of the machine's Python against url; it
-// skips the test if there is none.
+// cliRunner starts the AWS CLI v1 of the machine's Python for this test
+// (one process, see package awscli) and returns a runner of its
+// stepfunctions commands against url; it skips the test if there is none.
 func cliRunner(t *testing.T, url string) func(args ...string) (map[string]any, error) {
 	t.Helper()
-	if exec.Command("python3", "-c", "import awscli").Run() != nil {
+	if !awscli.Installed() {
 		t.Skip("the AWS CLI v1 is not installed for python3 (pip install awscli)")
 	}
-	env := append(os.Environ(), "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local", "AWS_DEFAULT_REGION=us-east-1",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=")
+	cli, err := awscli.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Close() })
 	return func(args ...string) (map[string]any, error) {
-		cmd := exec.Command("python3", append([]string{"-m", "awscli", "stepfunctions", "--endpoint-url", url, "--output", "json"}, args...)...)
-		cmd.Env = env
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return nil, &cliError{strings.TrimSpace(stderr.String())}
-		}
-		var m map[string]any
-		if len(strings.TrimSpace(string(out))) > 0 {
-			if err := json.Unmarshal(out, &m); err != nil {
-				t.Fatalf("aws stepfunctions %s printed %s", args[0], out)
-			}
-		}
-		return m, nil
+		return cli.JSON(append([]string{"stepfunctions", "--endpoint-url", url, "--output", "json"}, args...)...)
 	}
 }
-
-type cliError struct{ stderr string }
-
-func (e *cliError) Error() string { return e.stderr }
 
 // TestAliasSwitchWithTheCLI deploys the way a safe deployment does, with
 // the AWS CLI: publish a version, point an alias at it, publish the next,
