@@ -70,7 +70,7 @@ func TestMain(m *testing.M) {
 	os.Exit(synthtest.Main(m, "review", func(dir string) error {
 		changed := base
 		changed.recordName, changed.catch, changed.timeout, changed.widenRole = "StoreOrder", false, 10*time.Second, true
-		for name, v := range map[string]variant{"base": base, "same": base, "changed": changed} {
+		for name, v := range map[string]variant{"base": base, "changed": changed} {
 			dirs[name] = filepath.Join(dir, name)
 			if _, err := synthtest.SynthApp(dirs[name], workflow(v)); err != nil {
 				return err
@@ -97,10 +97,13 @@ func compare(t *testing.T, old, new string) diff.Report {
 	return r
 }
 
+// TestNoChange reviews an assembly against itself, read twice: nothing to
+// report. (That two syntheses of one app are byte-identical is
+// test/reproducible's, under make determinism.)
 func TestNoChange(t *testing.T) {
-	r := compare(t, "base", "same")
+	r := compare(t, "base", "base")
 	if len(r.Machines) != 0 || !strings.Contains(r.Markdown(), "No state machine") {
-		t.Errorf("two syntheses of one app differ:\n%s", r.Markdown())
+		t.Errorf("an assembly differs from itself:\n%s", r.Markdown())
 	}
 }
 
