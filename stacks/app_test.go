@@ -31,7 +31,7 @@ func TestConfigValidate(t *testing.T) {
 			"-c shippingFunctionArn="},
 		{"providers without a timeout", Config{Providers: noTimeout}, "providerFunctionTimeout is 0"},
 		{"prod unpinned", Config{Stage: StageProd, Providers: providers}, "stage prod needs an account and a region"},
-		{"unknown stage", Config{Stage: "qa"}, `context stage is "qa"`},
+		{"unknown stage", Config{Stage: "qa"}, `context stage is "qa"; use -c stage=dev or -c stage=prod`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -24,7 +24,7 @@ const (
 	DefaultMaxConcurrency   = 10
 	DefaultSchedule         = "cron(0 2 * * ? *)" // 02:00 UTC, loading the day before
 	DefaultRawExpiration    = 30 * 24 * time.Hour
-	DefaultDatabaseName     = "sfnkit_etl"
+	DefaultDatabaseName     = contract.DefaultDatabaseName
 	MaxDistributedMapConcur = 10_000 // Step Functions' limit for a Distributed Map
 )
 

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/sfnkit/sfnkit/internal/policydoc"
 )
 
 // Unscoped is the list of actions a role may be granted on Resource "*",
@@ -68,32 +70,6 @@ func (u *Unscoped) Validate() *[]*string {
 }
 
 // UnscopedActions lists, sorted and once each, the actions that the Allow
-// statements of a resolved policy document grant on Resource "*".
-func UnscopedActions(doc any) []string {
-	d, _ := doc.(map[string]any)
-	var out []string
-	for _, s := range asList(d["Statement"]) {
-		st, _ := s.(map[string]any)
-		if st["Effect"] != "Allow" || !slices.Contains(asList(st["Resource"]), any("*")) {
-			continue
-		}
-		for _, a := range asList(st["Action"]) {
-			if name, ok := a.(string); ok && !slices.Contains(out, name) {
-				out = append(out, name)
-			}
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// asList reads a policy field that may be one item or a list.
-func asList(v any) []any {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		return x
-	}
-	return []any{v}
-}
+// statements of a resolved policy document grant on Resource "*"
+// (policydoc.UnscopedActions, which the tests use on templates).
+func UnscopedActions(doc any) []string { return policydoc.UnscopedActions(doc) }

@@ -16,6 +16,7 @@ import (
 	"github.com/sfnkit/sfnkit/constructs/encrypted"
 	"github.com/sfnkit/sfnkit/constructs/statemachine"
 	"github.com/sfnkit/sfnkit/internal/synthtest"
+	"github.com/sfnkit/sfnkit/internal/synthtest/cdksynth"
 )
 
 // Stacks of the test app, one state machine each.
@@ -34,8 +35,8 @@ var assembly *synthtest.Assembly
 var widened, justified *statemachine.StateMachine
 
 func TestMain(m *testing.M) {
-	os.Exit(synthtest.Main(m, "statemachine", func(dir string) (err error) {
-		assembly, err = synthtest.SynthApp(dir, func(app awscdk.App) {
+	os.Exit(cdksynth.Main(m, "statemachine", func(dir string) (err error) {
+		assembly, err = cdksynth.SynthApp(dir, func(app awscdk.App) {
 			defaults := awscdk.NewStack(app, jsii.String(defaultsStack), nil)
 			statemachine.New(defaults, "Machine", &statemachine.Props{Definition: awsstepfunctions.NewPass(defaults, jsii.String("Start"), nil)})
 

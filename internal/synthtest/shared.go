@@ -3,6 +3,7 @@ package synthtest
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -12,19 +13,15 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 )
 
 // Configuration is an app that several test packages synthesize: the
-// project's app in one stage, or variants of its constructs. Its build is
-// code of this package, so the hash of the module's sources covers it.
+// project's app in one stage, or variants of its constructs. The synthapp
+// command builds it, so the hash of the module's sources covers it.
 type Configuration struct {
-	// Name names the configuration's directory in the cache.
+	// Name is the synthapp command's argument, and names the
+	// configuration's directory in the cache.
 	Name string
-	// Nag applies the cdk-nag packs, as `cdk synth` does.
-	Nag   bool
-	build func(app awscdk.App)
 }
 
 // sharedDir holds the shared syntheses, under the module's build output.
@@ -51,9 +48,7 @@ func Shared(c Configuration) (*Assembly, error) {
 		return nil, err
 	}
 	dir, err := shared(filepath.Join(root, sharedDir), c.Name, key, func(dir string) error {
-		os.Setenv("CDK_VALIDATION", "false") // seconds per synthesis; `make synth` validates
-		_, err := synth(dir, c.Nag, c.build)
-		return err
+		return runSynthApp(root, c.Name, dir)
 	})
 	if err != nil {
 		return nil, err
@@ -95,6 +90,36 @@ func shared(base, name, key string, synthesize func(dir string) error) (string, 
 		return "", err
 	}
 	return dir, nil
+}
+
+// runSynthApp builds the synthapp command (go build skips an up-to-date
+// binary) and runs it as the CDK CLI runs an app: in the module's root,
+// with cdk.json's context and the output directory in its environment.
+// CDK's template validation is off (seconds per synthesis; `make synth`
+// keeps it on).
+func runSynthApp(root, name, outdir string) error {
+	UsePinnedNode()
+	bin := filepath.Join(root, ".build", "synthapp")
+	build := exec.Command("go", "build", "-o", bin, "./internal/synthtest/synthapp")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build ./internal/synthtest/synthapp: %v\n%s", err, out)
+	}
+	ctx, err := Context()
+	if err != nil {
+		return err
+	}
+	ctxJSON, err := json.Marshal(ctx)
+	if err != nil {
+		return err
+	}
+	run := exec.Command(bin, name)
+	run.Dir = root
+	run.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "CDK_CONTEXT_JSON="+string(ctxJSON), "CDK_VALIDATION=false")
+	if out, err := run.CombinedOutput(); err != nil {
+		return fmt.Errorf("synthapp %s: %v\n%s", name, err, out)
+	}
+	return nil
 }
 
 // lock takes an exclusive lock on path, waiting for it, and returns its

@@ -1,13 +1,14 @@
-// Package synthtest synthesizes the project's CDK app for tests, exactly as
-// `cdk synth` does (the same stacks.Build and cdk-nag packs, the same
-// cdk.json context), and
-// reads the cloud assembly back as plain Go values, so assertions run
-// without further calls into jsii.
+// Package synthtest gives tests the project's synthesized CDK app, made
+// exactly as `cdk synth` makes it (the same stacks.Build, cdk-nag packs and
+// cdk.json context), and reads cloud assemblies back as plain Go values, so
+// assertions run without jsii.
 //
-// Synthesis costs seconds: a test package of the project's app takes a
-// shared synthesis (Shared, from TestMain through MainShared), which every
-// package that needs the same configuration reuses; one with an app of its
-// own calls Synth or SynthApp once, from TestMain through Main.
+// Synthesis costs seconds: a test package takes a shared synthesis
+// (Shared, from TestMain through MainShared), which every package that
+// needs the same configuration reuses. The synthesis runs in a process of
+// its own (the synthapp command), so this package, and the tests that
+// only read assemblies, link no CDK. A test of an app of its own
+// synthesizes it in-process with package cdksynth.
 package synthtest
 
 import (
@@ -19,13 +20,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
-
 	"github.com/sfnkit/sfnkit/cfn"
-	"github.com/sfnkit/sfnkit/constructs/cdkapp"
-	"github.com/sfnkit/sfnkit/constructs/nag"
-	"github.com/sfnkit/sfnkit/stacks"
 )
 
 // Assembly is a synthesized cloud assembly.
@@ -76,45 +71,6 @@ func Context() (map[string]any, error) {
 	return cdkJSON.Context, nil
 }
 
-// Synth builds the app into outdir with the cdk-nag packs applied, as
-// cdkapp.Main does, and reads the result back. extra adds stacks of its own
-// to the app (variants under test), so a test package still synthesizes
-// once.
-func Synth(outdir string, cfg stacks.Config, extra ...func(app awscdk.App)) (*Assembly, error) {
-	return synth(outdir, true, func(app awscdk.App) {
-		stacks.Build(app, cfg)
-		for _, add := range extra {
-			add(app)
-		}
-	})
-}
-
-// SynthApp synthesizes an app of the caller's own stacks (not the
-// project's) into outdir, with the context of cdk.json and without cdk-nag.
-func SynthApp(outdir string, build func(app awscdk.App)) (*Assembly, error) {
-	return synth(outdir, false, build)
-}
-
-// synth builds an app with the context of cdk.json into outdir, applies
-// the cdk-nag packs if asked, and reads the result back.
-func synth(outdir string, withNag bool, build func(app awscdk.App)) (*Assembly, error) {
-	ctx, err := Context()
-	if err != nil {
-		return nil, err
-	}
-	jsiiCtx := make(map[string]interface{}, len(ctx))
-	for k, v := range ctx {
-		jsiiCtx[k] = v
-	}
-	app := cdkapp.New(&awscdk.AppProps{Outdir: jsii.String(outdir), Context: &jsiiCtx})
-	build(app)
-	if withNag {
-		nag.Apply(app)
-	}
-	app.Synth(nil)
-	return Read(outdir)
-}
-
 // Read loads a cloud assembly directory.
 func Read(dir string) (*Assembly, error) {
 	asm, err := cfn.ReadAssembly(dir)
@@ -137,8 +93,8 @@ func Read(dir string) (*Assembly, error) {
 }
 
 // MainShared runs a test package on shared syntheses: it puts the pinned
-// Node first, lets load take the assemblies it needs with Shared, runs the
-// tests, and stops the jsii kernel if a synthesis started it. Use it as
+// Node first, lets load take the assemblies it needs with Shared, and runs
+// the tests. Use it as
 //
 //	func TestMain(m *testing.M) {
 //		os.Exit(synthtest.MainShared(m, func() (err error) {
@@ -148,7 +104,6 @@ func Read(dir string) (*Assembly, error) {
 //	}
 func MainShared(m *testing.M, load func() error) int {
 	UsePinnedNode()
-	defer jsii.Close()
 	if err := load(); err != nil {
 		fmt.Fprintln(os.Stderr, "synth:", err)
 		return 1
@@ -167,27 +122,4 @@ func Merge(assemblies ...*Assembly) *Assembly {
 		}
 	}
 	return out
-}
-
-// Main runs a test package that synthesizes once: it puts the pinned Node
-// first, turns off the template validator (seconds per synth; `make synth`
-// keeps it on), calls synth with a fresh directory, runs the tests, then
-// removes the directory and stops the jsii kernel. Use it as
-//
-//	func TestMain(m *testing.M) { os.Exit(synthtest.Main(m, "orders", synth)) }
-func Main(m *testing.M, name string, synth func(dir string) error) int {
-	UsePinnedNode()
-	os.Setenv("CDK_VALIDATION", "false")
-	defer jsii.Close()
-	dir, err := os.MkdirTemp("", name+"-synth-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	if err := synth(dir); err != nil {
-		fmt.Fprintln(os.Stderr, "synth:", err)
-		return 1
-	}
-	return m.Run()
 }

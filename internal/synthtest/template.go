@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 
-	"github.com/sfnkit/sfnkit/constructs/nag"
+	"github.com/sfnkit/sfnkit/internal/policydoc"
 )
 
 // Ref is the logical id a Ref or Fn::GetAtt points at, or "" for any other
@@ -71,7 +71,7 @@ func (s *Stack) UnscopedActions() []string {
 	}
 	var out []string
 	for _, d := range docs {
-		for _, a := range nag.UnscopedActions(d) {
+		for _, a := range policydoc.UnscopedActions(d) {
 			if !slices.Contains(out, a) {
 				out = append(out, a)
 			}

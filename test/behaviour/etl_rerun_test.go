@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/sfnkit/sfnkit/asl"
-	etlconstruct "github.com/sfnkit/sfnkit/constructs/etl"
 	"github.com/sfnkit/sfnkit/local/harness"
 	etl "github.com/sfnkit/sfnkit/workflows/etl/contract"
 )
@@ -69,7 +68,7 @@ func TestETLRerunShowsOnlyTheLastRunsRows(t *testing.T) {
 
 			run(map[string][]byte{"second-a.csv": harness.SalesCSV(120, nil), "second-b.csv": harness.SalesCSV(80, nil)}, asl.StatusSucceeded, etl.StateRunSucceeded)
 
-			location, ok := env.AWS.PartitionLocation(etlconstruct.DefaultDatabaseName+"."+etl.Sales.Name, "run_date="+RerunDate)
+			location, ok := env.AWS.PartitionLocation(etl.DefaultDatabaseName+"."+etl.Sales.Name, "run_date="+RerunDate)
 			prefix, inCurated := strings.CutPrefix(location, "s3://"+curatedBucket+"/")
 			if !ok || !inCurated {
 				t.Fatalf("the partition's location is %q (%v); want a prefix of the curated bucket %s", location, ok, curatedBucket)

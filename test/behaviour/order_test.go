@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/constructs/orderfulfillment"
 	"github.com/sfnkit/sfnkit/local/fakes"
 	"github.com/sfnkit/sfnkit/local/harness"
 	order "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
@@ -172,7 +171,11 @@ func TestApprovalTimesOut(t *testing.T) {
 			failed = e.Timestamp
 		}
 	}
-	heartbeat := orderfulfillment.DefaultApprovalTimeout / 4 // the default heartbeat window
+	_, def, err := assembly.Stacks[harness.StackOrderFulfillment].StateMachine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	heartbeat := time.Duration(def.States[order.StateRequestApproval].HeartbeatSeconds) * time.Second // as synthesized
 	if waited := failed.Sub(asked); waited != heartbeat {
 		t.Errorf("the wait timed out after %v; want the %v heartbeat window", waited, heartbeat)
 	}

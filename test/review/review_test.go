@@ -22,6 +22,7 @@ import (
 	"github.com/sfnkit/sfnkit/constructs/statemachine"
 	"github.com/sfnkit/sfnkit/internal/review/diff"
 	"github.com/sfnkit/sfnkit/internal/synthtest"
+	"github.com/sfnkit/sfnkit/internal/synthtest/cdksynth"
 )
 
 // variant says how a synthesized workflow differs from the base one.
@@ -67,12 +68,12 @@ func workflow(v variant) func(app awscdk.App) {
 var dirs = map[string]string{}
 
 func TestMain(m *testing.M) {
-	os.Exit(synthtest.Main(m, "review", func(dir string) error {
+	os.Exit(cdksynth.Main(m, "review", func(dir string) error {
 		changed := base
 		changed.recordName, changed.catch, changed.timeout, changed.widenRole = "StoreOrder", false, 10*time.Second, true
 		for name, v := range map[string]variant{"base": base, "changed": changed} {
 			dirs[name] = filepath.Join(dir, name)
-			if _, err := synthtest.SynthApp(dirs[name], workflow(v)); err != nil {
+			if _, err := cdksynth.SynthApp(dirs[name], workflow(v)); err != nil {
 				return err
 			}
 		}

@@ -11,11 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/sfnkit/sfnkit/internal/synthtest"
-	"github.com/sfnkit/sfnkit/stacks"
+	"github.com/sfnkit/sfnkit/local/harness"
 )
 
 var assembly *synthtest.Assembly
@@ -78,7 +77,7 @@ func TestProdStacksAreProtectedPinnedNamedAndTagged(t *testing.T) {
 	if err := json.Unmarshal(raw, &manifest); err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range []string{stacks.OrderFulfillmentStackID, stacks.ETLStackID, stacks.ImageProcessingStackID} {
+	for _, id := range []string{harness.StackOrderFulfillment, harness.StackETL, harness.StackImageProcessing} {
 		a := manifest.Artifacts[id]
 		if !a.Properties.TerminationProtection || a.Properties.StackName != id+"-prod" || a.Environment != "aws://123456789012/eu-west-1" {
 			t.Errorf("%s: termination protection %v, stack name %q, environment %q", id, a.Properties.TerminationProtection, a.Properties.StackName, a.Environment)
@@ -100,25 +99,7 @@ func TestProdStacksAreProtectedPinnedNamedAndTagged(t *testing.T) {
 			t.Errorf("%s has no StateMachineArn output: %v", id, outputs)
 		}
 	}
-	if _, ok := assembly.Stacks[stacks.OrderFulfillmentStackID].Template["Outputs"].(map[string]any)["ApiUrl"]; !ok {
+	if _, ok := assembly.Stacks[harness.StackOrderFulfillment].Template["Outputs"].(map[string]any)["ApiUrl"]; !ok {
 		t.Error("the order stack has no ApiUrl output")
-	}
-}
-
-func TestStageValidation(t *testing.T) {
-	for _, c := range []struct {
-		cfg  stacks.Config
-		want string
-	}{
-		{stacks.Config{Stage: "qa"}, `context stage is "qa"; use -c stage=dev or -c stage=prod`},
-		{stacks.Config{Stage: stacks.StageProd, Region: "eu-west-1"}, "stage prod needs an account and a region"},
-		{stacks.Config{Stage: stacks.StageProd, Account: "123456789012", Region: "eu-west-1"}, "stage prod would deploy the simulated payment provider and carrier"},
-		{stacks.Config{Stage: stacks.StageProd, Account: "123456789012", Region: "eu-west-1", Providers: stacks.Providers{PaymentFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:p", RefundFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:r", ShippingFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:s", TimeoutSeconds: 30}}, ""},
-		{stacks.Config{}, ""},
-	} {
-		err := c.cfg.Validate()
-		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
-			t.Errorf("Validate(%+v) = %v; want %q", c.cfg, err, c.want)
-		}
 	}
 }

@@ -75,6 +75,10 @@ const (
 	PathAlertError   = "$.alertError"
 )
 
+// DefaultDatabaseName is the Glue database the workflow loads into when
+// its props name none.
+const DefaultDatabaseName = "sfnkit_etl"
+
 // RunIDPattern is what a run id may hold: it is a segment of S3 keys and a
 // literal in the Athena statement that switches the partition.
 var RunIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
