@@ -93,6 +93,10 @@ type Options struct {
 	// FunctionLogs receives what function processes write, each line
 	// prefixed with the function's logical id. If nil, it is discarded.
 	FunctionLogs io.Writer
+	// AWS are the fakes the machine runs against, shared with whoever else
+	// holds them (the other machines of an app, the edge port). If nil, the
+	// Env gets fakes of its own.
+	AWS *fakes.AWS
 }
 
 // NewEnv prepares the state machine logicalID of tpl ("" if it has only
@@ -122,16 +126,16 @@ func NewEnv(tpl *cfn.Template, logicalID string, opts Options) (*Env, error) {
 	if opts.Start.IsZero() {
 		opts.Start = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	}
-	env := &Env{LogicalID: chosen.LogicalID, Template: tpl, Machine: sm, AWS: &fakes.AWS{}, Tasks: &asl.Registry{}, Functions: map[string]map[string]string{}}
-	env.AWS.Labels = env.recognized(func(env *Env) map[string][]any { return env.labels })
-	env.AWS.Moderation = env.recognized(func(env *Env) map[string][]any { return env.moderation })
-	for _, id := range tpl.LogicalIDs("AWS::DynamoDB::Table") {
-		pk, sk := keySchema(tpl.Resources[id].Properties)
-		env.AWS.Table(id, pk, sk)
+	aws := opts.AWS
+	if aws == nil {
+		aws = &fakes.AWS{}
 	}
-	for _, id := range tpl.LogicalIDs("AWS::S3::Bucket") {
-		env.AWS.Bucket(cfn.Placeholders{Template: tpl}.Ref(id))
+	env := &Env{LogicalID: chosen.LogicalID, Template: tpl, Machine: sm, AWS: aws, Tasks: &asl.Registry{}, Functions: map[string]map[string]string{}}
+	if aws.Labels == nil { // shared fakes answer with the first Env's
+		env.AWS.Labels = env.recognized(func(env *Env) map[string][]any { return env.labels })
+		env.AWS.Moderation = env.recognized(func(env *Env) map[string][]any { return env.moderation })
 	}
+	DefineResources(aws, tpl)
 	clock := opts.Clock
 	if clock == nil {
 		env.Clock = asl.NewVirtualClock(opts.Start)
@@ -155,6 +159,37 @@ func NewEnv(tpl *cfn.Template, logicalID string, opts Options) (*Env, error) {
 		return nil, err
 	}
 	return env, nil
+}
+
+// DefineResources gives the fakes a table for each of the template's
+// DynamoDB tables, a bucket for each S3 bucket, a queue for each SQS queue
+// (with its visibility timeout and redrive policy) and a topic for each
+// SNS topic, named as cfn.Placeholders resolves their references.
+func DefineResources(aws *fakes.AWS, tpl *cfn.Template) {
+	names := cfn.Placeholders{Template: tpl}
+	for _, id := range tpl.LogicalIDs("AWS::DynamoDB::Table") {
+		pk, sk := keySchema(tpl.Resources[id].Properties)
+		aws.Table(names.Ref(id), pk, sk)
+	}
+	for _, id := range tpl.LogicalIDs("AWS::S3::Bucket") {
+		aws.Bucket(names.Ref(id))
+	}
+	for _, id := range tpl.LogicalIDs("AWS::SQS::Queue") {
+		props := tpl.Resources[id].Properties
+		var opts fakes.QueueOptions
+		if seconds, ok := props["VisibilityTimeout"].(float64); ok {
+			opts.VisibilityTimeout = time.Duration(seconds) * time.Second
+		}
+		if redrive, ok := props["RedrivePolicy"].(map[string]any); ok {
+			opts.DeadLetterQueue, _ = cfn.Resolve(redrive["deadLetterTargetArn"], names)
+			count, _ := redrive["maxReceiveCount"].(float64)
+			opts.MaxReceiveCount = int(count)
+		}
+		aws.Queue(id, opts)
+	}
+	for _, id := range tpl.LogicalIDs("AWS::SNS::Topic") {
+		aws.Topic(names.Ref(id))
+	}
 }
 
 // keySchema reads a table's partition and sort key names.

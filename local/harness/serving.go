@@ -24,7 +24,11 @@ type Serving struct {
 	// runs on fresh fakes.
 	Assembly *cfn.Assembly
 	// Options configure each machine's Env (clock, Lambda runtime,
-	// function logs); StateMachineArn is the created machine's.
+	// function logs); StateMachineArn is the created machine's. If
+	// Options.AWS is set, the machines Deploy creates (named after their
+	// logical ids) share those fakes; machines created otherwise (such as
+	// `sfnkit smoke --create`) get fakes of their own, so their scenarios
+	// never see each other's data.
 	Options Options
 
 	mu   sync.Mutex
@@ -47,6 +51,9 @@ func (s *Serving) Prepare(m *sfnapi.Machine) (sfnapi.Prepared, error) {
 				}
 				opts := s.Options
 				opts.StateMachineArn = m.Arn
+				if m.Name != sm.LogicalID {
+					opts.AWS = nil
+				}
 				env, err := NewEnv(st.Template, sm.LogicalID, opts)
 				if err != nil {
 					return sfnapi.Prepared{}, err
