@@ -21,6 +21,7 @@ import (
 )
 
 const serveUsage = `serve [--addr 127.0.0.1:8083] [--assembly cdk.out] [--lambdas process|in-process]
+      [--edge-addr 127.0.0.1:4566|off] [--clock real|virtual] [--clock-start TIME]
       [--max-closed-executions 10000] [--allow-host NAME]... [--allow-any-host]
       a local AWS Step Functions endpoint (aws --endpoint-url, SDK base endpoint)`
 
@@ -64,6 +65,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	maxClosed := fs.Int("max-closed-executions", sfnapi.DefaultMaxClosedExecutions, "how many ended executions to keep (all machines together); the oldest beyond it are forgotten and answer ExecutionDoesNotExist, as after AWS's retention period; running ones are always kept; 0 keeps none")
 	var allowHosts hostList
 	fs.Var(&allowHosts, "allow-host", "also answer requests whose Host header is `NAME` (repeatable); by default only loopback names (localhost, *.localhost, 127.0.0.0/8, ::1) and --addr's host are answered, which keeps web pages out by DNS rebinding")
+	app := addAppFlags(fs)
 	allowAny := fs.Bool("allow-any-host", false, "answer any Host header (turns the DNS-rebinding check off; only behind a proxy that checks it)")
 	fs.Usage = func() { fmt.Fprintln(stderr, "usage: sfnkit "+serveUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
@@ -100,6 +102,12 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	api := sfnapi.New(sfnapi.Options{Prepare: serving.Prepare, MaxClosedExecutions: *maxClosed})
 	server := serveHTTP(api, *addr, allowHosts, *allowAny)
+	running, err := app.startApp(api, serving, listener.Addr().String(), allowHosts, *allowAny, stdout, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "sfnkit serve:", err)
+		return 2
+	}
+	defer running.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sfnkit/sfnkit/local/edge"
+	"github.com/sfnkit/sfnkit/local/fakes"
+	"github.com/sfnkit/sfnkit/local/harness"
+	"github.com/sfnkit/sfnkit/local/sfnapi"
+	"github.com/sfnkit/sfnkit/local/triggers"
+)
+
+// appFlags are serve's flags for the whole app: the edge port and the
+// triggers' clock.
+type appFlags struct {
+	edgeAddr, clock, clockStart string
+}
+
+func addAppFlags(fs *flag.FlagSet) *appFlags {
+	f := &appFlags{}
+	fs.StringVar(&f.edgeAddr, "edge-addr", "127.0.0.1:4566", "with --assembly, the address of the edge port that serves the app's fake AWS services (S3, DynamoDB, SQS, SNS) and the local-only endpoints under "+edge.LocalPrefix+"; \"off\" serves none")
+	fs.StringVar(&f.clock, "clock", "real", "with --assembly, the clock the app's schedules run on: \"real\", or \"virtual\", moved only by POST "+edge.LocalPrefix+"clock {\"advance\": \"24h\"} on the edge port")
+	fs.StringVar(&f.clockStart, "clock-start", "2026-11-22T00:00:00Z", "with --clock virtual, the time the virtual clock starts at (RFC 3339)")
+	return f
+}
+
+// localApp is the app serve runs beside the Step Functions API.
+type localApp struct {
+	server *http.Server
+	cancel context.CancelFunc
+}
+
+func (a *localApp) Close() {
+	if a == nil {
+		return
+	}
+	a.cancel()
+	a.server.Close()
+}
+
+// startApp runs the assembly as after `cdk deploy`: its state machines
+// created (named after their logical ids) on fakes they share with the
+// edge port, its EventBridge rules and schedules running, and the names
+// and commands to reach it printed. Without an assembly, or with
+// --edge-addr off, it does nothing.
+func (f *appFlags) startApp(api *sfnapi.Server, serving *harness.Serving, apiAddr string, allow []string, anyHost bool, stdout, stderr io.Writer) (*localApp, error) {
+	if serving.Assembly == nil || f.edgeAddr == "off" {
+		return nil, nil
+	}
+	if f.clock != "real" && f.clock != "virtual" {
+		return nil, fmt.Errorf("--clock is %q; use \"real\" or \"virtual\"", f.clock)
+	}
+	start, err := time.Parse(time.RFC3339, f.clockStart)
+	if err != nil {
+		return nil, fmt.Errorf("--clock-start: %w", err)
+	}
+	aws := &fakes.AWS{}
+	for _, st := range serving.Assembly.Stacks {
+		harness.DefineResources(aws, st.Template)
+	}
+	serving.Options.AWS = aws
+	deployed, err := serving.Deploy(api)
+	if err != nil {
+		return nil, err
+	}
+	trig, err := triggers.New(triggers.Options{Assembly: serving.Assembly, StepFunctions: api, AWS: aws, Virtual: f.clock == "virtual", Start: start, Log: stderr})
+	if err != nil {
+		return nil, err
+	}
+	aws.ObjectCreated = trig.ObjectCreated
+	local := http.NewServeMux()
+	local.Handle(edge.LocalPrefix+"clock", trig.ClockHandler())
+	local.Handle(edge.LocalPrefix+"triggers", trig.LogHandler())
+	router := &edge.Router{Local: local, Services: map[string]http.Handler{
+		"s3": aws.S3Endpoint(), "dynamodb": aws.DynamoDBEndpoint(), "sqs": aws.SQSEndpoint(), "sns": aws.SNSEndpoint(), "states": api,
+	}}
+	listener, err := net.Listen("tcp", f.edgeAddr)
+	if err != nil {
+		return nil, fmt.Errorf("--edge-addr: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	app := &localApp{server: serveHTTP(router, f.edgeAddr, allow, anyHost), cancel: cancel}
+	go app.server.Serve(listener) //nolint:errcheck // Serve returns on Close
+	go trig.Run(ctx)
+	printApp(stdout, "http://"+listener.Addr().String(), "http://"+apiAddr, aws, deployed, trig)
+	return app, nil
+}
+
+// printApp prints what a person needs to use the app: the URLs, the
+// resources' names and the AWS CLI commands that reach them.
+func printApp(w io.Writer, edgeURL, apiURL string, aws *fakes.AWS, deployed []harness.Deployed, trig *triggers.Triggers) {
+	fmt.Fprintf(w, "sfnkit serve: the app's AWS services (S3, DynamoDB, SQS, SNS) on %s; local-only endpoints %s%sclock and %striggers\n", edgeURL, edgeURL, edge.LocalPrefix, edge.LocalPrefix)
+	for _, d := range deployed {
+		fmt.Fprintf(w, "  state machine  %s (%s)\n", d.Arn, d.Stack)
+	}
+	for _, r := range trig.Rules() {
+		fmt.Fprintf(w, "  rule           %s\n", r)
+	}
+	list := func(kind string, names []string) {
+		for _, n := range names {
+			fmt.Fprintf(w, "  %-14s %s\n", kind, n)
+		}
+	}
+	list("bucket", aws.BucketNames())
+	list("table", aws.TableNames())
+	queues := aws.QueueNames()
+	for i, q := range queues {
+		queues[i] = edgeURL + "/" + fakes.Account + "/" + q
+	}
+	list("queue", queues)
+	list("topic", aws.TopicArns())
+	ep := " --endpoint-url " + edgeURL
+	fmt.Fprintln(w, "  try (with any credentials, such as AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1):")
+	if b := aws.BucketNames(); len(b) > 0 {
+		fmt.Fprintf(w, "    aws s3 cp photo.jpg s3://%s/uploads/photo.jpg%s\n", pick(b, "images"), ep)
+		fmt.Fprintf(w, "    aws s3 ls s3://%s --recursive%s\n", pick(b, "images"), ep)
+	}
+	if t := aws.TableNames(); len(t) > 0 {
+		fmt.Fprintf(w, "    aws dynamodb scan --table-name %s%s\n", pick(t, "orders"), ep)
+	}
+	if len(queues) > 0 {
+		fmt.Fprintf(w, "    aws sqs receive-message --queue-url %s --wait-time-seconds 20%s\n", pick(queues, "approvalqueue4"), ep)
+	}
+	fmt.Fprintf(w, "    aws stepfunctions list-executions --state-machine-arn %s --endpoint-url %s\n", firstArn(deployed), apiURL)
+	fmt.Fprintf(w, "    curl -X POST %s%sclock -d '{\"advance\": \"24h\"}'   # with --clock virtual\n", edgeURL, edge.LocalPrefix)
+}
+
+// pick returns the first name containing hint (case-insensitively), or
+// the first name: only to make the printed examples likely to be useful.
+func pick(names []string, hint string) string {
+	sorted := append([]string(nil), names...)
+	sort.Strings(sorted)
+	for _, n := range sorted {
+		if strings.Contains(strings.ToLower(n), hint) {
+			return n
+		}
+	}
+	return sorted[0]
+}
+
+func firstArn(d []harness.Deployed) string {
+	if len(d) == 0 {
+		return "ARN"
+	}
+	return d[0].Arn
+}
