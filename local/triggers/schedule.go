@@ -82,7 +82,7 @@ func ParseSchedule(expr string) (*Schedule, error) {
 
 func cronField(text string, lo, hi int, names []string) (map[int]bool, error) {
 	if strings.ContainsAny(text, "LW#") && !strings.ContainsAny(strings.ToUpper(text), "ABCDEFGHIJKMNOPQRSTUVXYZ") {
-		return nil, fmt.Errorf("L, W and # are not evaluated by the local scheduler")
+		return nil, fmt.Errorf("the L, W and # of EventBridge cron are not evaluated by the local scheduler")
 	}
 	value := func(s string) (int, error) {
 		for i, n := range names {
