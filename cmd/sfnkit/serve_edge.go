@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sfnkit/sfnkit/local/apigw"
 	"github.com/sfnkit/sfnkit/local/edge"
 	"github.com/sfnkit/sfnkit/local/fakes"
 	"github.com/sfnkit/sfnkit/local/harness"
@@ -21,21 +22,24 @@ import (
 // appFlags are serve's flags for the whole app: the edge port and the
 // triggers' clock.
 type appFlags struct {
-	edgeAddr, clock, clockStart string
+	edgeAddr, clock, clockStart, mocks, credentials string
 }
 
 func addAppFlags(fs *flag.FlagSet) *appFlags {
 	f := &appFlags{}
 	fs.StringVar(&f.edgeAddr, "edge-addr", "127.0.0.1:4566", "with --assembly, the address of the edge port that serves the app's fake AWS services (S3, DynamoDB, SQS, SNS) and the local-only endpoints under "+edge.LocalPrefix+"; \"off\" serves none")
 	fs.StringVar(&f.clock, "clock", "real", "with --assembly, the clock the app's schedules run on: \"real\", or \"virtual\", moved only by POST "+edge.LocalPrefix+"clock {\"advance\": \"24h\"} on the edge port")
+	fs.StringVar(&f.mocks, "mocks", "", "with --assembly, a JSON `FILE` of answers for the functions serve cannot run (another runtime, an imported function): function logical id or ARN to its response payload")
+	fs.StringVar(&f.credentials, "credentials", "", "with --assembly, a JSON `FILE` mapping the access keys that sign API Gateway requests (IAM authorization) to caller identities: {\"AKID\": {\"secretAccessKey\": \"...\", \"userArn\": \"arn:aws:iam::123456789012:user/NAME\"}}; by default the key local with secret local signs as user/local")
 	fs.StringVar(&f.clockStart, "clock-start", "2026-11-22T00:00:00Z", "with --clock virtual, the time the virtual clock starts at (RFC 3339)")
 	return f
 }
 
 // localApp is the app serve runs beside the Step Functions API.
 type localApp struct {
-	server *http.Server
-	cancel context.CancelFunc
+	server    *http.Server
+	cancel    context.CancelFunc
+	functions *harness.AppFunctions
 }
 
 func (a *localApp) Close() {
@@ -44,6 +48,7 @@ func (a *localApp) Close() {
 	}
 	a.cancel()
 	a.server.Close()
+	a.functions.Close()
 }
 
 // startApp runs the assembly as after `cdk deploy`: its state machines
@@ -62,17 +67,42 @@ func (f *appFlags) startApp(api *sfnapi.Server, serving *harness.Serving, apiAdd
 	if err != nil {
 		return nil, fmt.Errorf("--clock-start: %w", err)
 	}
+	var mocks harness.Mocks
+	if f.mocks != "" {
+		if mocks, err = harness.ReadMocks(f.mocks); err != nil {
+			return nil, err
+		}
+	}
+	credentials := apigw.DefaultCredentials
+	if f.credentials != "" {
+		if credentials, err = apigw.ReadCredentials(f.credentials); err != nil {
+			return nil, err
+		}
+	}
+	listener, err := net.Listen("tcp", f.edgeAddr)
+	if err != nil {
+		return nil, fmt.Errorf("--edge-addr: %w", err)
+	}
+	edgeURL := "http://" + listener.Addr().String()
 	aws := &fakes.AWS{}
 	for _, st := range serving.Assembly.Stacks {
 		harness.DefineResources(aws, st.Template)
 	}
-	serving.Options.AWS = aws
+	serving.Options.AWS, serving.Options.Mocks = aws, mocks
 	deployed, err := serving.Deploy(api)
 	if err != nil {
+		listener.Close()
 		return nil, err
 	}
 	trig, err := triggers.New(triggers.Options{Assembly: serving.Assembly, StepFunctions: api, AWS: aws, Virtual: f.clock == "virtual", Start: start, Log: stderr})
 	if err != nil {
+		listener.Close()
+		return nil, err
+	}
+	functions := &harness.AppFunctions{Assembly: serving.Assembly, EndpointURL: edgeURL, StepFunctionsURL: "http://" + apiAddr, Mocks: mocks, Logs: stderr}
+	gateway, err := apigw.New(apigw.Options{Assembly: serving.Assembly, Services: map[string]http.Handler{"states": api}, Functions: functions, Credentials: credentials})
+	if err != nil {
+		listener.Close()
 		return nil, err
 	}
 	aws.ObjectCreated = trig.ObjectCreated
@@ -81,23 +111,32 @@ func (f *appFlags) startApp(api *sfnapi.Server, serving *harness.Serving, apiAdd
 	local.Handle(edge.LocalPrefix+"triggers", trig.LogHandler())
 	router := &edge.Router{Local: local, Services: map[string]http.Handler{
 		"s3": aws.S3Endpoint(), "dynamodb": aws.DynamoDBEndpoint(), "sqs": aws.SQSEndpoint(), "sns": aws.SNSEndpoint(), "states": api,
+		"execute-api": gateway,
 	}}
-	listener, err := net.Listen("tcp", f.edgeAddr)
-	if err != nil {
-		return nil, fmt.Errorf("--edge-addr: %w", err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
-	app := &localApp{server: serveHTTP(router, f.edgeAddr, allow, anyHost), cancel: cancel}
+	app := &localApp{server: serveHTTP(router, f.edgeAddr, allow, anyHost), cancel: cancel, functions: functions}
 	go app.server.Serve(listener) //nolint:errcheck // Serve returns on Close
 	go trig.Run(ctx)
-	printApp(stdout, "http://"+listener.Addr().String(), "http://"+apiAddr, aws, deployed, trig)
+	printApp(stdout, edgeURL, "http://"+apiAddr, aws, deployed, trig, gateway)
+	for _, st := range serving.Assembly.Stacks {
+		for _, fn := range harness.Unrunnable(st.Template) {
+			answer := "its tasks fail with Lambda.ResourceNotFoundException; give its answer with --mocks FILE"
+			if _, ok := mocks[strings.Fields(fn)[0]]; ok {
+				answer = "answered from --mocks"
+			}
+			fmt.Fprintf(stderr, "sfnkit serve: stack %s: function %s cannot run locally: %s\n", st.Name, fn, answer)
+		}
+	}
+	for _, note := range gateway.Notes {
+		fmt.Fprintf(stderr, "sfnkit serve: API route %s (the route answers 500)\n", note)
+	}
 	return app, nil
 }
 
 // printApp prints what a person needs to use the app: the URLs, the
 // resources' names and the AWS CLI commands that reach them.
-func printApp(w io.Writer, edgeURL, apiURL string, aws *fakes.AWS, deployed []harness.Deployed, trig *triggers.Triggers) {
-	fmt.Fprintf(w, "sfnkit serve: the app's AWS services (S3, DynamoDB, SQS, SNS) on %s; local-only endpoints %s%sclock and %striggers\n", edgeURL, edgeURL, edge.LocalPrefix, edge.LocalPrefix)
+func printApp(w io.Writer, edgeURL, apiURL string, aws *fakes.AWS, deployed []harness.Deployed, trig *triggers.Triggers, gateway *apigw.Gateway) {
+	fmt.Fprintf(w, "sfnkit serve: the app's AWS services (S3, DynamoDB, SQS, SNS, API Gateway) on %s; local-only endpoints %s%sclock and %striggers\n", edgeURL, edgeURL, edge.LocalPrefix, edge.LocalPrefix)
 	for _, d := range deployed {
 		fmt.Fprintf(w, "  state machine  %s (%s)\n", d.Arn, d.Stack)
 	}
@@ -117,11 +156,13 @@ func printApp(w io.Writer, edgeURL, apiURL string, aws *fakes.AWS, deployed []ha
 	}
 	list("queue", queues)
 	list("topic", aws.TopicArns())
+	list("api", gateway.URLs(edgeURL))
+	list("route", gateway.Routes())
 	ep := " --endpoint-url " + edgeURL
 	fmt.Fprintln(w, "  try (with any credentials, such as AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1):")
-	if b := aws.BucketNames(); len(b) > 0 {
-		fmt.Fprintf(w, "    aws s3 cp photo.jpg s3://%s/uploads/photo.jpg%s\n", pick(b, "images"), ep)
-		fmt.Fprintf(w, "    aws s3 ls s3://%s --recursive%s\n", pick(b, "images"), ep)
+	if b := trig.EventBuckets(); len(b) > 0 {
+		fmt.Fprintf(w, "    aws s3 cp photo.jpg s3://%s/uploads/photo.jpg%s\n", b[0], ep)
+		fmt.Fprintf(w, "    aws s3 ls s3://%s --recursive%s\n", b[0], ep)
 	}
 	if t := aws.TableNames(); len(t) > 0 {
 		fmt.Fprintf(w, "    aws dynamodb scan --table-name %s%s\n", pick(t, "orders"), ep)

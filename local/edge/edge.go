@@ -84,7 +84,8 @@ func (rt *Router) names() []string {
 
 // Service names the service a request is for: the credential scope of its
 // SigV4 Authorization header (or presigned X-Amz-Credential); else its
-// X-Amz-Target; else execute-api for a *.execute-api.localhost Host; else
+// X-Amz-Target; else execute-api for a *.execute-api.localhost Host or a
+// /restapis/ path; else
 // the query protocol's Version of a form; else s3.
 func Service(r *http.Request) string {
 	if s := signedService(r); s != "" {
@@ -96,7 +97,7 @@ func Service(r *http.Request) string {
 		}
 	}
 	host := hostName(r.Host)
-	if strings.HasSuffix(host, ".execute-api.localhost") {
+	if strings.HasSuffix(host, ".execute-api.localhost") || strings.HasPrefix(r.URL.Path, "/restapis/") {
 		return "execute-api"
 	}
 	if r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {

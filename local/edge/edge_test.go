@@ -31,6 +31,7 @@ func TestRouting(t *testing.T) {
 		{"virtual-hosted s3", "PUT", "photos.localhost:4566", "/uploads/a.jpg", sign("s3"), "", "", "s3 /photos/uploads/a.jpg"},
 		{"virtual-hosted s3, unsigned", "GET", "photos.s3.localhost:4566", "/a.jpg", "", "", "", "s3 /photos/a.jpg"},
 		{"api gateway by host", "POST", "abc123.execute-api.localhost:4566", "/v1/orders", "", "", "", "execute-api /v1/orders"},
+		{"api gateway by path, unsigned", "POST", "127.0.0.1:4566", "/restapis/abc/v1/_user_request_/orders", "", "", "", "execute-api /restapis/abc/v1/_user_request_/orders"},
 		{"api gateway signed", "POST", "abc123.execute-api.localhost:4566", "/v1/orders", sign("execute-api"), "", "", "execute-api /v1/orders"},
 		{"local endpoint", "POST", "127.0.0.1:4566", "/_sfnkit/clock", sign("s3"), "", "", "local /_sfnkit/clock"},
 	}

@@ -10,6 +10,7 @@ package harness
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/sfnkit/sfnkit/asl"
 	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/internal/gobuild"
 	"github.com/sfnkit/sfnkit/lambdas/payments"
 	"github.com/sfnkit/sfnkit/local/fakes"
 )
@@ -93,6 +95,11 @@ type Options struct {
 	// FunctionLogs receives what function processes write, each line
 	// prefixed with the function's logical id. If nil, it is discarded.
 	FunctionLogs io.Writer
+	// Mocks answer the Lambda tasks whose function cannot run here: one
+	// not in the template (imported by ARN) or, with Processes, one with no
+	// Go package to build. A task whose function has no mock fails with
+	// Lambda.ResourceNotFoundException saying so.
+	Mocks Mocks
 	// AWS are the fakes the machine runs against, shared with whoever else
 	// holds them (the other machines of an app, the edge port). If nil, the
 	// Env gets fakes of its own.
@@ -223,8 +230,23 @@ func (env *Env) wireHandlers(sm *asl.StateMachine, clock asl.Clock, opts Options
 			continue
 		}
 		res, ok := env.Template.Resources[fn]
-		if !ok || res.Type != "AWS::Lambda::Function" {
-			return fmt.Errorf("state %q invokes %s, which is not a function of the template", name, fn)
+		_, isGo := res.Metadata[gobuild.PackageMetadataKey].(string)
+		if mock, mocked := opts.Mocks.answer(fn, st.Resource); mocked && (!ok || opts.Runtime == Processes && !isGo) {
+			env.Tasks.HandleState(name, asl.TaskFunc(func(context.Context, asl.TaskRequest) (any, error) {
+				var v any
+				err := json.Unmarshal(mock, &v)
+				return v, err
+			}))
+			continue
+		}
+		if !ok || res.Type != "AWS::Lambda::Function" || opts.Runtime == Processes && !isGo {
+			// Reported at start-up (Unrunnable); the task fails as Lambda
+			// fails for a function it cannot find.
+			cause := fmt.Sprintf("the function %s that state %q invokes cannot run locally (not a Go function of the template with %s metadata); give its answer in a mocks file (sfnkit serve --mocks FILE)", fn, name, gobuild.PackageMetadataKey)
+			env.Tasks.HandleState(name, asl.TaskFunc(func(context.Context, asl.TaskRequest) (any, error) {
+				return nil, &asl.Failure{Name: "Lambda.ResourceNotFoundException", Cause: cause}
+			}))
+			continue
 		}
 		vars := environment(env.Template, res.Properties)
 		env.Functions[name] = vars

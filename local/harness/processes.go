@@ -58,6 +58,18 @@ func (env *Env) processFunction(functionID string, res cfn.Resource, vars map[st
 	if f, ok := env.procs.functions[functionID]; ok {
 		return f, nil
 	}
+	f, err := buildFunction(env.Template, functionID, res, append(variables(vars), env.awsVariables()...), logs)
+	if err != nil {
+		return nil, err
+	}
+	env.procs.functions[functionID] = f
+	return f, nil
+}
+
+// buildFunction builds the main package a function's metadata names, for
+// this machine, and makes it a lambdart.Function with the environment
+// vars (KEY=VALUE).
+func buildFunction(tpl *cfn.Template, functionID string, res cfn.Resource, vars []string, logs io.Writer) (*lambdart.Function, error) {
 	importPath, _ := res.Metadata[gobuild.PackageMetadataKey].(string)
 	if importPath == "" {
 		return nil, fmt.Errorf("function %s has no %q metadata naming its Go package; define it with gofunction.New, or run Lambda tasks in process", functionID, gobuild.PackageMetadataKey)
@@ -72,17 +84,15 @@ func (env *Env) processFunction(functionID string, res cfn.Resource, vars map[st
 	}
 	seconds, _ := res.Properties["Timeout"].(float64)
 	memory, _ := res.Properties["MemorySize"].(float64)
-	f := &lambdart.Function{
+	return &lambdart.Function{
 		Name:       functionID,
 		Executable: filepath.Join(dir, "bootstrap"),
-		Env:        append(variables(vars), env.awsVariables()...),
-		ARN:        cfn.Placeholders{Template: env.Template}.GetAtt(functionID, "Arn"),
+		Env:        vars,
+		ARN:        cfn.Placeholders{Template: tpl}.GetAtt(functionID, "Arn"),
 		Timeout:    time.Duration(seconds * float64(time.Second)),
 		MemoryMiB:  int(memory),
 		Logs:       logs,
-	}
-	env.procs.functions[functionID] = f
-	return f, nil
+	}, nil
 }
 
 // awsVariables point the function's AWS SDK at the fakes, with local

@@ -257,6 +257,11 @@ func (t *Triggers) record(f Firing) {
 	}
 }
 
+// EventBuckets lists the buckets that send events to EventBridge, sorted.
+func (t *Triggers) EventBuckets() []string {
+	return sortedKeys(t.eventBus)
+}
+
 // Rules lists the rules' names with their schedule or pattern, sorted.
 func (t *Triggers) Rules() []string {
 	var out []string

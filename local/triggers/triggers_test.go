@@ -52,7 +52,9 @@ func newApp(t *testing.T) (*Triggers, *sfnapi.Server, *fakes.AWS, *strings.Build
 
 func inputs(t *testing.T, api *sfnapi.Server) []string {
 	t.Helper()
-	var list struct{ Executions []struct{ ExecutionArn string } }
+	var list struct {
+		Executions []struct{ ExecutionArn string }
+	}
 	if err := sfnapi.Call(api, "ListExecutions", map[string]string{"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Job"}, &list); err != nil {
 		t.Fatal(err)
 	}
