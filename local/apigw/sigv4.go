@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -130,8 +131,11 @@ func (c Credentials) verify(r *http.Request, body []byte, now time.Time) (Identi
 	var headers strings.Builder
 	for _, h := range signed {
 		v := strings.Join(r.Header.Values(h), ",")
-		if h == "host" {
+		switch {
+		case h == "host":
 			v = r.Host
+		case h == "content-length" && v == "" && r.ContentLength >= 0:
+			v = strconv.FormatInt(r.ContentLength, 10) // Go keeps it out of Header
 		}
 		headers.WriteString(h + ":" + strings.Join(strings.Fields(v), " ") + "\n")
 	}

@@ -50,6 +50,7 @@ var (
 	contextRef = regexp.MustCompile(`^\$(context|stageVariables)((?:\.[A-Za-z][A-Za-z0-9-]*)+)`)
 	replaceAll = regexp.MustCompile(`^\.replaceAll\("((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)"\)`)
 	otherRef   = regexp.MustCompile(`^\$!?\{?[A-Za-z]`)
+	refWord    = regexp.MustCompile(`^\$!?\{?[A-Za-z][\w.-]*`)
 )
 
 // parseVTL parses a mapping template, or says what it holds that the local
@@ -59,8 +60,8 @@ func parseVTL(src string) (*vtl, error) {
 	var lit strings.Builder
 	for i := 0; i < len(src); {
 		rest := src[i:]
-		if strings.HasPrefix(rest, "#") && len(rest) > 1 && (rest[1] == '#' || rest[1] == '*' || rest[1] >= 'a' && rest[1] <= 'z' || rest[1] == '{') {
-			return nil, fmt.Errorf("the mapping template uses the VTL directive %q, which the local API Gateway does not evaluate", firstWord(rest))
+		if d := directive.FindString(rest); d != "" {
+			return nil, fmt.Errorf("the mapping template uses the VTL directive %q, which the local API Gateway does not evaluate", d)
 		}
 		if rest[0] != '$' {
 			lit.WriteByte(rest[0])
@@ -89,12 +90,9 @@ func parseVTL(src string) (*vtl, error) {
 	return t, nil
 }
 
-func firstWord(s string) string {
-	if i := strings.IndexAny(s, " (\n"); i > 0 {
-		return s[:i]
-	}
-	return s
-}
+// directive matches VTL's directives and comments; other text after a #
+// (a colour, #fff) is text, as in Velocity.
+var directive = regexp.MustCompile(`^(?:##|#\*|#\{?(?:set|if|elseif|else|end|foreach|break|stop|macro|parse|include|evaluate|define)\b)`)
 
 // parseExpr parses the reference at the start of s and returns it with its
 // length; nil if s starts with a $ that is no reference.
@@ -121,7 +119,7 @@ func parseExpr(s string) (*vtlExpr, int, error) {
 		m := contextRef.FindStringSubmatch(s)
 		e, n = &vtlExpr{kind: m[1], arg: strings.TrimPrefix(m[2], ".")}, len(m[0])
 	case otherRef.MatchString(s):
-		return nil, 0, fmt.Errorf("the mapping template uses %q, which the local API Gateway does not evaluate (it does $input.json, $input.path, $input.body, $input.params, $util.escapeJavaScript, $util.urlEncode, $util.base64Encode, $util.parseJson, $context.*, $stageVariables.* and .replaceAll)", firstWord(s))
+		return nil, 0, fmt.Errorf("the mapping template uses %q, which the local API Gateway does not evaluate (it does $input.json('path'), $input.path('path'), $input.body, $input.params('name'), $util.escapeJavaScript, $util.urlEncode, $util.base64Encode, $util.parseJson, $context.*, $stageVariables.* and .replaceAll)", refWord.FindString(s))
 	default:
 		return nil, 0, nil
 	}
