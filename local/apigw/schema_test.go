@@ -22,17 +22,17 @@ func TestSchemaValidatesAsAPIGatewayModels(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := map[string]string{
-		`{"orderId":"o-1","items":[{"sku":"A","quantity":1}]}`:                               "",
-		`{"orderId":"o-1","items":[{"sku":"A","quantity":1}],"payment":{"method":"card"}}`:   "",
-		`{"items":[{"sku":"A","quantity":1}]}`:                                               "missing required",
-		`{"orderId":"o 1","items":[{"sku":"A","quantity":1}]}`:                               "regex",
-		`{"orderId":"o-1","items":[]}`:                                                       "array is too short",
-		`{"orderId":"o-1","items":[{"sku":"A","quantity":1.5}]}`:                             "instance type",
-		`{"orderId":"o-1","items":[{"sku":"A","quantity":11}]}`:                              "greater than",
-		`{"orderId":"o-1","items":[{"sku":"A","quantity":0}]}`:                               "lower than",
-		`{"orderId":"o-1","items":[{"sku":"A","quantity":1}],"extra":1}`:                     "not allowed",
-		`{"orderId":"o-1","items":[{"sku":"A","quantity":1}],"payment":{"method":"cash"}}`:   "enum",
-		`["not","an","object"]`:                                                              "instance type",
+		`{"orderId":"o-1","items":[{"sku":"A","quantity":1}]}`:                             "",
+		`{"orderId":"o-1","items":[{"sku":"A","quantity":1}],"payment":{"method":"card"}}`: "",
+		`{"items":[{"sku":"A","quantity":1}]}`:                                             "missing required",
+		`{"orderId":"o 1","items":[{"sku":"A","quantity":1}]}`:                             "regex",
+		`{"orderId":"o-1","items":[]}`:                                                     "array is too short",
+		`{"orderId":"o-1","items":[{"sku":"A","quantity":1.5}]}`:                           "instance type",
+		`{"orderId":"o-1","items":[{"sku":"A","quantity":11}]}`:                            "greater than",
+		`{"orderId":"o-1","items":[{"sku":"A","quantity":0}]}`:                             "lower than",
+		`{"orderId":"o-1","items":[{"sku":"A","quantity":1}],"extra":1}`:                   "not allowed",
+		`{"orderId":"o-1","items":[{"sku":"A","quantity":1}],"payment":{"method":"cash"}}`: "enum",
+		`["not","an","object"]`:                                                            "instance type",
 	}
 	for body, want := range tests {
 		var v any

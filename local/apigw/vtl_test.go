@@ -71,13 +71,13 @@ func TestTemplatesBeyondTheSubsetAreRefused(t *testing.T) {
 
 func TestEscapeJavaScriptAsCommonsLang(t *testing.T) {
 	for in, want := range map[string]string{
-		`a"b`:   `a\"b`,
-		`it's`:  `it\'s`,
-		`a/b\c`: `a\/b\\c`,
+		`a"b`:    `a\"b`,
+		`it's`:   `it\'s`,
+		`a/b\c`:  `a\/b\\c`,
 		"t\tn\n": `t\tn\n`,
-		"é":     `\u00E9`,
-		"😀":     `\uD83D\uDE00`,
-		"\x01":  `\u0001`,
+		"é":      `\u00E9`,
+		"😀":      `\uD83D\uDE00`,
+		"\x01":   `\u0001`,
 	} {
 		if got := escapeJavaScript(in); got != want {
 			t.Errorf("escapeJavaScript(%q) = %s; want %s", in, got, want)
