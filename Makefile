@@ -17,8 +17,9 @@ GO    ?= go
 CDK   := $(CURDIR)/node_modules/.bin/cdk
 STAGE ?= dev
 LOCAL_ADDR ?= 127.0.0.1:8083
+EDGE_ADDR ?= 127.0.0.1:4566
 
-.PHONY: synth test race check demo render lint deploy deploy-local smoke diff bootstrap deps clean
+.PHONY: synth test race check demo render lint deploy deploy-local up smoke diff bootstrap deps clean
 
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
 synth: deps
@@ -66,9 +67,14 @@ diff: deps
 ## deploy-local: synthesize, start sfnkit serve (each Lambda its own process behind a local Lambda Runtime API), create every state machine from cdk.out, run every workflow's scenarios through the AWS SDK, print results and paths, stop the server
 deploy-local: synth
 	$(GO) build -o .build/sfnkit ./cmd/sfnkit
-	@.build/sfnkit serve --assembly cdk.out --addr $(LOCAL_ADDR) & server=$$!; \
+	@.build/sfnkit serve --assembly cdk.out --addr $(LOCAL_ADDR) --edge-addr off & server=$$!; \
 	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT; \
 	.build/sfnkit smoke --endpoint-url http://$(LOCAL_ADDR) --create --all --assembly cdk.out
+
+## up: synthesize, build and run the whole app locally until Ctrl-C: the state machines created, their triggers running on a virtual clock, the fake AWS services on the edge port $(EDGE_ADDR), printing the commands to use them (README: Run it locally)
+up: synth
+	$(GO) build -o .build/sfnkit ./cmd/sfnkit
+	.build/sfnkit serve --assembly cdk.out --addr $(LOCAL_ADDR) --edge-addr $(EDGE_ADDR) --clock virtual
 
 ## smoke: after make deploy, run the scenarios a fresh deployment can run against the deployed STAGE
 smoke: deps

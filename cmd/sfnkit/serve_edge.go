@@ -111,7 +111,7 @@ func (f *appFlags) startApp(api *sfnapi.Server, serving *harness.Serving, apiAdd
 	local.Handle(edge.LocalPrefix+"triggers", trig.LogHandler())
 	router := &edge.Router{Local: local, Services: map[string]http.Handler{
 		"s3": aws.S3Endpoint(), "dynamodb": aws.DynamoDBEndpoint(), "sqs": aws.SQSEndpoint(), "sns": aws.SNSEndpoint(), "states": api,
-		"execute-api": gateway,
+		"execute-api": gateway, "apigateway": gateway.Control(),
 	}}
 	ctx, cancel := context.WithCancel(context.Background())
 	app := &localApp{server: serveHTTP(router, f.edgeAddr, allow, anyHost), cancel: cancel, functions: functions}

@@ -267,3 +267,29 @@ func writeError(w http.ResponseWriter, status int, errorType, message string) {
 	b, _ := json.Marshal(map[string]string{"message": message})
 	_, _ = w.Write(b)
 }
+
+// Control serves the part of API Gateway's control plane that finds the
+// local APIs: GET /restapis (aws apigateway get-rest-apis) and GET
+// /restapis/ID/stages (get-stages). Everything else answers 404.
+func (g *Gateway) Control() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == http.MethodGet && len(parts) == 1 && parts[0] == "restapis":
+			items := []map[string]any{}
+			for _, id := range sortedKeys(g.apis) {
+				items = append(items, map[string]any{"id": id, "name": g.apis[id].name, "createdDate": 1795824000})
+			}
+			_ = json.NewEncoder(w).Encode(map[string]any{"item": items})
+		case r.Method == http.MethodGet && len(parts) == 3 && parts[0] == "restapis" && parts[2] == "stages" && g.apis[parts[1]] != nil:
+			items := []map[string]any{}
+			for _, name := range sortedKeys(g.apis[parts[1]].stages) {
+				items = append(items, map[string]any{"stageName": name, "deploymentId": "local"})
+			}
+			_ = json.NewEncoder(w).Encode(map[string]any{"item": items})
+		default:
+			writeError(w, http.StatusNotFound, "NotFoundException", "the local API Gateway answers GET /restapis and GET /restapis/ID/stages only")
+		}
+	})
+}

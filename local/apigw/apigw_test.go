@@ -176,3 +176,12 @@ func mustParse(t *testing.T, s string) *cfn.Template {
 	}
 	return tpl
 }
+
+func TestControlPlaneListsTheAPIs(t *testing.T) {
+	g, _ := newGateway(t, api)
+	rec := httptest.NewRecorder()
+	g.Control().ServeHTTP(rec, httptest.NewRequest("GET", "/restapis", nil))
+	if !strings.Contains(rec.Body.String(), `{"createdDate":1795824000,"id":"api","name":"Shop"}`) {
+		t.Errorf("get-rest-apis: %s", rec.Body)
+	}
+}
