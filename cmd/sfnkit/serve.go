@@ -104,6 +104,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	server := serveHTTP(api, *addr, allowHosts, *allowAny)
 	running, err := app.startApp(api, serving, listener.Addr().String(), allowHosts, *allowAny, stdout, stderr)
 	if err != nil {
+		listener.Close()
 		fmt.Fprintln(stderr, "sfnkit serve:", err)
 		return 2
 	}

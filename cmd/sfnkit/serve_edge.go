@@ -57,15 +57,15 @@ func (a *localApp) Close() {
 // and commands to reach it printed. Without an assembly, or with
 // --edge-addr off, it does nothing.
 func (f *appFlags) startApp(api *sfnapi.Server, serving *harness.Serving, apiAddr string, allow []string, anyHost bool, stdout, stderr io.Writer) (*localApp, error) {
-	if serving.Assembly == nil || f.edgeAddr == "off" {
-		return nil, nil
-	}
 	if f.clock != "real" && f.clock != "virtual" {
 		return nil, fmt.Errorf("--clock is %q; use \"real\" or \"virtual\"", f.clock)
 	}
 	start, err := time.Parse(time.RFC3339, f.clockStart)
 	if err != nil {
-		return nil, fmt.Errorf("--clock-start: %w", err)
+		return nil, fmt.Errorf("--clock-start is %q; give an RFC 3339 time such as 2026-11-22T00:00:00Z", f.clockStart)
+	}
+	if serving.Assembly == nil || f.edgeAddr == "off" {
+		return nil, nil
 	}
 	var mocks harness.Mocks
 	if f.mocks != "" {
@@ -88,13 +88,16 @@ func (f *appFlags) startApp(api *sfnapi.Server, serving *harness.Serving, apiAdd
 	for _, st := range serving.Assembly.Stacks {
 		harness.DefineResources(aws, st.Template)
 	}
-	serving.Options.AWS, serving.Options.Mocks = aws, mocks
-	deployed, err := serving.Deploy(api)
+	// The triggers read the rules first, so a malformed one stops start-up
+	// before any function is built, and S3 reports to them from the start.
+	trig, err := triggers.New(triggers.Options{Assembly: serving.Assembly, StepFunctions: api, AWS: aws, Virtual: f.clock == "virtual", Start: start, Log: stderr})
 	if err != nil {
 		listener.Close()
 		return nil, err
 	}
-	trig, err := triggers.New(triggers.Options{Assembly: serving.Assembly, StepFunctions: api, AWS: aws, Virtual: f.clock == "virtual", Start: start, Log: stderr})
+	aws.ObjectCreated = trig.ObjectCreated
+	serving.Options.AWS, serving.Options.Mocks = aws, mocks
+	deployed, err := serving.Deploy(api)
 	if err != nil {
 		listener.Close()
 		return nil, err
@@ -105,7 +108,6 @@ func (f *appFlags) startApp(api *sfnapi.Server, serving *harness.Serving, apiAdd
 		listener.Close()
 		return nil, err
 	}
-	aws.ObjectCreated = trig.ObjectCreated
 	local := http.NewServeMux()
 	local.Handle(edge.LocalPrefix+"clock", trig.ClockHandler())
 	local.Handle(edge.LocalPrefix+"triggers", trig.LogHandler())

@@ -225,18 +225,14 @@ func (env *Env) wireHandlers(sm *asl.StateMachine, clock asl.Clock, opts Options
 		if st == nil || st.Type != asl.TypeTask {
 			continue
 		}
-		fn := functionOf(st.Resource)
+		fn := invokedFunction(st)
 		if fn == "" {
 			continue
 		}
 		res, ok := env.Template.Resources[fn]
 		_, isGo := res.Metadata[gobuild.PackageMetadataKey].(string)
 		if mock, mocked := opts.Mocks.answer(fn, st.Resource); mocked && (!ok || opts.Runtime == Processes && !isGo) {
-			env.Tasks.HandleState(name, asl.TaskFunc(func(context.Context, asl.TaskRequest) (any, error) {
-				var v any
-				err := json.Unmarshal(mock, &v)
-				return v, err
-			}))
+			env.Tasks.HandleState(name, asl.LambdaInvoker(func(context.Context, []byte) ([]byte, error) { return mock, nil }))
 			continue
 		}
 		if !ok || res.Type != "AWS::Lambda::Function" || opts.Runtime == Processes && !isGo {
@@ -259,6 +255,9 @@ func (env *Env) wireHandlers(sm *asl.StateMachine, clock asl.Clock, opts Options
 			continue
 		}
 		make, ok := handlers[name]
+		if !ok && functionOf(st.Resource) == "" {
+			continue // lambda:invoke of a function this package has no handler for: as before, left to Tasks
+		}
 		if !ok {
 			return fmt.Errorf("no local handler is known for the Lambda task %q: add it to local/harness", name)
 		}
@@ -312,6 +311,30 @@ func findState(sm *asl.StateMachine, name string) *asl.State {
 		}
 	}
 	return nil
+}
+
+// invokedFunction is the logical id (or, for a function not in the
+// template, the name) of the function a Lambda task invokes: by its
+// Resource ARN, or the FunctionName of lambda:invoke when it is a
+// constant.
+func invokedFunction(st *asl.State) string {
+	if fn := functionOf(st.Resource); fn != "" {
+		return fn
+	}
+	if !strings.HasPrefix(st.Resource, "arn:aws:states:::lambda:invoke") {
+		return ""
+	}
+	var params struct{ FunctionName string }
+	_ = json.Unmarshal(st.Parameters, &params)
+	if params.FunctionName == "" {
+		_ = json.Unmarshal(st.Arguments, &params)
+	}
+	name := params.FunctionName
+	if i := strings.Index(name, ":function:"); i >= 0 {
+		name = name[i+len(":function:"):]
+	}
+	name, _, _ = strings.Cut(name, ":") // a version or alias
+	return name
 }
 
 // functionOf is the logical id of the function a Lambda task invokes.

@@ -70,7 +70,7 @@ func Unrunnable(tpl *cfn.Template) []string {
 		}
 		for _, name := range stateNames(parsed) {
 			st := findState(parsed, name)
-			if fn := functionOf(st.Resource); fn != "" {
+			if fn := invokedFunction(st); fn != "" {
 				if _, ok := tpl.Resources[fn]; !ok {
 					out = append(out, fmt.Sprintf("%s (invoked by %s.%s, not a function of the template)", fn, sm.LogicalID, name))
 				}
