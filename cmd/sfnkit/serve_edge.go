@@ -123,7 +123,7 @@ func (f *appFlags) startApp(api *sfnapi.Server, serving *harness.Serving, apiAdd
 	for _, st := range serving.Assembly.Stacks {
 		for _, fn := range harness.Unrunnable(st.Template) {
 			answer := "its tasks fail with Lambda.ResourceNotFoundException; give its answer with --mocks FILE"
-			if _, ok := mocks[strings.Fields(fn)[0]]; ok {
+			if _, ok := mocks.Answer(fn.ID, fn.ARN); ok {
 				answer = "answered from --mocks"
 			}
 			fmt.Fprintf(stderr, "sfnkit serve: stack %s: function %s cannot run locally: %s\n", st.Name, fn, answer)

@@ -231,7 +231,7 @@ func (env *Env) wireHandlers(sm *asl.StateMachine, clock asl.Clock, opts Options
 		}
 		res, ok := env.Template.Resources[fn]
 		_, isGo := res.Metadata[gobuild.PackageMetadataKey].(string)
-		if mock, mocked := opts.Mocks.answer(fn, st.Resource); mocked && (!ok || opts.Runtime == Processes && !isGo) {
+		if mock, mocked := opts.Mocks.Answer(fn, st.Resource); mocked && (!ok || opts.Runtime == Processes && !isGo) {
 			env.Tasks.HandleState(name, asl.LambdaInvoker(func(context.Context, []byte) ([]byte, error) { return mock, nil }))
 			continue
 		}

@@ -39,8 +39,8 @@ func ReadMocks(path string) (Mocks, error) {
 	return m, nil
 }
 
-// answer returns the mock of a function, by logical id or ARN.
-func (m Mocks) answer(id, arn string) (json.RawMessage, bool) {
+// Answer returns the mock of a function, by logical id or ARN.
+func (m Mocks) Answer(id, arn string) (json.RawMessage, bool) {
 	if v, ok := m[id]; ok {
 		return v, true
 	}
@@ -48,21 +48,33 @@ func (m Mocks) answer(id, arn string) (json.RawMessage, bool) {
 	return v, ok
 }
 
+// UnrunnableFunction is a function serve cannot run as a process.
+type UnrunnableFunction struct {
+	// ID is its logical id, or for a function not in the template its
+	// name; ARN is how it is invoked.
+	ID, ARN string
+	// Reason says why.
+	Reason string
+}
+
+func (u UnrunnableFunction) String() string { return u.ID + " (" + u.Reason + ")" }
+
 // Unrunnable lists the functions of a template that serve cannot run as
-// processes, each with the reason: a function without the
-// sfnkit:go-package metadata (another runtime, or a Go function not built
-// by gofunction) and the functions Lambda tasks invoke that are not in the
-// template (imported by ARN).
-func Unrunnable(tpl *cfn.Template) []string {
-	var out []string
+// processes, sorted: a function without the sfnkit:go-package metadata
+// (another runtime, or a Go function not built by gofunction) and the
+// functions Lambda tasks invoke that are not in the template (imported by
+// ARN).
+func Unrunnable(tpl *cfn.Template) []UnrunnableFunction {
+	var out []UnrunnableFunction
+	names := cfn.Placeholders{Template: tpl}
 	for _, id := range tpl.LogicalIDs("AWS::Lambda::Function") {
 		res := tpl.Resources[id]
 		if _, ok := res.Metadata[gobuild.PackageMetadataKey].(string); !ok {
 			runtime, _ := res.Properties["Runtime"].(string)
-			out = append(out, fmt.Sprintf("%s (runtime %s, no %s metadata)", id, orUnknown(runtime), gobuild.PackageMetadataKey))
+			out = append(out, UnrunnableFunction{id, names.GetAtt(id, "Arn"), fmt.Sprintf("runtime %s, no %s metadata", orUnknown(runtime), gobuild.PackageMetadataKey)})
 		}
 	}
-	machines, _ := tpl.StateMachines(cfn.Placeholders{Template: tpl})
+	machines, _ := tpl.StateMachines(names)
 	for _, sm := range machines {
 		parsed, err := asl.Parse([]byte(sm.Definition))
 		if err != nil {
@@ -72,12 +84,12 @@ func Unrunnable(tpl *cfn.Template) []string {
 			st := findState(parsed, name)
 			if fn := invokedFunction(st); fn != "" {
 				if _, ok := tpl.Resources[fn]; !ok {
-					out = append(out, fmt.Sprintf("%s (invoked by %s.%s, not a function of the template)", fn, sm.LogicalID, name))
+					out = append(out, UnrunnableFunction{fn, st.Resource, fmt.Sprintf("invoked by %s.%s, not a function of the template", sm.LogicalID, name)})
 				}
 			}
 		}
 	}
-	sort.Strings(out)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
 
@@ -144,7 +156,7 @@ func (a *AppFunctions) function(arn string) (*lambdart.Function, json.RawMessage
 		a.functions[arn] = f
 		return f, nil, nil
 	}
-	if mock, ok := a.Mocks.answer(id, arn); ok {
+	if mock, ok := a.Mocks.Answer(id, arn); ok {
 		return nil, mock, nil
 	}
 	return nil, nil, fmt.Errorf("the function %s cannot run locally (not a Go function of the assembly with %s metadata); give its answer in a mocks file (sfnkit serve --mocks FILE)", arn, gobuild.PackageMetadataKey)

@@ -21,8 +21,13 @@ func TestUnrunnableFunctionsAreReportedAndMocked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := strings.Join(Unrunnable(tpl), "\n")
-	for _, want := range []string{"Py (runtime python3.12, no sfnkit:go-package metadata)", "shared-geocoder (invoked by M.Geocode, not a function of the template)"} {
+	var found []string
+	for _, u := range Unrunnable(tpl) {
+		found = append(found, u.String()+" "+u.ARN)
+	}
+	got := strings.Join(found, "\n")
+	for _, want := range []string{"Py (runtime python3.12, no sfnkit:go-package metadata) arn:aws:lambda:us-east-1:123456789012:function:Py",
+		"shared-geocoder (invoked by M.Geocode, not a function of the template) arn:aws:lambda:us-east-1:111122223333:function:shared-geocoder"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Unrunnable lacks %q:\n%s", want, got)
 		}
