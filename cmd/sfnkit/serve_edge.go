@@ -27,7 +27,7 @@ type appFlags struct {
 
 func addAppFlags(fs *flag.FlagSet) *appFlags {
 	f := &appFlags{}
-	fs.StringVar(&f.edgeAddr, "edge-addr", "127.0.0.1:4566", "with --assembly, the address of the edge port that serves the app's fake AWS services (S3, DynamoDB, SQS, SNS) and the local-only endpoints under "+edge.LocalPrefix+"; \"off\" serves none")
+	fs.StringVar(&f.edgeAddr, "edge-addr", "127.0.0.1:4566", "with --assembly, the address of the edge port that serves the app's fake AWS services (S3, DynamoDB, SQS, SNS, EventBridge PutEvents, API Gateway) and the local-only endpoints under "+edge.LocalPrefix+"; \"off\" serves none")
 	fs.StringVar(&f.clock, "clock", "real", "with --assembly, the clock the app's schedules run on: \"real\", or \"virtual\", moved only by POST "+edge.LocalPrefix+"clock {\"advance\": \"24h\"} on the edge port")
 	fs.StringVar(&f.mocks, "mocks", "", "with --assembly, a JSON `FILE` of answers for the functions serve cannot run (another runtime, an imported function): function logical id or ARN to its response payload")
 	fs.StringVar(&f.credentials, "credentials", "", "with --assembly, a JSON `FILE` mapping the access keys that sign API Gateway requests (IAM authorization) to caller identities: {\"AKID\": {\"secretAccessKey\": \"...\", \"userArn\": \"arn:aws:iam::123456789012:user/NAME\"}}; by default the key local with secret local signs as user/local")
@@ -97,6 +97,7 @@ func (f *appFlags) startApp(api *sfnapi.Server, serving *harness.Serving, apiAdd
 	}
 	aws.ObjectCreated = trig.ObjectCreated
 	serving.Options.AWS, serving.Options.Mocks = aws, mocks
+	serving.Options.EndpointURL, serving.Options.StepFunctionsURL = edgeURL, "http://"+apiAddr
 	deployed, err := serving.Deploy(api)
 	if err != nil {
 		listener.Close()
@@ -113,7 +114,7 @@ func (f *appFlags) startApp(api *sfnapi.Server, serving *harness.Serving, apiAdd
 	local.Handle(edge.LocalPrefix+"triggers", trig.LogHandler())
 	router := &edge.Router{Local: local, Services: map[string]http.Handler{
 		"s3": aws.S3Endpoint(), "dynamodb": aws.DynamoDBEndpoint(), "sqs": aws.SQSEndpoint(), "sns": aws.SNSEndpoint(), "states": api,
-		"execute-api": gateway, "apigateway": gateway.Control(),
+		"execute-api": gateway, "apigateway": gateway.Control(), "events": trig.EventsEndpoint(),
 	}}
 	ctx, cancel := context.WithCancel(context.Background())
 	app := &localApp{server: serveHTTP(router, f.edgeAddr, allow, anyHost), cancel: cancel, functions: functions}
@@ -138,7 +139,7 @@ func (f *appFlags) startApp(api *sfnapi.Server, serving *harness.Serving, apiAdd
 // printApp prints what a person needs to use the app: the URLs, the
 // resources' names and the AWS CLI commands that reach them.
 func printApp(w io.Writer, edgeURL, apiURL string, aws *fakes.AWS, deployed []harness.Deployed, trig *triggers.Triggers, gateway *apigw.Gateway) {
-	fmt.Fprintf(w, "sfnkit serve: the app's AWS services (S3, DynamoDB, SQS, SNS, API Gateway) on %s; local-only endpoints %s%sclock and %striggers\n", edgeURL, edgeURL, edge.LocalPrefix, edge.LocalPrefix)
+	fmt.Fprintf(w, "sfnkit serve: the app's AWS services (S3, DynamoDB, SQS, SNS, EventBridge, API Gateway) on %s; local-only endpoints %s%sclock and %striggers\n", edgeURL, edgeURL, edge.LocalPrefix, edge.LocalPrefix)
 	for _, d := range deployed {
 		fmt.Fprintf(w, "  state machine  %s (%s)\n", d.Arn, d.Stack)
 	}

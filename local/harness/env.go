@@ -100,6 +100,13 @@ type Options struct {
 	// Go package to build. A task whose function has no mock fails with
 	// Lambda.ResourceNotFoundException saying so.
 	Mocks Mocks
+	// EndpointURL is where function processes reach AWS (such as sfnkit
+	// serve's edge port, over the same fakes as AWS). If empty, the Env
+	// serves its fakes to them on a port of its own.
+	EndpointURL string
+	// StepFunctionsURL, if set, is where function processes reach Step
+	// Functions (AWS_ENDPOINT_URL_SFN).
+	StepFunctionsURL string
 	// AWS are the fakes the machine runs against, shared with whoever else
 	// holds them (the other machines of an app, the edge port). If nil, the
 	// Env gets fakes of its own.
@@ -247,7 +254,7 @@ func (env *Env) wireHandlers(sm *asl.StateMachine, clock asl.Clock, opts Options
 		vars := environment(env.Template, res.Properties)
 		env.Functions[name] = vars
 		if opts.Runtime == Processes {
-			f, err := env.processFunction(fn, res, vars, opts.FunctionLogs)
+			f, err := env.processFunction(fn, res, vars, opts)
 			if err != nil {
 				return fmt.Errorf("state %q: %w", name, err)
 			}

@@ -28,7 +28,9 @@ type Serving struct {
 	// Options.AWS is set, the machines Deploy creates (named after their
 	// logical ids) share those fakes; machines created otherwise (such as
 	// `sfnkit smoke --create`) get fakes of their own, so their scenarios
-	// never see each other's data.
+	// never see each other's data; Options.EndpointURL and
+	// StepFunctionsURL, which reach the shared fakes, apply to Deploy's
+	// machines only too.
 	Options Options
 
 	mu   sync.Mutex
@@ -52,7 +54,7 @@ func (s *Serving) Prepare(m *sfnapi.Machine) (sfnapi.Prepared, error) {
 				opts := s.Options
 				opts.StateMachineArn = m.Arn
 				if m.Name != sm.LogicalID {
-					opts.AWS = nil
+					opts.AWS, opts.EndpointURL, opts.StepFunctionsURL = nil, "", ""
 				}
 				env, err := NewEnv(st.Template, sm.LogicalID, opts)
 				if err != nil {

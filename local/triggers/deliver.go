@@ -62,9 +62,12 @@ func (t *Triggers) deadLetter(r *rule, tg target, event map[string]any, what, co
 		return
 	}
 	body, _ := json.Marshal(event)
-	_, err := t.opts.AWS.Enqueue(tg.deadLetter, string(body), map[string]string{
-		"RULE_ARN": r.arn, "TARGET_ARN": tg.arn, "ERROR_CODE": code, "ERROR_MESSAGE": message,
-	})
+	attributes := map[string]string{"RULE_ARN": r.arn, "TARGET_ARN": tg.arn, "ERROR_CODE": code, "ERROR_MESSAGE": message}
+	if r.scheduler { // EventBridge Scheduler's dead letters
+		attributes = map[string]string{"SCHEDULE_ARN": r.arn, "TARGET_ARN": tg.arn, "ERROR_CODE": code, "ERROR_MESSAGE": message,
+			"EXECUTION_ID": fmt.Sprint(event["id"]), "X-Amz-Scheduler-Attempt": "1"}
+	}
+	_, err := t.opts.AWS.Enqueue(tg.deadLetter, string(body), attributes)
 	outcome := "dead-lettered to " + tg.deadLetter + ": " + code + ": " + message
 	if err != nil {
 		outcome = "dropped (the dead-letter queue refused it: " + err.Error() + "): " + code + ": " + message
@@ -100,6 +103,10 @@ func (tg target) inputFor(r *rule, event map[string]any) (string, error) {
 		values["aws.events.rule-name"] = r.name
 		values["aws.events.rule-arn"] = r.arn
 		values["aws.events.event.ingestion-time"] = event["time"]
+		if r.scheduler {
+			values = map[string]any{"aws.scheduler.scheduled-time": event["time"], "aws.scheduler.execution-id": event["id"],
+				"aws.scheduler.attempt-number": "1", "aws.scheduler.schedule-arn": r.arn}
+		}
 		return fillTemplate(tg.template, values), nil
 	}
 	b, _ := json.Marshal(event)

@@ -7,10 +7,13 @@ import (
 	"time"
 )
 
-// Schedule is a parsed ScheduleExpression: rate(...) or cron(...), in UTC,
-// as EventBridge evaluates them.
+// Schedule is a parsed ScheduleExpression: rate(...), cron(...) or
+// at(...), in UTC or a schedule's time zone, as EventBridge and EventBridge
+// Scheduler evaluate them.
 type Schedule struct {
 	expr  string
+	loc   *time.Location
+	once  time.Time     // at
 	every time.Duration // rate
 	// cron fields: the allowed values of each.
 	minutes, hours, days, months, weekdays, years map[int]bool
@@ -23,6 +26,36 @@ type Schedule struct {
 // expression, or one using L, W or # (which the local scheduler does not
 // evaluate), is an error that says what is wrong.
 func ParseSchedule(expr string) (*Schedule, error) {
+	return ParseScheduleIn(expr, "")
+}
+
+// ParseScheduleIn reads an expression of EventBridge Scheduler, in the IANA
+// time zone zone (UTC if empty): those ParseSchedule reads, and
+// at(yyyy-mm-ddThh:mm:ss), a single firing.
+func ParseScheduleIn(expr, zone string) (*Schedule, error) {
+	loc := time.UTC
+	if zone != "" {
+		var err error
+		if loc, err = time.LoadLocation(zone); err != nil {
+			return nil, fmt.Errorf("the time zone %q: %w", zone, err)
+		}
+	}
+	s, err := parseSchedule(expr, loc)
+	if err != nil {
+		return nil, err
+	}
+	s.loc = loc
+	return s, nil
+}
+
+func parseSchedule(expr string, loc *time.Location) (*Schedule, error) {
+	if inner, ok := strings.CutPrefix(expr, "at("); ok && strings.HasSuffix(inner, ")") {
+		t, err := time.ParseInLocation("2006-01-02T15:04:05", strings.TrimSuffix(inner, ")"), loc)
+		if err != nil {
+			return nil, fmt.Errorf("%q: at takes a time yyyy-mm-ddThh:mm:ss", expr)
+		}
+		return &Schedule{expr: expr, once: t}, nil
+	}
 	if inner, ok := strings.CutPrefix(expr, "rate("); ok && strings.HasSuffix(inner, ")") {
 		fields := strings.Fields(strings.TrimSuffix(inner, ")"))
 		if len(fields) != 2 {
@@ -145,6 +178,12 @@ func (s *Schedule) String() string { return s.expr }
 // every interval counted from start (when the rule was created). The zero
 // time means never (a cron whose years have passed).
 func (s *Schedule) Next(start, t time.Time) time.Time {
+	if !s.once.IsZero() {
+		if s.once.After(t) {
+			return s.once
+		}
+		return time.Time{}
+	}
 	if s.every > 0 {
 		if t.Before(start) {
 			return start.Add(s.every)
@@ -152,21 +191,25 @@ func (s *Schedule) Next(start, t time.Time) time.Time {
 		n := t.Sub(start)/s.every + 1
 		return start.Add(n * s.every)
 	}
-	c := t.UTC().Truncate(time.Minute).Add(time.Minute)
+	loc := s.loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	c := t.In(loc).Truncate(time.Minute).Add(time.Minute)
 	for limit := c.AddDate(5, 0, 0); c.Before(limit); {
 		switch {
 		case !s.years[c.Year()]:
-			c = time.Date(c.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC)
+			c = time.Date(c.Year()+1, 1, 1, 0, 0, 0, 0, loc)
 		case !s.months[int(c.Month())]:
-			c = time.Date(c.Year(), c.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+			c = time.Date(c.Year(), c.Month()+1, 1, 0, 0, 0, 0, loc)
 		case !(s.anyDay || s.days[c.Day()]) || !(s.anyWeekday || s.weekdays[int(c.Weekday())+1]):
-			c = time.Date(c.Year(), c.Month(), c.Day()+1, 0, 0, 0, 0, time.UTC)
+			c = time.Date(c.Year(), c.Month(), c.Day()+1, 0, 0, 0, 0, loc)
 		case !s.hours[c.Hour()]:
-			c = time.Date(c.Year(), c.Month(), c.Day(), c.Hour()+1, 0, 0, 0, time.UTC)
+			c = time.Date(c.Year(), c.Month(), c.Day(), c.Hour()+1, 0, 0, 0, loc)
 		case !s.minutes[c.Minute()]:
 			c = c.Add(time.Minute)
 		default:
-			return c
+			return c.UTC()
 		}
 	}
 	return time.Time{}

@@ -16,6 +16,7 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,9 +61,12 @@ type Firing struct {
 	Outcome string
 }
 
-// rule is an AWS::Events::Rule of the app.
+// rule is an AWS::Events::Rule of the app, or an AWS::Scheduler::Schedule
+// (scheduler is set).
 type rule struct {
 	name, arn string
+	bus       string // the event bus's name: "default" unless the rule says
+	scheduler bool
 	pattern   Pattern
 	schedule  *Schedule
 	created   time.Time
@@ -122,6 +126,15 @@ func New(opts Options) (*Triggers, error) {
 				t.rules = append(t.rules, r)
 			}
 		}
+		for _, id := range st.Template.LogicalIDs("AWS::Scheduler::Schedule") {
+			r, err := readSchedule(st, id, names, created)
+			if err != nil {
+				return nil, fmt.Errorf("stack %s: schedule %s: %w", st.Name, id, err)
+			}
+			if r != nil {
+				t.rules = append(t.rules, r)
+			}
+		}
 	}
 	return t, nil
 }
@@ -131,14 +144,25 @@ func readRule(st *cfn.AssemblyStack, id string, names cfn.Placeholders, created 
 	if state, _ := props["State"].(string); state == "DISABLED" {
 		return nil, nil
 	}
-	if bus, ok := props["EventBusName"]; ok && bus != "default" {
-		return nil, nil // a custom bus: no local source sends to it
-	}
 	name, _ := props["Name"].(string)
 	if name == "" {
 		name = id
 	}
-	r := &rule{name: name, arn: "arn:aws:events:us-east-1:" + cfn.PlaceholderAccount + ":rule/" + name, created: created}
+	r := &rule{name: name, arn: "arn:aws:events:us-east-1:" + cfn.PlaceholderAccount + ":rule/" + name, created: created, bus: "default"}
+	if bus, ok := props["EventBusName"]; ok {
+		resolved, err := cfn.Resolve(bus, names)
+		if err != nil {
+			return nil, fmt.Errorf("EventBusName: %w", err)
+		}
+		r.bus = busName(resolved)
+		// A bus of the template is named by its Name property, which
+		// its Ref and ARN carry in AWS.
+		if res, ok := st.Template.Resources[r.bus]; ok && res.Type == "AWS::Events::EventBus" {
+			if n, ok := res.Properties["Name"].(string); ok {
+				r.bus = n
+			}
+		}
+	}
 	if expr, ok := props["ScheduleExpression"].(string); ok {
 		s, err := ParseSchedule(expr)
 		if err != nil {
@@ -187,6 +211,69 @@ func readRule(st *cfn.AssemblyStack, id string, names cfn.Placeholders, created 
 		}
 		r.targets = append(r.targets, tg)
 	}
+	return r, nil
+}
+
+// busName reads an event bus's name from its name or ARN.
+func busName(ref string) string {
+	if i := strings.LastIndex(ref, "/"); i >= 0 && strings.HasPrefix(ref, "arn:") {
+		return ref[i+1:]
+	}
+	return ref
+}
+
+// readSchedule reads an AWS::Scheduler::Schedule: its expression (rate,
+// cron or at, in its time zone) and its target, whose Input is sent with
+// EventBridge Scheduler's context attributes (<aws.scheduler.scheduled-time>,
+// <aws.scheduler.execution-id>, <aws.scheduler.attempt-number>,
+// <aws.scheduler.schedule-arn>) filled in.
+func readSchedule(st *cfn.AssemblyStack, id string, names cfn.Placeholders, created time.Time) (*rule, error) {
+	props := st.Template.Resources[id].Properties
+	if state, _ := props["State"].(string); state == "DISABLED" {
+		return nil, nil
+	}
+	name, _ := props["Name"].(string)
+	if name == "" {
+		name = id
+	}
+	expr, _ := props["ScheduleExpression"].(string)
+	zone, _ := props["ScheduleExpressionTimezone"].(string)
+	s, err := ParseScheduleIn(expr, zone)
+	if err != nil {
+		return nil, err
+	}
+	group, _ := props["GroupName"].(string)
+	if group == "" {
+		group = "default"
+	}
+	r := &rule{name: name, arn: "arn:aws:scheduler:us-east-1:" + cfn.PlaceholderAccount + ":schedule/" + group + "/" + name,
+		scheduler: true, schedule: s, created: created, next: s.Next(created, created)}
+	m, _ := props["Target"].(map[string]any)
+	arn, err := cfn.Resolve(m["Arn"], names)
+	if err != nil {
+		return nil, fmt.Errorf("target: %w", err)
+	}
+	if !strings.HasPrefix(arn, "arn:aws:states:") || !strings.Contains(arn, ":stateMachine:") {
+		return nil, fmt.Errorf("the target %s is not a state machine; the local scheduler starts state machines only", arn)
+	}
+	tg := target{arn: arn, maxAttempts: 185, maxAge: 24 * time.Hour, hasTemplate: true, template: "{}"}
+	if input, ok := m["Input"]; ok {
+		if tg.template, err = cfn.Resolve(input, names); err != nil {
+			return nil, fmt.Errorf("target input: %w", err)
+		}
+	}
+	if rp, ok := m["RetryPolicy"].(map[string]any); ok {
+		if n, ok := rp["MaximumRetryAttempts"].(float64); ok {
+			tg.maxAttempts = int(n)
+		}
+		if sec, ok := rp["MaximumEventAgeInSeconds"].(float64); ok {
+			tg.maxAge = time.Duration(sec) * time.Second
+		}
+	}
+	if dl, ok := m["DeadLetterConfig"].(map[string]any); ok {
+		tg.deadLetter, _ = cfn.Resolve(dl["Arn"], names)
+	}
+	r.targets = []target{tg}
 	return r, nil
 }
 
@@ -295,7 +382,7 @@ func (t *Triggers) ObjectCreated(o fakes.ObjectCreated) {
 	t.seq++
 	sequencer := fmt.Sprintf("%018X", t.seq)
 	t.mu.Unlock()
-	t.PutEvent(map[string]any{
+	t.PutEvent("default", map[string]any{
 		"version": "0", "id": newID(), "detail-type": "Object Created", "source": "aws.s3", "account": cfn.PlaceholderAccount,
 		"time": t.Now().Format(time.RFC3339), "region": cfn.PlaceholderRegion, "resources": []any{"arn:aws:s3:::" + o.Bucket},
 		"detail": map[string]any{
@@ -306,15 +393,17 @@ func (t *Triggers) ObjectCreated(o fakes.ObjectCreated) {
 	})
 }
 
-// PutEvent delivers an event (EventBridge's envelope, decoded JSON) to the
-// targets of every pattern rule it matches; one that matches none is
-// logged with why the closest rules did not match, and dropped.
-func (t *Triggers) PutEvent(event map[string]any) {
+// PutEvent delivers an event (EventBridge's envelope, decoded JSON) sent to
+// the bus (a name or ARN; "default" is the account's default bus) to the
+// targets of every pattern rule of that bus it matches; one that matches
+// none is logged with why the rules did not match, and dropped.
+func (t *Triggers) PutEvent(bus string, event map[string]any) {
+	bus = busName(bus)
 	what := fmt.Sprintf("%v from %v", event["detail-type"], event["source"])
 	matched := false
 	var why []string
 	for _, r := range t.rules {
-		if r.pattern == nil {
+		if r.pattern == nil || r.bus != bus {
 			continue
 		}
 		ok, reason := r.pattern.Match(event)
@@ -326,7 +415,7 @@ func (t *Triggers) PutEvent(event map[string]any) {
 		t.deliver(r, event, what)
 	}
 	if !matched {
-		reason := "no rule has an event pattern"
+		reason := "no rule of the event bus " + bus + " has an event pattern"
 		if len(why) > 0 {
 			reason = fmt.Sprint(why)
 		}
