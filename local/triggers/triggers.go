@@ -50,15 +50,16 @@ type Options struct {
 // Firing is one event delivered to a rule's targets, or one that no rule
 // matched (Rule is empty).
 type Firing struct {
-	Time time.Time
+	Time time.Time `json:"time"`
 	// Rule is the rule's name; Target the state machine's ARN.
-	Rule, Target string
+	Rule   string `json:"rule,omitempty"`
+	Target string `json:"target,omitempty"`
 	// Event is the event's detail-type and source ("Object Created from
-	// aws.s3").
-	Event string
+	// aws.s3") and what it is about.
+	Event string `json:"event"`
 	// Outcome is "started <execution ARN>", "unmatched: <reason>",
-	// "dead-lettered: <error>", "dropped: <error>".
-	Outcome string
+	// "dead-lettered to <queue>: <error>", "dropped: <error>".
+	Outcome string `json:"outcome"`
 }
 
 // rule is an AWS::Events::Rule of the app, or an AWS::Scheduler::Schedule
