@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
@@ -168,26 +167,25 @@ func printApp(w io.Writer, edgeURL, apiURL string, aws *fakes.AWS, deployed []ha
 		fmt.Fprintf(w, "    aws s3 ls s3://%s --recursive%s\n", b[0], ep)
 	}
 	if t := aws.TableNames(); len(t) > 0 {
-		fmt.Fprintf(w, "    aws dynamodb scan --table-name %s%s\n", pick(t, "orders"), ep)
+		fmt.Fprintf(w, "    aws dynamodb scan --table-name %s%s\n", t[0], ep)
 	}
-	if len(queues) > 0 {
-		fmt.Fprintf(w, "    aws sqs receive-message --queue-url %s --wait-time-seconds 20%s\n", pick(queues, "approvalqueue4"), ep)
+	if q := withoutDeadLetters(queues); len(q) > 0 {
+		fmt.Fprintf(w, "    aws sqs receive-message --queue-url %s --wait-time-seconds 20%s\n", q[0], ep)
 	}
 	fmt.Fprintf(w, "    aws stepfunctions list-executions --state-machine-arn %s --endpoint-url %s\n", firstArn(deployed), apiURL)
 	fmt.Fprintf(w, "    curl -X POST %s%sclock -d '{\"advance\": \"24h\"}'   # with --clock virtual\n", edgeURL, edge.LocalPrefix)
 }
 
-// pick returns the first name containing hint (case-insensitively), or
-// the first name: only to make the printed examples likely to be useful.
-func pick(names []string, hint string) string {
-	sorted := append([]string(nil), names...)
-	sort.Strings(sorted)
-	for _, n := range sorted {
-		if strings.Contains(strings.ToLower(n), hint) {
-			return n
+// withoutDeadLetters drops the queues named as dead-letter queues, which
+// make a poor first example.
+func withoutDeadLetters(queues []string) []string {
+	var out []string
+	for _, q := range queues {
+		if !strings.Contains(strings.ToLower(q), "deadletter") && !strings.Contains(strings.ToLower(q), "dlq") {
+			out = append(out, q)
 		}
 	}
-	return sorted[0]
+	return out
 }
 
 func firstArn(d []harness.Deployed) string {

@@ -2,7 +2,9 @@ package triggers
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -156,5 +158,55 @@ func TestMalformedCronIsRefusedNamingTheRule(t *testing.T) {
 	_, err := New(Options{Assembly: &cfn.Assembly{Stacks: []*cfn.AssemblyStack{{Name: "App", Template: tpl}}}, Virtual: true})
 	if err == nil || !strings.Contains(err.Error(), "stack App: rule Daily:") || !strings.Contains(err.Error(), "six fields") {
 		t.Errorf("error %v; want one naming the stack, the rule and the fault", err)
+	}
+}
+
+// flaky answers StartExecution with a 500 the first failures times, then
+// passes it on.
+type flaky struct {
+	next     http.Handler
+	mu       sync.Mutex
+	failures int
+	calls    int
+}
+
+func (f *flaky) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.calls++
+	fail := f.calls <= f.failures
+	f.mu.Unlock()
+	if fail && r.Header.Get("X-Amz-Target") == "AWSStepFunctions.StartExecution" {
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`{"__type":"InternalServerError","message":"try again"}`))
+		return
+	}
+	f.next.ServeHTTP(w, r)
+}
+
+func TestATransientFailureIsRetried(t *testing.T) {
+	tpl, _ := cfn.Parse([]byte(app))
+	api := sfnapi.New(sfnapi.Options{})
+	t.Cleanup(api.Close)
+	if err := sfnapi.Call(api, "CreateStateMachine", map[string]string{"name": "Job", "roleArn": "arn:aws:iam::123456789012:role/r",
+		"definition": `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`}, nil); err != nil {
+		t.Fatal(err)
+	}
+	states := &flaky{next: api, failures: 2}
+	trig, err := New(Options{Assembly: &cfn.Assembly{Stacks: []*cfn.AssemblyStack{{Name: "App", Template: tpl}}}, StepFunctions: states, AWS: &fakes.AWS{}, Virtual: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trig.ObjectCreated(fakes.ObjectCreated{Bucket: "uploads", Key: "in/a.csv", Reason: "PutObject"})
+	deadline := time.Now().Add(time.Minute) // failure detection only: the retries take 300 ms
+	for len(inputs(t, api)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the upload never started an execution; the log: %+v", trig.Log())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	states.mu.Lock()
+	defer states.mu.Unlock()
+	if states.calls != 3 {
+		t.Errorf("StartExecution was called %d times; want 3 (two 500s, then the start)", states.calls)
 	}
 }
