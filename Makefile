@@ -15,17 +15,23 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 
 GO    ?= go
 CDK   := $(CURDIR)/node_modules/.bin/cdk
+# SFNKIT is the sfnkit CLI, built once (go build skips an up-to-date
+# binary, where go run would link it again on every call).
+SFNKIT := .build/sfnkit
 STAGE ?= dev
 LOCAL_ADDR ?= 127.0.0.1:8083
 EDGE_ADDR ?= 127.0.0.1:4566
 
-.PHONY: synth test race check demo render lint deploy deploy-local up smoke diff bootstrap deps clean
+.PHONY: synth test race determinism bench-smoke check demo render lint deploy deploy-local up browser smoke diff bootstrap deps clean
 
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
 synth: deps
 	rm -f cdk.out/*-NagReport.csv # reports of renamed stacks would linger
-	$(CDK) synth --quiet
-	$(GO) run ./cmd/sfnkit summary cdk.out
+	@# The CLI compiles on the other core while the app synthesizes.
+	$(GO) build -o $(SFNKIT) ./cmd/sfnkit & cli=$$!; \
+	$(CDK) synth --quiet || { wait $$cli; exit 1; }; \
+	wait $$cli
+	$(SFNKIT) summary cdk.out
 
 ## test: unit, conformance, differential (against aws-local-stepfunctions), synthesis and behaviour tests; then examples/, a module of its own that uses this one as a library, synthesized with cdk-nag (the developer loop)
 test: deps
@@ -36,16 +42,27 @@ test: deps
 race: deps
 	$(GO) test -race ./asl/... ./local/... ./lambdas/... ./internal/memstore/
 
-## check: what CI runs: lint, test, and the checks slow by nature (race, demo, deploy-local)
-check: lint test race demo deploy-local
+## determinism: synthesize twice with `cdk synth`, the second in a copy of the module with the handler builds and the Go build cache empty, and require byte-identical templates, asset hashes and renderings (minutes: it compiles every handler from scratch)
+determinism: deps
+	SFNKIT_DETERMINISM=1 $(GO) test -count=1 -run TestSynthesisIsByteIdentical ./test/reproducible/
+
+## bench-smoke: every Go benchmark once (so none rots), and the thumbnail worst case at 50 megapixels in every format (bench/images.sh; installs its Debian tools with apt when missing)
+bench-smoke: synth
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./asl/... ./lambdas/... ./local/... ./bench/...
+	@command -v heif-enc >/dev/null && command -v avifenc >/dev/null && command -v cwebp >/dev/null && command -v convert-im6.q16 >/dev/null && [ -f /usr/share/backgrounds/mate/nature/LadyBird.jpg ] || \
+	{ sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get update && $$sudo apt-get install -y mate-backgrounds imagemagick webp libavif-bin libheif-examples; }
+	bench/images.sh
+
+## check: what CI runs: lint, test, and the checks slow by nature (race, determinism, bench-smoke, demo, deploy-local, browser)
+check: lint test race determinism bench-smoke demo deploy-local browser
 
 ## demo: synthesize, then play every workflow's sample scenarios on the synthesized state machines and print each path
 demo: synth
-	$(GO) run ./cmd/sfnkit demo cdk.out
+	$(SFNKIT) demo cdk.out
 
 ## render: synthesize, then write each workflow's readable ASL, Mermaid chart and SVG beside its code (commit them)
 render: synth
-	$(GO) run ./cmd/sfnkit render --svg cdk.out
+	$(SFNKIT) render --svg cdk.out
 
 ## lint: gofmt, go vet, staticcheck and actionlint (the GitHub workflows, their scripts through shellcheck when it is installed) must be clean; the linters are pinned in tools/go.mod, so the module's users do not inherit them
 lint: deps
@@ -66,19 +83,23 @@ diff: deps
 
 ## deploy-local: synthesize, start sfnkit serve (each Lambda its own process behind a local Lambda Runtime API), create every state machine from cdk.out, run every workflow's scenarios through the AWS SDK, print results and paths, stop the server
 deploy-local: synth
-	$(GO) build -o .build/sfnkit ./cmd/sfnkit
-	@.build/sfnkit serve --assembly cdk.out --addr $(LOCAL_ADDR) --edge-addr off & server=$$!; \
+	@$(SFNKIT) serve --assembly cdk.out --addr $(LOCAL_ADDR) --edge-addr off & server=$$!; \
 	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT; \
-	.build/sfnkit smoke --endpoint-url http://$(LOCAL_ADDR) --create --all --assembly cdk.out
+	$(SFNKIT) smoke --endpoint-url http://$(LOCAL_ADDR) --create --all --assembly cdk.out
 
-## up: synthesize, build and run the whole app locally until Ctrl-C: the state machines created, their triggers running on a virtual clock, the fake AWS services on the edge port $(EDGE_ADDR), printing the commands to use them (README: Run it locally)
+## up: synthesize, then run the whole app of cdk.out in the foreground until Ctrl-C: every state machine created, its triggers on a virtual clock, its fake AWS services and APIs on the edge port $(EDGE_ADDR) (the names and commands to use them printed), the Step Functions API and the web console at http://$(LOCAL_ADDR)/console/ (README: The whole app, locally)
 up: synth
-	$(GO) build -o .build/sfnkit ./cmd/sfnkit
-	.build/sfnkit serve --assembly cdk.out --addr $(LOCAL_ADDR) --edge-addr $(EDGE_ADDR) --clock virtual
+	$(SFNKIT) serve --assembly cdk.out --addr $(LOCAL_ADDR) --edge-addr $(EDGE_ADDR) --clock virtual
+
+## browser: the console's test in headless Chromium (installed with apt when missing) on the synthesized assembly
+browser: synth
+	@command -v chromium >/dev/null || { sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get update && $$sudo apt-get install -y chromium; }
+	SFNKIT_BROWSER=1 $(GO) test -count=1 ./test/console/
 
 ## smoke: after make deploy, run the scenarios a fresh deployment can run against the deployed STAGE
 smoke: deps
-	$(GO) run ./cmd/sfnkit smoke --stage $(STAGE) --assembly cdk.out
+	$(GO) build -o $(SFNKIT) ./cmd/sfnkit
+	$(SFNKIT) smoke --stage $(STAGE) --assembly cdk.out
 
 ## bootstrap: prepare the account and region for CDK deployments (once per account/region)
 bootstrap: deps

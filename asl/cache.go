@@ -1,8 +1,8 @@
 package asl
 
 import (
-	"encoding/json"
 	"sync"
+	"unsafe"
 
 	"github.com/ohler55/ojg/jp"
 )
@@ -36,23 +36,8 @@ func (c *parsedCache[V]) put(key []byte, v V) {
 	c.mu.Unlock()
 }
 
-var (
-	templates parsedCache[any]
-	paths     parsedCache[jp.Expr]
-)
-
-// decodeTemplate decodes a payload template, once per distinct template.
-func decodeTemplate(raw json.RawMessage) (any, error) {
-	if v, ok := templates.get(raw); ok {
-		return v, nil
-	}
-	v, err := decodeJSON(raw)
-	if err != nil {
-		return nil, err
-	}
-	templates.put(raw, v)
-	return v, nil
-}
+// paths caches parsed JSONPath expressions by their text after the root.
+var paths parsedCache[jp.Expr]
 
 // parseJSONPath parses the part of a path after its root, once per
 // distinct path.
@@ -67,3 +52,7 @@ func parseJSONPath(rest string) (jp.Expr, error) {
 	paths.put([]byte(rest), x)
 	return x, nil
 }
+
+// unsafeBytes is s's bytes without a copy, for a cache lookup: the
+// caches never modify or keep the key slice.
+func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }

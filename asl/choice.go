@@ -42,10 +42,11 @@ func ruleOperator(rule choiceRule) (op string, path bool, err error) {
 
 // evalRule evaluates a Choice rule: And, Or, Not, a comparison, or (in
 // JSONata) a Condition.
-func (rt *runtime) evalRule(st *State, rule choiceRule, sc *scope) (bool, error) {
-	if cond, ok := rule["Condition"]; ok {
+func (rt *runtime) evalRule(st *State, rule *rule, sc *scope) (bool, error) {
+	switch {
+	case rule.hasCondition:
 		left := MaxPayloadBytes
-		v, err := evalJSONataValue("Condition", cond, sc, rt, &left)
+		v, err := evalJSONataValue("Condition", rule.condition, sc, rt, &left)
 		if err != nil {
 			return false, err
 		}
@@ -54,54 +55,46 @@ func (rt *runtime) evalRule(st *State, rule choiceRule, sc *scope) (bool, error)
 			return false, failf(ErrQueryEvaluationError, "the Condition of a rule of state %q gave %s, not a boolean", st.Name, toJSON(v))
 		}
 		return b, nil
-	}
-	if and, ok := rule["And"].([]any); ok {
-		for _, r := range and {
-			m, _ := r.(map[string]any)
-			ok, err := rt.evalRule(st, m, sc)
+	case rule.hasAnd:
+		for _, r := range rule.and {
+			ok, err := rt.evalRule(st, r, sc)
 			if err != nil || !ok {
 				return false, err
 			}
 		}
 		return true, nil
-	}
-	if or, ok := rule["Or"].([]any); ok {
-		for _, r := range or {
-			m, _ := r.(map[string]any)
-			ok, err := rt.evalRule(st, m, sc)
+	case rule.hasOr:
+		for _, r := range rule.or {
+			ok, err := rt.evalRule(st, r, sc)
 			if err != nil || ok {
 				return ok, err
 			}
 		}
 		return false, nil
-	}
-	if not, ok := rule["Not"].(map[string]any); ok {
-		ok, err := rt.evalRule(st, not, sc)
+	case rule.not != nil:
+		ok, err := rt.evalRule(st, rule.not, sc)
 		return !ok && err == nil, err
 	}
-	variable, _ := rule["Variable"].(string)
-	op, isPath, err := ruleOperator(rule)
+	if rule.opErr != nil {
+		return false, failf(ErrRuntime, "state %q: %v", st.Name, rule.opErr)
+	}
+	value, present, err := sc.getPath(rule.variable)
 	if err != nil {
 		return false, failf(ErrRuntime, "state %q: %v", st.Name, err)
 	}
-	value, present, err := sc.get(variable)
-	if err != nil {
-		return false, failf(ErrRuntime, "state %q: %v", st.Name, err)
-	}
+	op := rule.op
 	if op == "IsPresent" {
-		want, _ := rule[op].(bool)
+		want, _ := rule.operand.(bool)
 		return present == want, nil
 	}
 	if !present {
-		return false, failf(ErrRuntime, "Invalid path '%s': the choice state's condition path references an invalid value.", variable)
+		return false, failf(ErrRuntime, "Invalid path '%s': the choice state's condition path references an invalid value.", rule.variable.src)
 	}
-	operand := rule[op]
-	if isPath {
-		operand = rule[op+"Path"]
-		p, _ := operand.(string)
-		v, ok, err := sc.get(p)
+	operand := rule.operand
+	if rule.isPath {
+		v, ok, err := sc.getPath(rule.operandPath)
 		if err != nil || !ok {
-			return false, failf(ErrRuntime, "Invalid path '%s': the choice state's condition path references an invalid value.", p)
+			return false, failf(ErrRuntime, "Invalid path '%s': the choice state's condition path references an invalid value.", rule.operandPath.src)
 		}
 		operand = v
 	}

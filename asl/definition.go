@@ -125,6 +125,9 @@ type State struct {
 	ToleratedFailurePercentage     json.RawMessage
 	ToleratedFailurePercentagePath string
 	Label                          string
+
+	// plan is the state compiled by Parse; nil for a State built by hand.
+	plan *statePlan
 }
 
 // optionalString is a JSON string field that tells absent from null.

@@ -5,7 +5,9 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"unsafe"
 
+	"github.com/ohler55/ojg/jp"
 	"github.com/sfnkit/sfnkit/internal/jsonstring"
 )
 
@@ -142,6 +144,9 @@ func jsonLen(v any) (int, bool) {
 	case string:
 		return jsonstring.Len(x), true
 	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1e15 && (x != 0 || !math.Signbit(x)) { // an integer, not -0: its digits
+			return intLen(int64(x)), true
+		}
 		var buf [32]byte
 		b, ok := appendJSONFloat(buf[:0], x)
 		return len(b), ok
@@ -168,4 +173,111 @@ func jsonLen(v any) (int, bool) {
 	}
 	b, ok := appendJSON(nil, v)
 	return len(b), ok
+}
+
+// noteOutputLen tells runState the size of a JSONPath state's output,
+// its ResultPath having placed result into input, without measuring the
+// whole output: the input's size is known, and only what ResultPath
+// replaced and result are measured. It tells nothing when OutputPath
+// selects from the output, or the input's size is unknown.
+func (f *frame) noteOutputLen(st *State, input, result any) {
+	if path, ok := st.OutputPath.Path(); !ok || path != "$" || f.stateInputLen < 0 {
+		return
+	}
+	path, ok := st.ResultPath.Path()
+	if !ok {
+		f.outputLen = f.stateInputLen // the result is discarded
+		return
+	}
+	p := pathOf(path)
+	if p.splitErr != nil || p.err != nil || !p.definite {
+		return
+	}
+	resultLen, ok := jsonLen(result)
+	if !ok {
+		return
+	}
+	if len(p.steps) == 0 {
+		f.outputLen = resultLen // "$": the result is the output
+		return
+	}
+	if delta, ok := setDelta(input, p.steps, resultLen); ok {
+		f.outputLen = f.stateInputLen + delta
+	}
+}
+
+// setDelta is how many bytes setSteps(node, steps, value) adds to node's
+// encoding, given value's encoded size.
+func setDelta(node any, steps []jp.Frag, valueLen int) (int, bool) {
+	if len(steps) == 0 {
+		n, ok := jsonLen(node)
+		return valueLen - n, ok
+	}
+	switch f := steps[0].(type) {
+	case jp.Child:
+		if node == nil { // null becomes an object
+			n, ok := chainLen(steps, valueLen)
+			return n - len("null"), ok
+		}
+		obj, ok := node.(map[string]any)
+		if !ok {
+			return 0, false
+		}
+		if child, exists := obj[string(f)]; exists {
+			return setDelta(child, steps[1:], valueLen)
+		}
+		n, ok := chainLen(steps[1:], valueLen)
+		n += jsonstring.Len(string(f)) + 1 // "key":
+		if len(obj) > 0 {
+			n++ // the comma
+		}
+		return n, ok
+	case jp.Nth:
+		arr, ok := node.([]any)
+		i := int(f)
+		if i < 0 && ok {
+			i += len(arr)
+		}
+		if !ok || i < 0 || i >= len(arr) {
+			return 0, false
+		}
+		return setDelta(arr[i], steps[1:], valueLen)
+	}
+	return 0, false
+}
+
+// chainLen is the size of the objects setSteps makes for steps below a
+// missing field, holding a value of valueLen bytes: {"a":{"b":value}}.
+func chainLen(steps []jp.Frag, valueLen int) (int, bool) {
+	n := valueLen
+	for i := len(steps) - 1; i >= 0; i-- {
+		name, ok := steps[i].(jp.Child)
+		if !ok {
+			return 0, false
+		}
+		n += 2 + jsonstring.Len(string(name)) + 1
+	}
+	return n, true
+}
+
+// sameValue reports whether a and b are the same value: the same
+// dynamic type and the same data word (the same map, slice header box
+// or boxed scalar). It may report false for equal values.
+func sameValue(a, b any) bool {
+	type iface struct{ typ, data unsafe.Pointer }
+	x, y := (*iface)(unsafe.Pointer(&a)), (*iface)(unsafe.Pointer(&b))
+	return x.typ == y.typ && x.data == y.data
+}
+
+// intLen is the number of characters of n in decimal, with its sign.
+func intLen(n int64) int {
+	l := 1
+	if n < 0 {
+		l, n = 2, -n
+	}
+	for n >= 10 {
+		n /= 10
+		l++
+	}
+	return l
 }

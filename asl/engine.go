@@ -191,7 +191,7 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	}
 	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	x.cancel = cancel
-	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock, events: make([]Event, 0, 64)}}
+	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock, records: make([]record, 0, 64), pending: make([]payload, 0, 48)}}
 	if !express {
 		x.rt.rd = &redriveState{}
 	}
@@ -199,7 +199,8 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 		e.named[name] = x
 	}
 	e.mu.Unlock()
-	x.rt.hist.add(0, Event{Type: "ExecutionStarted", ExecutionStartedEventDetails: &ExecutionStartedDetails{Input: toJSON(in), RoleArn: e.opts.RoleArn}})
+	started := &ExecutionStartedDetails{RoleArn: e.opts.RoleArn}
+	x.rt.hist.add(0, Event{Type: "ExecutionStarted", ExecutionStartedEventDetails: started}, render(&started.Input, in))
 
 	// The caller is not counted as work on the clock: hold it while both
 	// goroutines start, or a virtual clock could see the watcher idle
@@ -271,7 +272,8 @@ func (x *Execution) finish(out any, fail *Failure, cause error, last int64) {
 		res = Result{Status: StatusFailed, Error: fail.Name, Cause: fail.Cause}
 		h.add(last, Event{Type: "ExecutionFailed", ExecutionFailedEventDetails: &FailureDetails{Error: fail.Name, Cause: fail.Cause}})
 	default:
-		h.add(last, Event{Type: "ExecutionSucceeded", ExecutionSucceededEventDetails: &OutputDetails{Output: toJSON(out)}})
+		d := &OutputDetails{}
+		h.add(last, Event{Type: "ExecutionSucceeded", ExecutionSucceededEventDetails: d}, render(&d.Output, out))
 	}
 	x.mu.Lock()
 	x.result, x.stop = res, x.rt.clock.Now()
@@ -372,6 +374,12 @@ type runtime struct {
 	// jsonataOnce makes the execution's JSONata $uuid and $random.
 	jsonataOnce                sync.Once
 	jsonataUUID, jsonataRandom any
+
+	// ctxExecution and ctxMachine are $$.Execution (as of ctxRedrives
+	// redrives) and $$.StateMachine; see contextParts.
+	ctxMu                    sync.Mutex
+	ctxExecution, ctxMachine map[string]any
+	ctxRedrives              int
 
 	childMu  sync.Mutex
 	children []ChildExecution

@@ -1,8 +1,10 @@
 package asl
 
 import (
+	"reflect"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // Event is one entry of an execution's history, shaped like an element of
@@ -148,15 +150,65 @@ type MapRunStartedDetails struct {
 }
 
 // history collects events; branches and iterations append concurrently.
-// The JSON payloads of events (inputs, outputs, parameters) are rendered
-// when the history is read, not when the event happens: most executions'
-// histories are never read, and rendering was most of an execution's
-// cost. This is safe because the engine never modifies a value in place.
+// An event is kept as a record of a few words, and becomes an Event (its
+// type's details field set, its JSON payloads rendered) when the history
+// is read: most executions' histories are never read, and an Event, with
+// a field for every kind of details, is more than 400 bytes. Rendering
+// later is safe because the engine never modifies a value in place.
 type history struct {
 	mu      sync.Mutex
-	events  []Event
+	records []record
 	clock   Clock
-	pending []payload
+	pending []payload // grown by append; an execution's start sizes both
+	// events are the records read so far, as Events.
+	events []Event
+}
+
+// record is an event as the history keeps it: its one details pointer,
+// untyped, and which field of Event it belongs in.
+type record struct {
+	prev    int64
+	at      time.Time
+	typ     string
+	details unsafe.Pointer
+	slot    int8 // an index of detailSlots, or -1 for none
+}
+
+// detailSlots are the offsets of Event's details fields, every field
+// after Type, each a pointer.
+var detailSlots = func() []uintptr {
+	t := reflect.TypeFor[Event]()
+	typeField, _ := t.FieldByName("Type")
+	var offsets []uintptr
+	for i := typeField.Index[0] + 1; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Type.Kind() != reflect.Pointer {
+			panic("asl: Event." + f.Name + " is not a pointer: history records keep one details pointer")
+		}
+		offsets = append(offsets, f.Offset)
+	}
+	return offsets
+}()
+
+// recordOf makes e's record: the one details field that is set.
+func recordOf(e *Event) record {
+	r := record{prev: e.PreviousEventID, at: e.Timestamp, typ: e.Type, slot: -1}
+	for i, off := range detailSlots {
+		if p := *(*unsafe.Pointer)(unsafe.Add(unsafe.Pointer(e), off)); p != nil {
+			r.details, r.slot = p, int8(i)
+			break
+		}
+	}
+	return r
+}
+
+// event expands a record into the Event with this id.
+func (r *record) event(id int64) Event {
+	e := Event{ID: id, PreviousEventID: r.prev, Timestamp: r.at, Type: r.typ}
+	if r.slot >= 0 {
+		*(*unsafe.Pointer)(unsafe.Add(unsafe.Pointer(&e), detailSlots[r.slot])) = r.details
+	}
+	return e
 }
 
 // payload is an event field to render from a value.
@@ -172,17 +224,17 @@ func render(field *string, value any) payload { return payload{field, value} }
 // add records an event after parent (0: the previous one) and returns its
 // id; payloads are rendered on read.
 func (h *history) add(parent int64, e Event, payloads ...payload) int64 {
+	now := h.clock.Now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.pending = append(h.pending, payloads...)
-	e.ID = int64(len(h.events) + 1)
+	id := int64(len(h.records) + 1)
 	if parent == 0 {
-		parent = e.ID - 1
+		parent = id - 1
 	}
-	e.PreviousEventID = parent
-	e.Timestamp = h.clock.Now()
-	h.events = append(h.events, e)
-	return e.ID
+	e.PreviousEventID, e.Timestamp = parent, now
+	h.records = append(h.records, recordOf(&e))
+	return id
 }
 
 // MaxHistoryEvents is how many events one execution may have; Step
@@ -192,7 +244,7 @@ const MaxHistoryEvents = 25000
 func (h *history) len() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return len(h.events)
+	return len(h.records)
 }
 
 func (h *history) snapshot() []Event {
@@ -202,6 +254,9 @@ func (h *history) snapshot() []Event {
 		*p.field = toJSON(p.value)
 	}
 	h.pending = nil
+	for i := len(h.events); i < len(h.records); i++ {
+		h.events = append(h.events, h.records[i].event(int64(i+1)))
+	}
 	return append([]Event(nil), h.events...)
 }
 

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	// gnata implements JSONata 2.x, the dialect Step Functions runs, and is
 	// the one Go implementation we found that bounds an evaluation by
@@ -92,23 +94,8 @@ func evalJSONata(field, expr string, s *scope, rt *runtime) (any, error) {
 	if err != nil {
 		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' is not valid: %v", expr, field, err)
 	}
-	vars := s.vars.all()
-	for name, v := range vars {
-		vars[name] = withJSONataNulls(v)
-	}
-	for name, f := range stepFunctionsFunctions {
-		vars[name] = f
-	}
-	vars["uuid"], vars["random"] = rt.jsonataFuncs()
-	var input any
-	if s.states != nil {
-		states := withJSONataNulls(s.states).(map[string]any)
-		vars["states"] = states
-		input = states["input"]
-	}
-	ctx, cancel := context.WithTimeoutCause(context.Background(), JSONataTimeout, errJSONataTimeout)
-	defer cancel()
-	v, err := e.EvalWithVars(ctx, input, vars)
+	vars, input := s.jsonataEnv(rt)
+	v, err := e.EvalWithVars(newJSONataDeadline(), input, vars)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = errJSONataTimeout
@@ -121,7 +108,17 @@ func evalJSONata(field, expr string, s *scope, rt *runtime) (any, error) {
 		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", expr, field)
 	}
 	// Normalize to plain JSON values: numbers as float64, objects as maps.
-	b, err := json.Marshal(gnata.NormalizeValue(v))
+	// A value already made of JSON's types is copied; anything else
+	// (an invalid UTF-8 string, which encoding/json repairs) takes the
+	// round trip through encoding/json.
+	norm := gnata.NormalizeValue(v)
+	if plain, ok := jsonataPlain(norm); ok {
+		if n := payloadLen(plain); n > MaxPayloadBytes {
+			return nil, failf(ErrDataLimitExceeded, "%s: the result of '%s' is %d bytes, more than Step Functions' payload limit of %d", field, expr, n, MaxPayloadBytes)
+		}
+		return plain, nil
+	}
+	b, err := json.Marshal(norm)
 	if err != nil {
 		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned a value JSON cannot hold (such as a function): %v", expr, field, err)
 	}
@@ -129,6 +126,91 @@ func evalJSONata(field, expr string, s *scope, rt *runtime) (any, error) {
 		return nil, failf(ErrDataLimitExceeded, "%s: the result of '%s' is %d bytes, more than Step Functions' payload limit of %d", field, expr, len(b), MaxPayloadBytes)
 	}
 	return decodeJSON(b)
+}
+
+// jsonataPlain copies a normalized JSONata result made of JSON's types,
+// as encoding it and decoding it would give it. It reports false for
+// anything else, and for a string that is not valid UTF-8.
+func jsonataPlain(v any) (any, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, utf8.ValidString(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			c, ok := jsonataPlain(e)
+			if !ok || !utf8.ValidString(k) {
+				return nil, false
+			}
+			out[k] = c
+		}
+		return out, true
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			c, ok := jsonataPlain(e)
+			if !ok {
+				return nil, false
+			}
+			out[i] = c
+		}
+		return out, true
+	}
+	return jsonCopy(v)
+}
+
+// jsonataEnv is what the scope's expressions evaluate with: the
+// variables (with $states, the Step Functions functions, $uuid and
+// $random) and the input. It is made once per scope and made again after
+// Assign or a change of $states (setState).
+func (s *scope) jsonataEnv(rt *runtime) (vars map[string]any, input any) {
+	if s.env != nil {
+		return s.env, s.envInput
+	}
+	vars = s.vars.all()
+	for name, v := range vars {
+		vars[name] = withJSONataNulls(v)
+	}
+	for name, f := range stepFunctionsFunctions {
+		vars[name] = f
+	}
+	vars["uuid"], vars["random"] = rt.jsonataFuncs()
+	if s.states != nil {
+		states := withJSONataNulls(s.states).(map[string]any)
+		vars["states"] = states
+		input = states["input"]
+	}
+	s.env, s.envInput = vars, input
+	return vars, input
+}
+
+// setState sets $states.<name> (result, errorOutput).
+func (s *scope) setState(name string, v any) {
+	s.states[name] = v
+	s.env = nil
+}
+
+// jsonataDeadline is the context of one evaluation: gnata only asks it
+// for Err, at every function call, so a deadline needs no timer, and the
+// time is read at every 1024th call only.
+type jsonataDeadline struct {
+	at    time.Time
+	calls atomic.Uint32
+}
+
+func newJSONataDeadline() *jsonataDeadline {
+	return &jsonataDeadline{at: time.Now().Add(JSONataTimeout)}
+}
+
+func (*jsonataDeadline) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (*jsonataDeadline) Done() <-chan struct{}       { return nil }
+func (*jsonataDeadline) Value(any) any               { return nil }
+
+func (d *jsonataDeadline) Err() error {
+	if d.calls.Add(1)%1024 == 0 && time.Now().After(d.at) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 // jsonataNull is gnata's JSON null. gnata reads a Go nil as JSONata's
@@ -198,12 +280,30 @@ func nullsConverted(v any) (any, bool) {
 // evalJSONataTemplate evaluates every "{% %}" string of a JSONata field
 // (Arguments, Output, Assign, Items, ...), keeping other values as written.
 func evalJSONataTemplate(field string, raw json.RawMessage, s *scope, rt *runtime) (any, error) {
-	v, err := decodeJSON(raw)
+	v, err := decodeJSONataTemplate(raw)
 	if err != nil {
 		return nil, failf(ErrRuntime, "%s is not JSON: %v", field, err)
 	}
 	left := MaxPayloadBytes
 	return evalJSONataValue(strings.ReplaceAll(field, ".", "/"), v, s, rt, &left)
+}
+
+// jsonataTemplates caches decoded JSONata fields by their text.
+var jsonataTemplates parsedCache[any]
+
+// decodeJSONataTemplate decodes a JSONata field, once per distinct text;
+// the decoded value is never modified (evalJSONataValue builds new
+// containers).
+func decodeJSONataTemplate(raw json.RawMessage) (any, error) {
+	if v, ok := jsonataTemplates.get(raw); ok {
+		return v, nil
+	}
+	v, err := decodeJSON(raw)
+	if err != nil {
+		return nil, err
+	}
+	jsonataTemplates.put(raw, v)
+	return v, nil
 }
 
 // evalJSONataValue evaluates a field's value; left is how many bytes its
@@ -216,8 +316,8 @@ func evalJSONataValue(field string, v any, s *scope, rt *runtime, left *int) (an
 			if err != nil {
 				return nil, err
 			}
-			if err := spend(left, field, val); err != nil {
-				return nil, err
+			if spend(left, val) {
+				return nil, limitExceeded(field)
 			}
 			return val, nil
 		}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
+	"time"
 
 	// ojg evaluates the JSONPath the States Language allows (filters, wild
 	// cards, slices, descent) on plain Go JSON values; it is maintained and
@@ -16,25 +16,34 @@ import (
 // scope is what paths and expressions are evaluated against.
 type scope struct {
 	input   any            // $
-	context any            // $$; built on first use when makeContext is set
+	context any            // $$; built on first use when lazy is set
 	vars    *variables     // $name
 	states  map[string]any // $states, for JSONata
 
-	// lazyContext builds $$ when first read: most states never read it.
-	lazyContext *lazyContext
+	// lazy is where $$ comes from when it is first read: most states
+	// never read it. A copy of the scope builds its own.
+	lazy *lazyContext
+
+	// env and envInput are the JSONata variables and input, made on
+	// first use (see jsonataEnv).
+	env      map[string]any
+	envInput any
 }
 
+// lazyContext is what a state's $$ is made from.
 type lazyContext struct {
-	once  sync.Once
-	value any
-	make  func() map[string]any
+	rt      *runtime
+	st      *State
+	f       *frame
+	entered time.Time
+	retry   int
+	token   string
 }
 
 // contextObject is $$, built on first use.
 func (s *scope) contextObject() any {
-	if l := s.lazyContext; l != nil {
-		l.once.Do(func() { l.value = l.make() })
-		return l.value
+	if l := s.lazy; l != nil && s.context == nil {
+		s.context = l.rt.contextObject(l.st, l.f, l.entered, l.retry, l.token)
 	}
 	return s.context
 }
@@ -207,39 +216,108 @@ func checkReferencePath(path string) error {
 	return nil
 }
 
-// get evaluates a path. A definite path yields its value; an indefinite one
-// the array of its matches. ok is false when a definite path matches
-// nothing.
-func (s *scope) get(path string) (value any, ok bool, err error) {
+// pathRoot is what a path starts from.
+type pathRoot uint8
+
+const (
+	rootInput    pathRoot = iota // $
+	rootContext                  // $$
+	rootVariable                 // $name
+)
+
+// compiledPath is a path parsed once: its root and the JSONPath after it.
+// Its errors are kept and reported when it is evaluated, as the engine
+// reports them for a path it parses then.
+type compiledPath struct {
+	src      string
+	root     pathRoot
+	variable string
+	expr     jp.Expr
+	// splitErr is a path that does not start with $; err one whose
+	// JSONPath does not parse.
+	splitErr, err error
+	// steps are the names and indexes of a definite path, where
+	// setPath puts a value.
+	steps    []jp.Frag
+	whole    bool // "$", "$$" or "$name": the root itself
+	walk     bool // names and indexes only, walked by walkReference
+	definite bool
+}
+
+// compiledPaths caches compiled paths by their text.
+var compiledPaths parsedCache[*compiledPath]
+
+// pathOf compiles a path, once per distinct path.
+func pathOf(path string) *compiledPath {
+	if p, ok := compiledPaths.get(unsafeBytes(path)); ok {
+		return p
+	}
+	p := &compiledPath{src: path}
 	root, variable, rest, err := splitPath(path)
-	if err != nil {
-		return nil, false, err
+	switch {
+	case err != nil:
+		p.splitErr = err
+	default:
+		p.variable = variable
+		switch root {
+		case "context":
+			p.root = rootContext
+		case "variable":
+			p.root = rootVariable
+		}
+		x, err := parseJSONPath(rest)
+		if err != nil {
+			p.err = fmt.Errorf("%q is not a valid JSONPath: %v", path, err)
+			break
+		}
+		p.expr, p.whole, p.definite = x, len(x) == 1, definite(x)
+		p.walk = true
+		for i, f := range x {
+			switch f.(type) {
+			case jp.Child, jp.Nth:
+				p.steps = append(p.steps, f)
+			case jp.Root:
+				p.walk = p.walk && i == 0
+			default:
+				p.walk = false
+			}
+		}
+	}
+	compiledPaths.put(unsafeBytes(path), p)
+	return p
+}
+
+// getPath evaluates a compiled path. A definite path yields its value;
+// an indefinite one the array of its matches. ok is false when a
+// definite path matches nothing.
+func (s *scope) getPath(p *compiledPath) (value any, ok bool, err error) {
+	if p.splitErr != nil {
+		return nil, false, p.splitErr
 	}
 	var data any
-	switch root {
-	case "context":
+	switch p.root {
+	case rootContext:
 		data = s.contextObject()
-	case "variable":
-		v, found := s.vars.get(variable)
+	case rootVariable:
+		v, found := s.vars.get(p.variable)
 		if !found {
-			return nil, false, fmt.Errorf("variable $%s is not defined", variable)
+			return nil, false, fmt.Errorf("variable $%s is not defined", p.variable)
 		}
 		data = v
 	default:
 		data = s.input
 	}
-	x, err := parseJSONPath(rest)
-	if err != nil {
-		return nil, false, fmt.Errorf("%q is not a valid JSONPath: %v", path, err)
-	}
-	if len(x) == 1 {
-		return data, true, nil // "$"
-	}
-	if v, found, simple := walkReference(x, data); simple {
+	switch {
+	case p.err != nil:
+		return nil, false, p.err
+	case p.whole:
+		return data, true, nil
+	case p.walk:
+		v, found, _ := walkReference(p.expr, data)
 		return v, found, nil
 	}
-	found := x.Get(data)
-	if definite(x) {
+	found := p.expr.Get(data)
+	if p.definite {
 		if len(found) == 0 {
 			return nil, false, nil
 		}
@@ -254,12 +332,18 @@ func (s *scope) get(path string) (value any, ok bool, err error) {
 // mustGet evaluates a path that must match: one that does not raises
 // States.Runtime, as Step Functions does, naming the path and the data.
 func (s *scope) mustGet(field, path string) (any, error) {
-	v, ok, err := s.get(path)
+	return s.mustGetPath(pathOf(path), field, "")
+}
+
+// mustGetPath is mustGet of a compiled path; the field's name is field
+// followed by rel, joined only for an error.
+func (s *scope) mustGetPath(p *compiledPath, field, rel string) (any, error) {
+	v, ok, err := s.getPath(p)
 	if err != nil {
-		return nil, failf(ErrRuntime, "%s: %v", field, err)
+		return nil, failf(ErrRuntime, "%s%s: %v", field, rel, err)
 	}
 	if !ok {
-		return nil, failf(ErrRuntime, "%s: the JSONPath '%s' could not be found in the input '%s'", field, path, truncateJSON(s.dataFor(path), 256))
+		return nil, failf(ErrRuntime, "%s%s: the JSONPath '%s' could not be found in the input '%s'", field, rel, p.src, truncateJSON(s.dataFor(p.src), 256))
 	}
 	return v, nil
 }
@@ -278,21 +362,14 @@ func (s *scope) dataFor(path string) any {
 // setPath returns data with value placed at the reference path ref,
 // creating objects for missing fields. data is not modified.
 func setPath(data any, ref string, value any) (any, error) {
-	x, err := compilePath(ref)
-	if err != nil || !definite(x) {
+	p := pathOf(ref)
+	if p.splitErr != nil || p.err != nil || !p.definite {
 		return nil, failf(ErrResultPathMatchFailure, "ResultPath %q is not a reference path", ref)
 	}
-	var steps []jp.Frag
-	for _, f := range x {
-		switch f.(type) {
-		case jp.Child, jp.Nth:
-			steps = append(steps, f)
-		}
-	}
-	if len(steps) == 0 {
+	if len(p.steps) == 0 {
 		return value, nil
 	}
-	return setSteps(data, steps, value, ref)
+	return setSteps(data, p.steps, value, ref)
 }
 
 // setSteps sets value at steps, copying each object and array on the way
@@ -391,13 +468,4 @@ func truncateJSON(v any, max int) string {
 		return s[:max] + "…"
 	}
 	return s
-}
-
-// decodeJSON reads JSON into plain Go values (float64 numbers).
-func decodeJSON(data []byte) (any, error) {
-	var v any
-	if err := json.Unmarshal(data, &v); err != nil {
-		return nil, err
-	}
-	return v, nil
 }

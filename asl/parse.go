@@ -100,6 +100,7 @@ func stateOf(s *State, name string, r *model.State, inherited QueryLanguage) {
 	if s.Type == TypeMap && s.ItemSelector == nil && s.Parameters != nil {
 		s.ItemSelector, s.Parameters = s.Parameters, nil
 	}
+	s.plan = planOf(s)
 }
 
 // sortedStateNames returns a machine's state names in definition order

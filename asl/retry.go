@@ -93,7 +93,7 @@ func (rt *runtime) catch(st *State, input any, f *frame, entered time.Time, fail
 		errOut := map[string]any{"Error": fail.Name, "Cause": fail.Cause}
 		if st.QueryLanguage == JSONata {
 			sc := rt.jsonataScope(st, input, f, entered, 0, "")
-			sc.states["errorOutput"] = errOut
+			sc.setState("errorOutput", errOut)
 			out := any(errOut)
 			if c.Output != nil {
 				v, err := evalJSONataTemplate("Catch.Output", c.Output, sc, rt)

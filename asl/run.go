@@ -17,6 +17,12 @@ type frame struct {
 	// inputLen is the encoded size of the next state's input when known
 	// (it is the previous state's output, already measured), else -1.
 	inputLen int
+	// stateInputLen is the running state's input size; outputLen its
+	// output's, when the state could tell it from what it changed (see
+	// resultLen), else -1.
+	stateInputLen, outputLen int
+	// clockCtx is clockParent with the clock; see clockContext.
+	clockParent, clockCtx context.Context
 	// inspect, set only by TestState, records the state's data flow.
 	inspect *inspection
 }
@@ -100,17 +106,14 @@ func cancelled(ctx context.Context) *Failure {
 	return &Failure{Name: "States.Aborted", Cause: ctx.Err().Error()}
 }
 
-// contextObject builds $$ for a state.
+// contextObject builds $$ for a state. Its Execution and StateMachine
+// objects are the same for every state of a run, and made once.
 func (rt *runtime) contextObject(st *State, f *frame, entered time.Time, retryCount int, token string) map[string]any {
-	x := rt.exec
-	c := map[string]any{
-		"Execution": map[string]any{
-			"Id": x.Arn, "Input": x.Input, "Name": x.Name, "RoleArn": rt.engine.opts.RoleArn,
-			"StartTime": x.StartTime.Format(time.RFC3339Nano), "RedriveCount": float64(x.RedriveCount()),
-		},
-		"State":        map[string]any{"EnteredTime": entered.Format(time.RFC3339Nano), "Name": st.Name, "RetryCount": float64(retryCount)},
-		"StateMachine": map[string]any{"Id": rt.engine.opts.StateMachineArn, "Name": lastSegment(rt.engine.opts.StateMachineArn)},
-	}
+	execution, machine := rt.contextParts()
+	c := make(map[string]any, 5)
+	c["Execution"] = execution
+	c["State"] = map[string]any{"EnteredTime": entered.Format(time.RFC3339Nano), "Name": st.Name, "RetryCount": float64(retryCount)}
+	c["StateMachine"] = machine
 	if token != "" {
 		c["Task"] = map[string]any{"Token": token}
 	}
@@ -121,12 +124,31 @@ func (rt *runtime) contextObject(st *State, f *frame, entered time.Time, retryCo
 	return c
 }
 
+// contextParts are $$.Execution, made again only after a redrive (which
+// changes its RedriveCount), and $$.StateMachine.
+func (rt *runtime) contextParts() (execution, machine map[string]any) {
+	x := rt.exec
+	redrives := x.RedriveCount()
+	rt.ctxMu.Lock()
+	defer rt.ctxMu.Unlock()
+	if rt.ctxExecution == nil || rt.ctxRedrives != redrives {
+		rt.ctxExecution = map[string]any{
+			"Id": x.Arn, "Input": x.Input, "Name": x.Name, "RoleArn": rt.engine.opts.RoleArn,
+			"StartTime": x.StartTime.Format(time.RFC3339Nano), "RedriveCount": float64(redrives),
+		}
+		rt.ctxRedrives = redrives
+		rt.ctxMachine = map[string]any{"Id": rt.engine.opts.StateMachineArn, "Name": lastSegment(rt.engine.opts.StateMachineArn)}
+	}
+	return rt.ctxExecution, rt.ctxMachine
+}
+
 // runState runs one state and returns its output and the next state ("" at
 // the end).
 func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame) (output any, next string, fail *Failure) {
 	entered := rt.clock.Now()
 	enteredDetails := &StateEnteredDetails{Name: st.Name}
-	rt.event(f, Event{Type: st.Type + "StateEntered", StateEnteredEventDetails: enteredDetails}, render(&enteredDetails.Input, input))
+	plan := st.compiled()
+	rt.event(f, Event{Type: plan.enteredType, StateEnteredEventDetails: enteredDetails}, render(&enteredDetails.Input, input))
 	n := f.inputLen
 	f.inputLen = -1
 	if n < 0 {
@@ -135,6 +157,7 @@ func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame)
 	if n > MaxPayloadBytes {
 		return nil, "", failf(ErrDataLimitExceeded, "the input of state %q is %d bytes; at most %d are allowed", st.Name, n, MaxPayloadBytes)
 	}
+	f.stateInputLen, f.outputLen = n, -1
 	next = st.Next
 	switch st.Type {
 	case TypePass:
@@ -156,19 +179,30 @@ func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame)
 	if fail != nil {
 		return nil, "", fail
 	}
-	n = payloadLen(output)
+	switch {
+	case sameValue(output, input): // the input's size, measured above
+	case f.outputLen >= 0:
+		n = f.outputLen
+	default:
+		n = payloadLen(output)
+	}
 	if n > MaxPayloadBytes {
 		return nil, "", failf(ErrDataLimitExceeded, "the output of state %q is %d bytes; at most %d are allowed", st.Name, n, MaxPayloadBytes)
 	}
 	f.inputLen = n // the next state's input is this output
 	exitedDetails := &StateExitedDetails{Name: st.Name}
-	rt.event(f, Event{Type: st.Type + "StateExited", StateExitedEventDetails: exitedDetails}, render(&exitedDetails.Output, output))
+	rt.event(f, Event{Type: plan.exitedType, StateExitedEventDetails: exitedDetails}, render(&exitedDetails.Output, output))
 	return output, next, nil
 }
 
 // jsonPathScope is the scope of a JSONPath state's evaluation over data.
 func (rt *runtime) jsonPathScope(st *State, data any, f *frame, entered time.Time, retry int, token string) *scope {
-	return &scope{input: data, vars: f.vars, lazyContext: &lazyContext{make: func() map[string]any { return rt.contextObject(st, f, entered, retry, token) }}}
+	sc := &struct {
+		scope
+		lazyContext
+	}{scope{input: data, vars: f.vars}, lazyContext{rt: rt, st: st, f: f, entered: entered, retry: retry, token: token}}
+	sc.scope.lazy = &sc.lazyContext // one allocation for both
+	return &sc.scope
 }
 
 // jsonataScope is the scope of a JSONata state's evaluation.
@@ -232,6 +266,26 @@ func asFailure(err error) *Failure {
 	return &Failure{Name: ErrRuntime, Cause: err.Error()}
 }
 
+// assignState is assign of the state's own Assign field, compiled once
+// in a JSONPath state.
+func (rt *runtime) assignState(st *State, sc *scope, f *frame) *Failure {
+	plan := st.compiled()
+	if st.Assign == nil || plan.assign == nil {
+		return rt.assign(st, st.Assign, sc, f)
+	}
+	v, err := plan.assign.eval("Assign", sc, rt)
+	if err != nil {
+		return asFailure(err)
+	}
+	values, ok := v.(map[string]any)
+	if !ok {
+		return failf(ErrRuntime, "Assign of state %q must be an object", st.Name)
+	}
+	f.vars.assign(values)
+	sc.env = nil // the variables changed
+	return nil
+}
+
 // assign evaluates a state's Assign field against sc and sets the
 // variables in the frame's scope, all at once.
 func (rt *runtime) assign(st *State, raw json.RawMessage, sc *scope, f *frame) *Failure {
@@ -253,6 +307,7 @@ func (rt *runtime) assign(st *State, raw json.RawMessage, sc *scope, f *frame) *
 		return failf(ErrRuntime, "Assign of state %q must be an object", st.Name)
 	}
 	f.vars.assign(values)
+	sc.env = nil // the variables changed
 	return nil
 }
 
@@ -275,7 +330,7 @@ func (rt *runtime) pass(st *State, input any, f *frame, entered time.Time) (any,
 		if fail != nil {
 			return nil, fail
 		}
-		return out, rt.assign(st, st.Assign, sc, f)
+		return out, rt.assignState(st, sc, f)
 	}
 	sc := rt.jsonPathScope(st, input, f, entered, 0, "")
 	effective, fail := inputPath(st, sc)
@@ -285,27 +340,28 @@ func (rt *runtime) pass(st *State, input any, f *frame, entered time.Time) (any,
 	result := effective
 	switch {
 	case st.Result != nil:
-		v, err := decodeJSON(st.Result)
-		if err != nil {
+		plan := st.compiled()
+		if !plan.hasResult {
 			return nil, failf(ErrRuntime, "Result of state %q is not JSON", st.Name)
 		}
-		result = v
+		result = plan.result
 	case st.Parameters != nil:
 		sc.input = effective
-		v, err := evalTemplate("Parameters", st.Parameters, sc, rt)
+		v, err := st.compiled().parameters.eval("Parameters", sc, rt)
 		if err != nil {
 			return nil, asFailure(err)
 		}
 		result = v
 	}
 	sc.input = result
-	if fail := rt.assign(st, st.Assign, sc, f); fail != nil {
+	if fail := rt.assignState(st, sc, f); fail != nil {
 		return nil, fail
 	}
 	out, fail := resultPath(st.ResultPath, input, result)
 	if fail != nil {
 		return nil, fail
 	}
+	f.noteOutputLen(st, input, result)
 	f.inspect.pass(st, effective, result, out)
 	sc.input = input
 	return outputPath(st, out, sc)
@@ -449,20 +505,21 @@ func (rt *runtime) choice(st *State, input any, f *frame, entered time.Time) (an
 	}
 	next := ""
 	var ruleAssign json.RawMessage
+	choices := st.compiled().choices
 	for i, raw := range st.Choices {
-		var rule choiceRule
-		if err := json.Unmarshal(raw, &rule); err != nil {
+		var c choice
+		ok := true
+		if choices != nil {
+			c = choices[i]
+		} else if c, ok = choiceOf(raw); !ok {
 			return nil, "", failf(ErrRuntime, "Choices[%d] of state %q is not an object", i, st.Name)
 		}
-		ok, err := rt.evalRule(st, rule, sc)
+		matched, err := rt.evalRule(st, c.rule, sc)
 		if err != nil {
 			return nil, "", asFailure(err)
 		}
-		if ok {
-			next, _ = rule["Next"].(string)
-			if a, ok := rule["Assign"]; ok {
-				ruleAssign, _ = json.Marshal(a)
-			}
+		if matched {
+			next, ruleAssign = c.next, c.assign
 			break
 		}
 	}
@@ -472,7 +529,7 @@ func (rt *runtime) choice(st *State, input any, f *frame, entered time.Time) (an
 	if next == "" {
 		return nil, "", failf(ErrNoChoiceMatched, "no Choice rule of state %q matched, and it has no Default", st.Name)
 	}
-	if fail := rt.assign(st, st.Assign, sc, f); fail != nil {
+	if fail := rt.assignState(st, sc, f); fail != nil {
 		return nil, "", fail
 	}
 	if fail := rt.assign(st, ruleAssign, sc, f); fail != nil {

@@ -12,10 +12,10 @@ const DefaultTaskTimeout = 99999999 * time.Second
 
 // task runs one attempt of a Task state.
 func (rt *runtime) task(ctx context.Context, st *State, input any, f *frame, entered time.Time, retry int) (any, *Failure) {
-	_, _, pattern := parseResource(st.Resource)
+	plan := st.compiled()
 	var tw *tokenWait
 	token := ""
-	if pattern == "waitForTaskToken" {
+	if plan.pattern == "waitForTaskToken" {
 		tw = rt.engine.newToken(rt, st.Name)
 		token = tw.token
 		defer rt.engine.closeToken(tw)
@@ -42,8 +42,8 @@ func (rt *runtime) task(ctx context.Context, st *State, input any, f *frame, ent
 		}
 		sc.input = effective
 		taskInput = effective
-		if st.Parameters != nil {
-			v, err := evalTemplate("Parameters", st.Parameters, sc, rt)
+		if plan.parameters != nil {
+			v, err := plan.parameters.eval("Parameters", sc, rt)
 			if err != nil {
 				return nil, asFailure(err)
 			}
@@ -51,11 +51,11 @@ func (rt *runtime) task(ctx context.Context, st *State, input any, f *frame, ent
 		}
 	}
 	f.inspect.taskInput(st, effective, taskInput)
-	timeout, fail := rt.seconds(st, "TimeoutSeconds", st.TimeoutSeconds, st.TimeoutSecondsPath, sc, DefaultTaskTimeout)
+	timeout, fail := rt.seconds(st, "TimeoutSeconds", st.TimeoutSeconds, st.TimeoutSecondsPath, plan.timeout, sc, DefaultTaskTimeout)
 	if fail != nil {
 		return nil, fail
 	}
-	heartbeat, fail := rt.seconds(st, "HeartbeatSeconds", st.HeartbeatSeconds, st.HeartbeatSecondsPath, sc, 0)
+	heartbeat, fail := rt.seconds(st, "HeartbeatSeconds", st.HeartbeatSeconds, st.HeartbeatSecondsPath, plan.heartbeat, sc, 0)
 	if fail != nil {
 		return nil, fail
 	}
@@ -68,8 +68,7 @@ func (rt *runtime) task(ctx context.Context, st *State, input any, f *frame, ent
 		return rt.taskOutput(st, input, result, sc, f)
 	}
 
-	service, action, _ := parseResource(st.Resource)
-	ev := taskEvents{rt: rt, f: f, st: st, lambda: service == "lambda" && action == "function", service: service}
+	ev := taskEvents{rt: rt, f: f, st: st, plan: plan, lambda: plan.service == "lambda" && plan.action == "function"}
 	ev.scheduled(taskInput, timeout, heartbeat)
 
 	handler, ok := rt.engine.resolve(st.Name, st.Resource, taskInput)
@@ -82,7 +81,7 @@ func (rt *runtime) task(ctx context.Context, st *State, input any, f *frame, ent
 	var result any
 	if ok {
 		var timedOut bool
-		result, fail, timedOut = rt.invoke(ctx, handler, req, timeout)
+		result, fail, timedOut = rt.invoke(ctx, f.clockContext(ctx, rt.clock), handler, req, timeout)
 		switch {
 		case timedOut:
 			return nil, ev.timedOut(failf(ErrTimeout, "the task did not finish within %v", timeout))
@@ -115,8 +114,8 @@ func (rt *runtime) task(ctx context.Context, st *State, input any, f *frame, ent
 func (rt *runtime) taskOutput(st *State, input, result any, sc *scope, f *frame) (any, *Failure) {
 	f.inspect.record(inspectResult, result)
 	if st.QueryLanguage == JSONata {
-		sc.states["result"] = result
-		if fail := rt.assign(st, st.Assign, sc, f); fail != nil {
+		sc.setState("result", result)
+		if fail := rt.assignState(st, sc, f); fail != nil {
 			return nil, fail
 		}
 		return rt.jsonataOutput(st, sc, result)
@@ -124,7 +123,7 @@ func (rt *runtime) taskOutput(st *State, input, result any, sc *scope, f *frame)
 	if st.ResultSelector != nil {
 		s := *sc
 		s.input = result
-		v, err := evalTemplate("ResultSelector", st.ResultSelector, &s, rt)
+		v, err := st.compiled().resultSelector.eval("ResultSelector", &s, rt)
 		if err != nil {
 			return nil, asFailure(err)
 		}
@@ -133,24 +132,28 @@ func (rt *runtime) taskOutput(st *State, input, result any, sc *scope, f *frame)
 	f.inspect.record(inspectAfterResultSelector, result)
 	s := *sc
 	s.input = result
-	if fail := rt.assign(st, st.Assign, &s, f); fail != nil {
+	if fail := rt.assignState(st, &s, f); fail != nil {
 		return nil, fail
 	}
 	out, fail := resultPath(st.ResultPath, input, result)
 	if fail != nil {
 		return nil, fail
 	}
+	f.noteOutputLen(st, input, result)
 	f.inspect.record(inspectAfterResultPath, out)
 	s.input = input
 	return outputPath(st, out, &s)
 }
 
 // seconds reads TimeoutSeconds or HeartbeatSeconds (a number, a JSONata
-// expression, or the *Path form); def when absent.
-func (rt *runtime) seconds(st *State, name string, raw json.RawMessage, path string, sc *scope, def time.Duration) (time.Duration, *Failure) {
+// expression, or the *Path form); def when absent. fixed is the number
+// the state's plan decoded, if any.
+func (rt *runtime) seconds(st *State, name string, raw json.RawMessage, path string, fixed any, sc *scope, def time.Duration) (time.Duration, *Failure) {
 	var v any
 	var err error
 	switch {
+	case fixed != nil:
+		v = fixed
 	case raw != nil && st.QueryLanguage == JSONata:
 		v, err = evalJSONataTemplate(name, raw, sc, rt)
 	case raw != nil:
@@ -171,9 +174,10 @@ func (rt *runtime) seconds(st *State, name string, raw json.RawMessage, path str
 }
 
 // invoke runs a handler as its own unit of work, racing it against the
-// task's timeout on the engine's clock.
-func (rt *runtime) invoke(ctx context.Context, h TaskHandler, req TaskRequest, timeout time.Duration) (any, *Failure, bool) {
-	callCtx, cancel := context.WithCancel(withClock(ctx, rt.clock))
+// task's timeout on the engine's clock; clockCtx is ctx with the clock
+// (see ClockFrom).
+func (rt *runtime) invoke(ctx, clockCtx context.Context, h TaskHandler, req TaskRequest, timeout time.Duration) (any, *Failure, bool) {
+	callCtx, cancel := context.WithCancel(clockCtx)
 	defer cancel()
 	done := rt.clock.NewSignal()
 	var (
@@ -221,6 +225,15 @@ func withClock(ctx context.Context, c Clock) context.Context {
 	return context.WithValue(ctx, clockKey{}, c)
 }
 
+// clockContext is withClock(ctx, c), made once for the frame's states,
+// which all run under the same ctx.
+func (f *frame) clockContext(ctx context.Context, c Clock) context.Context {
+	if f.clockParent != ctx {
+		f.clockParent, f.clockCtx = ctx, withClock(ctx, c)
+	}
+	return f.clockCtx
+}
+
 // ClockFrom returns the engine's clock inside a task handler, so a fake
 // service can take (virtual) time: asl.ClockFrom(ctx).Sleep(ctx, d).
 func ClockFrom(ctx context.Context) Clock {
@@ -241,21 +254,20 @@ func (e *Engine) resolve(stateName, resource string, input any) (TaskHandler, bo
 // taskEvents records a task's history events, in the Lambda form for a
 // function ARN resource and the Task form otherwise.
 type taskEvents struct {
-	rt      *runtime
-	f       *frame
-	st      *State
-	lambda  bool
-	service string
+	rt     *runtime
+	f      *frame
+	st     *State
+	plan   *statePlan
+	lambda bool
 }
 
-func (e taskEvents) resourceType() string { return e.service }
+func (e taskEvents) resourceType() string { return e.plan.service }
 
 func (e taskEvents) resource() string {
-	_, action, pattern := parseResource(e.st.Resource)
-	if pattern != "" {
-		return action + "." + pattern
+	if e.plan.pattern != "" {
+		return e.plan.action + "." + e.plan.pattern
 	}
-	return action
+	return e.plan.action
 }
 
 func (e taskEvents) scheduled(input any, timeout, heartbeat time.Duration) {

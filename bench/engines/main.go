@@ -21,6 +21,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,18 +50,26 @@ type measurement struct {
 	Concurrent float64 `json:"concurrent"` // executions per second, Concurrency at a time
 }
 
+// cost is what one replayed execution costs the asl engine.
+type cost struct {
+	allocs, bytes float64 // heap allocations and bytes allocated
+	transitions   int     // states entered
+}
+
 func main() {
 	template := flag.String("template", "cdk.out/SfnkitOrderFulfillment.template.json", "the synthesized order stack")
 	duration := flag.Duration("duration", 5*time.Second, "how long to run each measurement")
 	concurrency := flag.Int("concurrency", 64, "executions in flight for the concurrent measurement")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the asl engine's replayed executions to this file")
+	memProfile := flag.String("memprofile", "", "write an allocation profile of the asl engine's replayed executions to this file")
 	flag.Parse()
-	if err := run(*template, *duration, *concurrency); err != nil {
+	if err := run(*template, *duration, *concurrency, *cpuProfile, *memProfile); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(templatePath string, d time.Duration, concurrency int) error {
+func run(templatePath string, d time.Duration, concurrency int, cpuProfile, memProfile string) error {
 	tpl, err := cfn.Load(templatePath)
 	if err != nil {
 		return fmt.Errorf("%v (run `make synth` first)", err)
@@ -70,7 +80,7 @@ func run(templatePath string, d time.Duration, concurrency int) error {
 	}
 	w.Duration, w.Concurrency = d.Seconds(), concurrency
 
-	replayed, err := measureReplay(w)
+	replayed, c, err := measureReplay(w, cpuProfile, memProfile)
 	if err != nil {
 		return err
 	}
@@ -88,6 +98,8 @@ func run(templatePath string, d time.Duration, concurrency int) error {
 	fmt.Printf("%-52s %14.0f %14.0f\n", "aws-local-stepfunctions 3.0.0, same responses", reference.Sequential, reference.Concurrent)
 	fmt.Printf("%-52s %13.1fx %13.1fx\n", "ratio", replayed.Sequential/reference.Sequential, replayed.Concurrent/reference.Concurrent)
 	fmt.Printf("%-52s %14.0f %14.0f\n", "sfnkit asl, real Go handlers and AWS fakes", real.Sequential, real.Concurrent)
+	fmt.Printf("\nsfnkit asl, recorded responses: %.0f allocations (%.1f KB) per execution, %d state transitions, %.2f µs per transition (sequential)\n",
+		c.allocs, c.bytes/1024, c.transitions, 1e6/replayed.Sequential/float64(c.transitions))
 	return nil
 }
 
@@ -148,17 +160,101 @@ func rawDefinition(tpl *cfn.Template, id string, fallback []byte) json.RawMessag
 }
 
 // measureReplay runs the definition on the asl engine with the recorded
-// responses.
-func measureReplay(w workload) (measurement, error) {
+// responses, optionally under the CPU profiler, then measures what one
+// execution allocates.
+func measureReplay(w workload, cpuProfile, memProfile string) (measurement, cost, error) {
 	once, err := replayer(w)
 	if err != nil {
-		return measurement{}, err
+		return measurement{}, cost{}, err
 	}
-	return measure(time.Duration(w.Duration*float64(time.Second)), w.Concurrency, once)
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return measurement{}, cost{}, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return measurement{}, cost{}, err
+		}
+	}
+	if memProfile != "" {
+		runtime.MemProfileRate = 512
+	}
+	m, err := measure(time.Duration(w.Duration*float64(time.Second)), w.Concurrency, once)
+	pprof.StopCPUProfile()
+	if err != nil {
+		return m, cost{}, err
+	}
+	if memProfile != "" {
+		if err := writeHeapProfile(memProfile); err != nil {
+			return m, cost{}, err
+		}
+		runtime.MemProfileRate = 512 * 1024
+	}
+	c, err := measureCost(w, once)
+	return m, c, err
+}
+
+// measureCost counts the heap allocations of a thousand executions, one
+// at a time, and the states one execution enters.
+func measureCost(w workload, once func() error) (cost, error) {
+	const n = 1000
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i := 0; i < n; i++ {
+		if err := once(); err != nil {
+			return cost{}, err
+		}
+	}
+	runtime.ReadMemStats(&after)
+	c := cost{allocs: float64(after.Mallocs-before.Mallocs) / n, bytes: float64(after.TotalAlloc-before.TotalAlloc) / n}
+	history, err := replayHistory(w)
+	for _, e := range history {
+		if e.StateEnteredEventDetails != nil {
+			c.transitions++
+		}
+	}
+	return c, err
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("allocs").WriteTo(f, 0)
 }
 
 // replayer prepares one replayed execution of w.
 func replayer(w workload) (func() error, error) {
+	start, err := replayStarter(w)
+	if err != nil {
+		return nil, err
+	}
+	return func() error {
+		_, err := start() // the history is kept, not rendered: nobody reads it
+		return err
+	}, nil
+}
+
+// replayHistory runs w once and returns its history.
+func replayHistory(w workload) ([]asl.Event, error) {
+	start, err := replayStarter(w)
+	if err != nil {
+		return nil, err
+	}
+	x, err := start()
+	if err != nil {
+		return nil, err
+	}
+	return x.History(), nil
+}
+
+// replayStarter prepares w's machine and recorded responses; the
+// function it returns runs one execution to its end.
+func replayStarter(w workload) (func() (*asl.Execution, error), error) {
 	sm, err := asl.Parse(w.Definition)
 	if err != nil {
 		return nil, err
@@ -171,19 +267,18 @@ func replayer(w workload) (func() error, error) {
 		}
 		tasks.HandleState(state, asl.TaskFunc(func(context.Context, asl.TaskRequest) (any, error) { return v, nil }))
 	}
-	once := func() error {
+	return func() (*asl.Execution, error) {
 		e := asl.NewEngine(asl.Options{Clock: asl.NewVirtualClock(time.Now()), Tasks: tasks})
 		x, err := e.Start(context.Background(), sm, w.Input, "")
 		if err != nil {
-			return err
+			return nil, err
 		}
-		res, err := x.Wait(context.Background()) // the history is kept, not rendered: nobody reads it
+		res, err := x.Wait(context.Background())
 		if err == nil && res.Status != asl.StatusSucceeded {
 			err = fmt.Errorf("replay ended %s: %s %s", res.Status, res.Error, res.Cause)
 		}
-		return err
-	}
-	return once, nil
+		return x, err
+	}, nil
 }
 
 // measureRealHandlers runs the order workflow with the real handlers and

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -16,14 +17,15 @@ import (
 
 	"github.com/sfnkit/sfnkit/asl"
 	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/local/console"
 	"github.com/sfnkit/sfnkit/local/harness"
 	"github.com/sfnkit/sfnkit/local/sfnapi"
 )
 
-const serveUsage = `serve [--addr 127.0.0.1:8083] [--assembly cdk.out] [--lambdas process|in-process]
-      [--edge-addr 127.0.0.1:4566|off] [--clock real|virtual] [--clock-start TIME]
+const serveUsage = `serve [--addr 127.0.0.1:8083] [--assembly cdk.out [--create]] [--lambdas process|in-process]
+      [--edge-addr 127.0.0.1:4566|off] [--clock real|virtual] [--clock-start TIME] [--mocks FILE] [--credentials FILE]
       [--max-closed-executions 10000] [--allow-host NAME]... [--allow-any-host]
-      a local AWS Step Functions endpoint (aws --endpoint-url, SDK base endpoint)`
+      a local AWS Step Functions endpoint (aws --endpoint-url, SDK base endpoint) and its web console (/console/)`
 
 // hostList is a repeatable flag.
 type hostList []string
@@ -67,6 +69,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&allowHosts, "allow-host", "also answer requests whose Host header is `NAME` (repeatable); by default only loopback names (localhost, *.localhost, 127.0.0.0/8, ::1) and --addr's host are answered, which keeps web pages out by DNS rebinding")
 	app := addAppFlags(fs)
 	allowAny := fs.Bool("allow-any-host", false, "answer any Host header (turns the DNS-rebinding check off; only behind a proxy that checks it)")
+	create := fs.Bool("create", false, "create every state machine of --assembly at start-up, named after its stack (as sfnkit smoke --create names them)")
 	fs.Usage = func() { fmt.Fprintln(stderr, "usage: sfnkit "+serveUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return 2
@@ -87,6 +90,10 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sfnkit serve: --lambdas is %q; use \"process\" or \"in-process\"\n", *lambdas)
 		return 2
 	}
+	if *create && *assembly == "" {
+		fmt.Fprintln(stderr, "sfnkit serve: --create needs --assembly, the cloud assembly whose state machines to create (such as cdk.out)")
+		return 2
+	}
 	if *assembly != "" {
 		var err error
 		if serving.Assembly, err = cfn.ReadAssembly(*assembly); err != nil {
@@ -101,7 +108,8 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	api := sfnapi.New(sfnapi.Options{Prepare: serving.Prepare, MaxClosedExecutions: *maxClosed})
-	server := serveHTTP(api, *addr, allowHosts, *allowAny)
+	web := console.New(api, console.Options{GraphvizRoot: graphvizRoot(*assembly), Log: log.New(stderr, "sfnkit serve: ", 0), Triggers: app.firings})
+	server := serveHTTP(web.Mount(api), *addr, allowHosts, *allowAny)
 	running, err := app.startApp(api, serving, listener.Addr().String(), allowHosts, *allowAny, stdout, stderr)
 	if err != nil {
 		listener.Close()
@@ -111,6 +119,12 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	defer running.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *create {
+		if err := createAll(ctx, api, serving.Assembly, stdout); err != nil {
+			fmt.Fprintln(stderr, "sfnkit serve:", err)
+			return 1
+		}
+	}
 	go func() {
 		<-ctx.Done()
 		api.Close() // long polls answer now, so Shutdown need not wait for them
@@ -119,6 +133,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		server.Shutdown(shutdown)
 	}()
 	fmt.Fprintf(stdout, "sfnkit serve: AWS Step Functions API on http://%s (Ctrl-C to stop)\n", listener.Addr())
+	fmt.Fprintf(stdout, "sfnkit serve: console on %s\n", consoleURL(listener.Addr().String()))
 	if err := server.Serve(listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintln(stderr, "sfnkit serve:", err)
 		return 1

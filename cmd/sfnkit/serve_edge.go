@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sfnkit/sfnkit/local/apigw"
+	"github.com/sfnkit/sfnkit/local/console"
 	"github.com/sfnkit/sfnkit/local/edge"
 	"github.com/sfnkit/sfnkit/local/fakes"
 	"github.com/sfnkit/sfnkit/local/harness"
@@ -22,6 +23,22 @@ import (
 // triggers' clock.
 type appFlags struct {
 	edgeAddr, clock, clockStart, mocks, credentials string
+
+	trig *triggers.Triggers // once startApp has run
+}
+
+// firings lists what the app's triggers did, for the console; none
+// before the app runs or without one.
+func (f *appFlags) firings() []console.Firing {
+	if f.trig == nil {
+		return nil
+	}
+	log := f.trig.Log()
+	out := make([]console.Firing, len(log))
+	for i, l := range log {
+		out[i] = console.Firing{Time: l.Time, Rule: l.Rule, Target: l.Target, Event: l.Event, Outcome: l.Outcome}
+	}
+	return out
 }
 
 func addAppFlags(fs *flag.FlagSet) *appFlags {
@@ -94,7 +111,7 @@ func (f *appFlags) startApp(api *sfnapi.Server, serving *harness.Serving, apiAdd
 		listener.Close()
 		return nil, err
 	}
-	aws.ObjectCreated = trig.ObjectCreated
+	aws.ObjectCreated, f.trig = trig.ObjectCreated, trig
 	serving.Options.AWS, serving.Options.Mocks = aws, mocks
 	serving.Options.EndpointURL, serving.Options.StepFunctionsURL = edgeURL, "http://"+apiAddr
 	deployed, err := serving.Deploy(api)

@@ -45,7 +45,7 @@ func TestServeHTTPGuardsTheAPI(t *testing.T) {
 
 func TestServeFlags(t *testing.T) {
 	_, _, stderr := sfnkit(t, "", "serve", "--help")
-	for _, flag := range []string{"-max-closed-executions", "-allow-host NAME", "-allow-any-host", "DNS rebinding",
+	for _, flag := range []string{"-max-closed-executions", "-allow-host NAME", "-allow-any-host", "DNS rebinding", "-create", "/console/",
 		"-edge-addr", "-clock", "-clock-start", "-mocks FILE", "-credentials FILE"} {
 		if !strings.Contains(stderr, flag) {
 			t.Errorf("serve --help does not mention %s:\n%s", flag, stderr)
@@ -54,6 +54,7 @@ func TestServeFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"serve", "--max-closed-executions", "-1"},
 		{"serve", "--allow-host", "http://dev.lan"},
+		{"serve", "--create"},
 		{"serve", "--addr", "127.0.0.1:0", "--clock", "sometimes"},
 		{"serve", "--addr", "127.0.0.1:0", "--clock", "virtual", "--clock-start", "tomorrow"},
 	} {

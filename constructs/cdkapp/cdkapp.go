@@ -38,7 +38,8 @@ func New(props *awscdk.AppProps) awscdk.App {
 
 // Main runs a CDK app: it creates the app with New, lets build add the
 // stacks, applies cdk-nag's AwsSolutions and Serverless packs to all of
-// them (nag.Apply), synthesizes, and stops the jsii kernel.
+// them (nag.Apply), synthesizes with CDK's CloudFormation validation
+// skipping the templates it passed before, and stops the jsii kernel.
 //
 // A panic with an error during any of it (a construct refusing its props,
 // whose message names the prop, the value and the fix; CDK refusing a
@@ -69,6 +70,9 @@ func run(build func(app awscdk.App), stderr io.Writer) (code int) {
 	app := New(nil)
 	build(app)
 	nag.Apply(app)
+	if wd, err := os.Getwd(); err == nil { // where the CDK CLI runs the app: its root
+		validateChangedTemplates(app, wd)
+	}
 	app.Synth(nil)
 	return 0
 }

@@ -20,6 +20,11 @@ func newFunctions(scope constructs.Construct, e *ETL, p Props) Functions {
 		props.Key, props.LogRetention, props.RemovalPolicy = e.Key, p.LogRetention, p.RemovalPolicy
 		return gofunction.Use(scope, id, h, props)
 	}
+	transform := p.Handlers.Transform
+	if p.GlueJobName != nil {
+		transform = gofunction.Handler{} // a Glue job transforms instead
+	}
+	gofunction.Prepare(p.Handlers.StartRun, transform, p.Handlers.QualityGate)
 	f := Functions{
 		StartRun: fn("StartRunFunction", p.Handlers.StartRun, "Validates a run and claims its date in the ledger", gofunction.Props{
 			Environment: map[string]string{

@@ -135,6 +135,7 @@ func newFunctions(scope constructs.Construct, ip *ImageProcessing, p Props) Func
 		props.Key, props.LogRetention, props.RemovalPolicy = ip.Key, p.LogRetention, p.RemovalPolicy
 		return gofunction.Use(scope, id, h, props)
 	}
+	gofunction.Prepare(p.Handlers.ExtractMetadata, p.Handlers.MakeThumbnails, p.Handlers.GenerateInsights)
 	thumbMemory := p.ThumbnailMemoryMiB // the measured worst case, validated with MaxPixels
 	f := Functions{
 		ExtractMetadata: fn("ExtractMetadataFunction", p.Handlers.ExtractMetadata, "Reads an upload's format and dimensions from its header", gofunction.Props{

@@ -21,6 +21,7 @@ func newFunctions(scope constructs.Construct, key awskms.IKey, t Tables, p Props
 		})
 	}
 	h := p.Handlers
+	gofunction.Prepare(h.ValidateOrder, h.ProcessPayment, h.RefundPayment, h.ReserveInventory, h.ReleaseInventory, h.ShipOrder, h.ApprovalCallback)
 	paymentsEnv := map[string]string{contract.EnvPaymentsTable: *t.Payments.TableName()}
 	inventoryEnv := map[string]string{
 		contract.EnvInventoryTable:    *t.Inventory.TableName(),

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -83,90 +84,235 @@ func Build(pkg Package) (string, error) { return BuildFor(pkg, Lambda) }
 // the existing file untouched. Builds write to a temporary file and rename
 // it, so concurrent synths (parallel test packages) never see a partial file.
 func BuildFor(pkg Package, target Target) (string, error) {
-	buildsMu.Lock()
-	defer buildsMu.Unlock()
-	memo := target.String() + " " + pkg.ImportPath
-	if dir, ok := builds[memo]; ok {
-		return dir, nil
-	}
-	dir := filepath.Join(pkg.OutputRoot, OutputDir, target.dir, filepath.FromSlash(pkg.ImportPath))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	if err := ignoreOutput(pkg.OutputRoot); err != nil {
-		return "", err
-	}
-	binary := filepath.Join(dir, "bootstrap")
-	stamp := dir + ".stamp"
-
-	fingerprint, err := fingerprint(pkg, target)
+	dirs, err := BuildAll([]Package{pkg}, target)
 	if err != nil {
 		return "", err
 	}
-	if previous, err := os.ReadFile(stamp); err == nil && string(previous) == fingerprint && fileExists(binary) {
-		builds[memo] = dir
-		return dir, nil
-	}
-
-	tmp, err := os.CreateTemp(filepath.Dir(dir), ".bootstrap-*")
-	if err != nil {
-		return "", err
-	}
-	tmp.Close()
-	defer os.Remove(tmp.Name())
-	args := append([]string{"build"}, buildFlags...)
-	args = append(args, "-o", tmp.Name(), pkg.ImportPath)
-	if _, err := pkg.goCommand(target, args...); err != nil {
-		return "", &BuildError{Entry: pkg.ImportPath, Reason: "does not compile for " + target.String() + ": " + err.Error()}
-	}
-	if !sameContent(tmp.Name(), binary) {
-		if err := os.Chmod(tmp.Name(), 0o755); err != nil {
-			return "", err
-		}
-		if err := os.Rename(tmp.Name(), binary); err != nil {
-			return "", err
-		}
-	}
-	if err := writeAtomically(stamp, []byte(fingerprint)); err != nil {
-		return "", err
-	}
-	builds[memo] = dir
-	return dir, nil
+	return dirs[pkg.ImportPath], nil
 }
 
-// fingerprint hashes what a build of pkg for target depends on. Packages of the main
-// module (and directory replacements) are hashed by content; packages from
-// the module cache by module path and version, which pins their content.
-func fingerprint(pkg Package, target Target) (string, error) {
-	out, err := pkg.goCommand(target, "list", "-deps", "-f",
-		`{{if not .Standard}}{{.ImportPath}}	{{with .Module}}{{.Path}}@{{.Version}}{{with .Replace}}=>{{.Path}}@{{.Version}}{{end}}{{end}}	{{.Dir}}	{{join .GoFiles ","}},{{join .EmbedFiles ","}}{{end}}`,
-		pkg.ImportPath)
-	if err != nil {
-		return "", &BuildError{Entry: pkg.ImportPath, Reason: "dependencies cannot be listed: " + err.Error()}
-	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\n%s\n", runtime.Version(), strings.Join(target.env(), " "), strings.Join(buildFlags, " "))
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	sort.Strings(lines)
-	for _, line := range lines {
-		fields := strings.Split(line, "\t")
-		if len(fields) != 4 {
+// BuildAll is BuildFor for several packages at once, keyed by import path:
+// one `go list` fingerprints all the packages of a module and one
+// `go build` compiles the stale ones, so the go tool starts twice for a
+// workflow's handlers rather than twice per handler, and compiles them in
+// parallel without compiling a shared dependency twice.
+func BuildAll(pkgs []Package, target Target) (map[string]string, error) {
+	buildsMu.Lock()
+	defer buildsMu.Unlock()
+	dirs := make(map[string]string, len(pkgs))
+	var groups [][]Package // by module, in the order first seen
+	index := map[[2]string]int{}
+	for _, pkg := range pkgs {
+		if dir, ok := builds[target.String()+" "+pkg.ImportPath]; ok {
+			dirs[pkg.ImportPath] = dir
 			continue
 		}
-		importPath, module, dir, files := fields[0], fields[1], fields[2], fields[3]
-		fmt.Fprintf(h, "%s %s\n", importPath, module)
-		if module == "" || strings.HasSuffix(module, "@") { // main module or a directory replacement
-			for _, name := range strings.Split(files, ",") {
-				if name == "" {
-					continue
-				}
-				if err := hashFile(h, filepath.Join(dir, name)); err != nil {
-					return "", err
+		key := [2]string{pkg.ModuleRoot, pkg.OutputRoot}
+		i, ok := index[key]
+		if !ok {
+			i = len(groups)
+			index[key] = i
+			groups = append(groups, nil)
+		}
+		if !slices.ContainsFunc(groups[i], func(p Package) bool { return p.ImportPath == pkg.ImportPath }) {
+			groups[i] = append(groups[i], pkg)
+		}
+	}
+	for _, group := range groups {
+		if err := buildGroup(group, target, dirs); err != nil {
+			return nil, err
+		}
+	}
+	return dirs, nil
+}
+
+// pending is a package whose build output is out of date.
+type pending struct {
+	pkg                    Package
+	dir, fingerprint, from string // from is the freshly built binary
+}
+
+// buildGroup builds packages of one module for target and records their
+// directories in dirs and in the per-process memo.
+func buildGroup(group []Package, target Target, dirs map[string]string) error {
+	prints, err := fingerprints(group, target)
+	if err != nil {
+		return err
+	}
+	var stale []*pending
+	for _, pkg := range group {
+		dir := filepath.Join(pkg.OutputRoot, OutputDir, target.dir, filepath.FromSlash(pkg.ImportPath))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		if err := ignoreOutput(pkg.OutputRoot); err != nil {
+			return err
+		}
+		if previous, err := os.ReadFile(dir + ".stamp"); err == nil && string(previous) == prints[pkg.ImportPath] && fileExists(filepath.Join(dir, "bootstrap")) {
+			builds[target.String()+" "+pkg.ImportPath] = dir
+			dirs[pkg.ImportPath] = dir
+			continue
+		}
+		stale = append(stale, &pending{pkg: pkg, dir: dir, fingerprint: prints[pkg.ImportPath]})
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	work, err := os.MkdirTemp(filepath.Join(group[0].OutputRoot, OutputDir, target.dir), ".build-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	if err := compile(stale, target, work); err != nil {
+		return err
+	}
+	for _, p := range stale {
+		binary := filepath.Join(p.dir, "bootstrap")
+		if !sameContent(p.from, binary) {
+			if err := os.Chmod(p.from, 0o755); err != nil {
+				return err
+			}
+			if err := os.Rename(p.from, binary); err != nil {
+				return err
+			}
+		}
+		if err := writeAtomically(p.dir+".stamp", []byte(p.fingerprint)); err != nil {
+			return err
+		}
+		builds[target.String()+" "+p.pkg.ImportPath] = p.dir
+		dirs[p.pkg.ImportPath] = p.dir
+	}
+	return nil
+}
+
+// compile builds the stale packages into work, setting each one's from.
+// Packages whose executables go build would name alike (the last element
+// of the import path, or the one before a major version suffix) are built
+// one at a time; the rest in one command, into a directory. A batch that
+// fails is retried one package at a time, so the error names the handler
+// that does not compile.
+func compile(stale []*pending, target Target, work string) error {
+	names := map[string]int{}
+	for _, p := range stale {
+		names[executableName(p.pkg.ImportPath)]++
+	}
+	var batch []*pending
+	for _, p := range stale {
+		if names[executableName(p.pkg.ImportPath)] == 1 && len(stale) > 1 {
+			batch = append(batch, p)
+		}
+	}
+	if len(batch) > 1 {
+		args := append([]string{"build"}, buildFlags...)
+		args = append(args, "-o", work+string(filepath.Separator))
+		for _, p := range batch {
+			args = append(args, p.pkg.ImportPath)
+		}
+		if _, err := batch[0].pkg.goCommand(target, args...); err == nil {
+			for _, p := range batch {
+				p.from = filepath.Join(work, executableName(p.pkg.ImportPath))
+				if target.GOOS == "windows" {
+					p.from += ".exe"
 				}
 			}
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	for i, p := range stale {
+		if p.from != "" {
+			continue
+		}
+		p.from = filepath.Join(work, fmt.Sprintf("single-%d", i))
+		args := append([]string{"build"}, buildFlags...)
+		args = append(args, "-o", p.from, p.pkg.ImportPath)
+		if _, err := p.pkg.goCommand(target, args...); err != nil {
+			return &BuildError{Entry: p.pkg.ImportPath, Reason: "does not compile for " + target.String() + ": " + err.Error()}
+		}
+	}
+	return nil
+}
+
+// executableName is the file name `go build -o dir/` gives a main
+// package's executable: the last element of its import path, or the one
+// before it when that is a major version suffix such as v2.
+func executableName(importPath string) string {
+	elems := strings.Split(importPath, "/")
+	name := elems[len(elems)-1]
+	if len(elems) > 1 && len(name) > 1 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" {
+		name = elems[len(elems)-2]
+	}
+	return name
+}
+
+// fingerprint hashes what a build of pkg for target depends on; see
+// fingerprints.
+func fingerprint(pkg Package, target Target) (string, error) {
+	prints, err := fingerprints([]Package{pkg}, target)
+	if err != nil {
+		return "", err
+	}
+	return prints[pkg.ImportPath], nil
+}
+
+// listDepsFormat prints, for every non-standard package of a build, its
+// import path, module (with any replacement), directory, files, and the
+// packages it depends on.
+const listDepsFormat = `{{if not .Standard}}{{.ImportPath}}	{{with .Module}}{{.Path}}@{{.Version}}{{with .Replace}}=>{{.Path}}@{{.Version}}{{end}}{{end}}	{{.Dir}}	{{join .GoFiles ","}},{{join .EmbedFiles ","}}	{{join .Deps ","}}{{end}}`
+
+// fingerprints hashes, for each of pkgs (all of one module), what its build
+// for target depends on, with one `go list -deps` for all of them. Packages
+// of the main module (and directory replacements) are hashed by content;
+// packages from the module cache by module path and version, which pins
+// their content.
+func fingerprints(pkgs []Package, target Target) (map[string]string, error) {
+	paths := make([]string, len(pkgs))
+	for i, p := range pkgs {
+		paths[i] = p.ImportPath
+	}
+	out, err := pkgs[0].goCommand(target, append([]string{"list", "-deps", "-f", listDepsFormat}, paths...)...)
+	if err != nil {
+		return nil, &BuildError{Entry: strings.Join(paths, ", "), Reason: "dependencies cannot be listed: " + err.Error()}
+	}
+	type listed struct{ module, dir, files, deps string }
+	all := map[string]listed{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		fields := strings.Split(line, "\t")
+		if len(fields) != 5 {
+			continue
+		}
+		all[fields[0]] = listed{fields[1], fields[2], fields[3], fields[4]}
+	}
+	prints := make(map[string]string, len(pkgs))
+	for _, root := range paths {
+		self, ok := all[root]
+		if !ok {
+			return nil, &BuildError{Entry: root, Reason: "is missing from `go list -deps` of itself"}
+		}
+		closure := []string{root}
+		for _, dep := range strings.Split(self.deps, ",") {
+			if _, ours := all[dep]; ours && dep != "" {
+				closure = append(closure, dep) // standard packages are not listed
+			}
+		}
+		sort.Strings(closure)
+		h := sha256.New()
+		fmt.Fprintf(h, "%s\n%s\n%s\n", runtime.Version(), strings.Join(target.env(), " "), strings.Join(buildFlags, " "))
+		for _, importPath := range closure {
+			p := all[importPath]
+			fmt.Fprintf(h, "%s %s\n", importPath, p.module)
+			if p.module == "" || strings.HasSuffix(p.module, "@") { // main module or a directory replacement
+				for _, name := range strings.Split(p.files, ",") {
+					if name == "" {
+						continue
+					}
+					if err := hashFile(h, filepath.Join(p.dir, name)); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+		prints[root] = hex.EncodeToString(h.Sum(nil))
+	}
+	return prints, nil
 }
 
 // goCommand runs the go tool for target in dir, with extra environment
@@ -243,6 +389,16 @@ func writeAtomically(path string, data []byte) error {
 	}
 	tmp.Close()
 	return os.Rename(tmp.Name(), path)
+}
+
+// OutputFor returns root/.build/name, created, for other build-time caches
+// of an app (the template validation's, say), under the same .gitignore.
+func OutputFor(root, name string) (string, error) {
+	dir := filepath.Join(root, OutputDir, name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	return dir, ignoreOutput(root)
 }
 
 // ignoreOutput writes root/.build/.gitignore, so an app's repository

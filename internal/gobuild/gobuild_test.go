@@ -177,3 +177,75 @@ func TestResolveRejectsWhatIsNotAHandler(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildAllBuildsTogetherWhatEachBuildWould builds three handlers in
+// one batch, two of them with the same executable name, and compares
+// them with one-at-a-time builds: the same bytes, each its own program.
+func TestBuildAllBuildsTogetherWhatEachBuildWould(t *testing.T) {
+	root := tempModule(t)
+	write(t, filepath.Join(root, "cmd", "bye", "main.go"), "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"bye\") }\n")
+	write(t, filepath.Join(root, "other", "hello", "main.go"), "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"other\") }\n")
+	entries := []string{"./cmd/hello", "./cmd/bye", "example.com/handlers/other/hello"}
+	pkgs, err := resolveAllIn(root, root, entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forget()
+	for _, target := range []Target{Host, Lambda} {
+		dirs, err := BuildAll(pkgs, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range []string{"hello\n", "bye\n", "other\n"} {
+			dir := dirs[pkgs[i].ImportPath]
+			if dir == "" {
+				t.Fatalf("%s: no directory for %s", target, entries[i])
+			}
+			if target == Host {
+				if out, err := exec.Command(filepath.Join(dir, "bootstrap")).Output(); err != nil || string(out) != want {
+					t.Errorf("%s ran with %q, %v; want %q", entries[i], out, err, want)
+				}
+				continue
+			}
+			single := pkgs[i]
+			single.OutputRoot = t.TempDir()
+			singleDir, err := BuildFor(single, Lambda)
+			if err != nil {
+				t.Fatal(err)
+			}
+			batch, _ := os.ReadFile(filepath.Join(dir, "bootstrap"))
+			alone, _ := os.ReadFile(filepath.Join(singleDir, "bootstrap"))
+			if len(batch) == 0 || !bytes.Equal(batch, alone) {
+				t.Errorf("%s built in a batch differs from its build alone (%d and %d bytes)", entries[i], len(batch), len(alone))
+			}
+		}
+	}
+}
+
+// TestBuildAllNamesTheHandlerThatDoesNotCompile puts a broken handler in
+// a batch: the error names it, not the batch.
+func TestBuildAllNamesTheHandlerThatDoesNotCompile(t *testing.T) {
+	root := tempModule(t)
+	write(t, filepath.Join(root, "broken", "main.go"), "package main\n\nfunc main() { undefined() }\n")
+	pkgs, err := resolveAllIn(root, root, []string{"./cmd/hello", "./broken"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forget()
+	_, err = BuildAll(pkgs, Host)
+	var be *BuildError
+	if !errors.As(err, &be) || be.Entry != "example.com/handlers/broken" || !strings.Contains(err.Error(), "does not compile") {
+		t.Fatalf("err = %v; want a BuildError for example.com/handlers/broken", err)
+	}
+}
+
+// TestResolveAllRefusesWhatIsNotOneMainPackage makes Prepare fall back to
+// Resolve, which reports the entry.
+func TestResolveAllRefusesWhatIsNotOneMainPackage(t *testing.T) {
+	root := tempModule(t)
+	for _, entries := range [][]string{{"./cmd/hello", "./lib"}, {"./cmd/..."}, {"./cmd/hello", "./missing"}} {
+		if pkgs, err := resolveAllIn(root, root, entries); err == nil {
+			t.Errorf("resolveAllIn(%q) = %v; want an error", entries, pkgs)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -49,11 +50,106 @@ func Resolve(entry string) (Package, error) {
 	if strings.TrimSpace(entry) == "" {
 		return Package{}, &BuildError{Entry: entry, Reason: "is empty: set it to the handler's main package, e.g. \"./cmd/process-payment\""}
 	}
+	resolvedMu.Lock()
+	pkg, ok := resolved[entry]
+	resolvedMu.Unlock()
+	if ok {
+		return pkg, nil
+	}
 	app, err := appModule()
 	if err != nil {
 		return Package{}, &BuildError{Entry: entry, Reason: err.Error()}
 	}
 	return app.resolve(entry)
+}
+
+var (
+	resolvedMu sync.Mutex
+	resolved   = map[string]Package{} // entry → package, per process
+)
+
+// Prepare resolves entries and builds them for target together (one
+// `go list` and one `go build` per module, see BuildAll), so that the
+// Resolve and BuildFor calls that follow for each of them return at once.
+// An entry that does not resolve or build is left for its own Resolve or
+// BuildFor to report, with the message that names it: Prepare only saves
+// time, and reports nothing.
+func Prepare(entries []string, target Target) {
+	app, err := appModule()
+	if err != nil {
+		return
+	}
+	byModule := map[string][]string{}
+	var roots []string
+	for _, entry := range entries {
+		root := app.root
+		if !isDirectory(entry) {
+			mod, ok := app.provider(entry)
+			if !ok || mod.dir == "" {
+				continue
+			}
+			root = mod.dir
+		}
+		if _, seen := byModule[root]; !seen {
+			roots = append(roots, root)
+		}
+		if !slices.Contains(byModule[root], entry) {
+			byModule[root] = append(byModule[root], entry)
+		}
+	}
+	var pkgs []Package
+	for _, root := range roots {
+		found, err := resolveAllIn(root, app.root, byModule[root])
+		if err != nil {
+			continue
+		}
+		pkgs = append(pkgs, found...)
+	}
+	BuildAll(pkgs, target)
+}
+
+// resolveAllIn resolves entries of one module with one `go list`, and
+// remembers each. It fails if any entry is not a main package of its own.
+func resolveAllIn(moduleRoot, appRoot string, entries []string) ([]Package, error) {
+	probe := Package{ModuleRoot: moduleRoot, OutputRoot: appRoot}
+	out, err := probe.goCommand(Lambda, append([]string{"list", "-f", "{{.Name}}\t{{.ImportPath}}\t{{.Dir}}"}, entries...)...)
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != len(entries) { // a pattern matched several packages, or two entries one
+		return nil, fmt.Errorf("%d packages for %d entries", len(lines), len(entries))
+	}
+	listed := map[string]Package{} // by import path and by directory
+	for _, line := range lines {
+		fields := strings.Split(line, "\t")
+		if len(fields) != 3 || fields[0] != "main" {
+			return nil, fmt.Errorf("%q is not a main package", line)
+		}
+		pkg := Package{ImportPath: fields[1], Dir: fields[2], ModuleRoot: moduleRoot, OutputRoot: appRoot}
+		listed[pkg.ImportPath], listed[pkg.Dir] = pkg, pkg
+	}
+	pkgs := make([]Package, len(entries))
+	for i, entry := range entries {
+		key := entry
+		if isDirectory(entry) && !filepath.IsAbs(entry) {
+			key = filepath.Join(moduleRoot, entry)
+		}
+		pkg, ok := listed[filepath.Clean(key)]
+		if !isDirectory(entry) {
+			pkg, ok = listed[entry]
+		}
+		if !ok {
+			return nil, fmt.Errorf("%s is not among the packages listed", entry)
+		}
+		pkgs[i] = pkg
+	}
+	resolvedMu.Lock()
+	for i, entry := range entries {
+		resolved[entry] = pkgs[i]
+	}
+	resolvedMu.Unlock()
+	return pkgs, nil
 }
 
 // resolve finds entry for the app.

@@ -4,7 +4,10 @@
 // reads the cloud assembly back as plain Go values, so assertions run
 // without further calls into jsii.
 //
-// Synthesis costs seconds: call Synth once per test package, from TestMain.
+// Synthesis costs seconds: a test package of the project's app takes a
+// shared synthesis (Shared, from TestMain through MainShared), which every
+// package that needs the same configuration reuses; one with an app of its
+// own calls Synth or SynthApp once, from TestMain through Main.
 package synthtest
 
 import (
@@ -131,6 +134,39 @@ func Read(dir string) (*Assembly, error) {
 		out.Stacks[st.Name] = s
 	}
 	return out, nil
+}
+
+// MainShared runs a test package on shared syntheses: it puts the pinned
+// Node first, lets load take the assemblies it needs with Shared, runs the
+// tests, and stops the jsii kernel if a synthesis started it. Use it as
+//
+//	func TestMain(m *testing.M) {
+//		os.Exit(synthtest.MainShared(m, func() (err error) {
+//			assembly, err = synthtest.Shared(synthtest.Dev)
+//			return err
+//		}))
+//	}
+func MainShared(m *testing.M, load func() error) int {
+	UsePinnedNode()
+	defer jsii.Close()
+	if err := load(); err != nil {
+		fmt.Fprintln(os.Stderr, "synth:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// Merge returns one Assembly holding the stacks of all of assemblies, for
+// a package that checks stacks of several configurations by name. Its Dir
+// is the first's.
+func Merge(assemblies ...*Assembly) *Assembly {
+	out := &Assembly{Dir: assemblies[0].Dir, Stacks: map[string]*Stack{}}
+	for _, a := range assemblies {
+		for name, st := range a.Stacks {
+			out.Stacks[name] = st
+		}
+	}
+	return out
 }
 
 // Main runs a test package that synthesizes once: it puts the pinned Node

@@ -169,8 +169,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, fail("UnknownOperationException", "the request has no X-Amz-Target: AWSStepFunctions.<Action> header"))
 		return
 	}
-	handler, ok := s.actions()[action]
-	if !ok {
+	if _, ok := s.actions()[action]; !ok {
 		writeError(w, fail("UnknownOperationException", "unknown action %q", action))
 		return
 	}
@@ -179,15 +178,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, fail("ValidationException", "the request body is unreadable or over %d bytes", MaxRequestBytes))
 		return
 	}
-	if len(body) == 0 {
-		body = []byte("{}")
-	}
-	var req map[string]any
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, fail("SerializationException", "the request body is not a JSON object: %v", err))
-		return
-	}
-	out, err := handler(r.Context(), request(req))
+	out, err := s.call(r.Context(), action, body)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -195,6 +186,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 	data, _ := json.Marshal(out)
 	w.Write(data)
+}
+
+// call runs the operation action on a JSON request body: what a POST /
+// does once its headers are read, and what Invoke does for Go callers.
+func (s *Server) call(ctx context.Context, action string, body []byte) (any, error) {
+	handler, ok := s.actions()[action]
+	if !ok {
+		return nil, fail("UnknownOperationException", "unknown action %q", action)
+	}
+	if len(body) == 0 {
+		body = []byte("{}")
+	}
+	var req map[string]any
+	if err := json.Unmarshal(body, &req); err != nil {
+		return nil, fail("SerializationException", "the request body is not a JSON object: %v", err)
+	}
+	return handler(ctx, request(req))
 }
 
 func writeError(w http.ResponseWriter, err error) {

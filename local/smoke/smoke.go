@@ -53,28 +53,51 @@ type Result struct {
 	Err      error // nil when the scenario ended as designed
 }
 
-// Create makes every state machine of the assembly on the endpoint, named
-// after its stack, and returns the ARNs by stack.
-func Create(ctx context.Context, client *sfn.Client, asm *cfn.Assembly) (map[string]string, error) {
-	out := map[string]string{}
+// Machine is a state machine of the assembly as Create makes it: named
+// after its stack, with the definition, type and role synthesized there.
+type Machine struct {
+	Stack, Name, Definition, Type, RoleArn string
+}
+
+// Machines lists the state machines of the assembly that Create makes,
+// so that `sfnkit serve --create` makes the same ones in process.
+func Machines(asm *cfn.Assembly) ([]Machine, error) {
+	var out []Machine
 	for _, st := range asm.Stacks {
 		machines, err := st.Template.StateMachines(cfn.Placeholders{Template: st.Template})
 		if err != nil {
 			return nil, fmt.Errorf("stack %s: %w", st.Name, err)
 		}
 		for _, m := range machines {
-			role, err := cfn.Resolve(st.Template.Resources[m.LogicalID].Properties["RoleArn"], cfn.Placeholders{Template: st.Template})
+			roleArn, err := cfn.Resolve(st.Template.Resources[m.LogicalID].Properties["RoleArn"], cfn.Placeholders{Template: st.Template})
 			if err != nil {
 				return nil, fmt.Errorf("stack %s: the role of %s: %w", st.Name, m.LogicalID, err)
 			}
-			created, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
-				Name: aws.String(st.Name), Definition: aws.String(m.Definition), Type: types.StateMachineType(m.Type), RoleArn: aws.String(role),
-			})
-			if err != nil {
-				return nil, fmt.Errorf("creating %s: %w", st.Name, err)
-			}
-			out[st.Name] = aws.ToString(created.StateMachineArn)
+			out = append(out, Machine{Stack: st.Name, Name: st.Name, Definition: m.Definition, Type: m.Type, RoleArn: roleArn})
 		}
+	}
+	return out, nil
+}
+
+// Create makes every state machine of the assembly on the endpoint, named
+// after its stack, and returns the ARNs by stack. A machine that already
+// exists with the same definition, type and role is kept, as
+// CreateStateMachine answers it (so `smoke --create` runs again against a
+// `sfnkit serve --create`); one that differs is an error.
+func Create(ctx context.Context, client *sfn.Client, asm *cfn.Assembly) (map[string]string, error) {
+	machines, err := Machines(asm)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, m := range machines {
+		created, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+			Name: aws.String(m.Name), Definition: aws.String(m.Definition), Type: types.StateMachineType(m.Type), RoleArn: aws.String(m.RoleArn),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("creating %s: %w", m.Name, err)
+		}
+		out[m.Stack] = aws.ToString(created.StateMachineArn)
 	}
 	return out, nil
 }

@@ -2,7 +2,8 @@
 // workflows on the asl engine with the project's real Go handlers and
 // in-memory AWS fakes: every happy path, every business failure, injected
 // service errors that must be retried, persistent failures that must be
-// caught and compensated, and the approval wait. It synthesizes once.
+// caught and compensated, and the approval wait. It runs on the shared
+// synthesis of the dev stage.
 package behaviour_test
 
 import (
@@ -16,14 +17,13 @@ import (
 	"github.com/sfnkit/sfnkit/internal/synthtest"
 	"github.com/sfnkit/sfnkit/local/fakes"
 	"github.com/sfnkit/sfnkit/local/harness"
-	"github.com/sfnkit/sfnkit/stacks"
 )
 
 var assembly *synthtest.Assembly
 
 func TestMain(m *testing.M) {
-	os.Exit(synthtest.Main(m, "behaviour", func(dir string) (err error) {
-		assembly, err = synthtest.Synth(dir, stacks.Config{})
+	os.Exit(synthtest.MainShared(m, func() (err error) {
+		assembly, err = synthtest.Shared(synthtest.Dev)
 		return err
 	}))
 }

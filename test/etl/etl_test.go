@@ -1,5 +1,6 @@
 // Package etl_test checks the synthesized ETL stacks: the default (Lambda
-// transform), a tuned one, and the Glue-job variant, from one synthesis.
+// transform), a tuned one, and the Glue-job variant, from the shared
+// syntheses of the dev stage and of the variants.
 package etl_test
 
 import (
@@ -9,9 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
-
 	"github.com/sfnkit/sfnkit/constructs/etl"
 	"github.com/sfnkit/sfnkit/internal/synthtest"
 	"github.com/sfnkit/sfnkit/stacks"
@@ -19,23 +17,27 @@ import (
 	"github.com/sfnkit/sfnkit/workflows/retry"
 )
 
+// The variants' stacks (see synthtest.Variants).
 const (
-	tunedStack = "EtlTuned"
-	glueStack  = "EtlGlue"
-	glueJob    = "nightly-sales"
+	tunedStack = synthtest.EtlTunedStack
+	glueStack  = synthtest.EtlGlueStack
+	glueJob    = synthtest.EtlGlueJob
 )
 
 var assembly *synthtest.Assembly
 
 func TestMain(m *testing.M) {
-	os.Exit(synthtest.Main(m, "etl", func(dir string) (err error) {
-		assembly, err = synthtest.Synth(dir, stacks.Config{}, func(app awscdk.App) {
-			tuned := awscdk.NewStack(app, jsii.String(tunedStack), nil)
-			etl.New(tuned, "Etl", &etl.Props{BatchSize: 50, MaxConcurrency: 20, ToleratedFailurePercentage: 5, Schedule: "rate(12 hours)", MaxRejectRatio: jsii.Number(0.01)})
-			glue := awscdk.NewStack(app, jsii.String(glueStack), nil)
-			etl.New(glue, "Etl", &etl.Props{GlueJobName: jsii.String(glueJob), DisableSchedule: true})
-		})
-		return err
+	os.Exit(synthtest.MainShared(m, func() error {
+		dev, err := synthtest.Shared(synthtest.Dev)
+		if err != nil {
+			return err
+		}
+		variants, err := synthtest.Shared(synthtest.Variants)
+		if err != nil {
+			return err
+		}
+		assembly = synthtest.Merge(dev, variants)
+		return nil
 	}))
 }
 

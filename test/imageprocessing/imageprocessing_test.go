@@ -1,6 +1,6 @@
 // Package imageprocessing_test checks the synthesized image-processing
-// stacks (the default one and one with a SageMaker endpoint) from one
-// synthesis.
+// stacks (the default one and one with a SageMaker endpoint) from the
+// shared syntheses of the dev stage and of the variants.
 package imageprocessing_test
 
 import (
@@ -11,9 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
-
 	"github.com/sfnkit/sfnkit/constructs/imageprocessing"
 	"github.com/sfnkit/sfnkit/internal/synthtest"
 	"github.com/sfnkit/sfnkit/lambdas/imagemeta"
@@ -22,20 +19,26 @@ import (
 	"github.com/sfnkit/sfnkit/workflows/retry"
 )
 
+// The variant's stack (see synthtest.Variants).
 const (
-	modelStack = "ImagesWithModel"
-	endpoint   = "Image-Classifier"
+	modelStack = synthtest.ImagesModelStack
+	endpoint   = synthtest.ImagesModelEndpoint
 )
 
 var assembly *synthtest.Assembly
 
 func TestMain(m *testing.M) {
-	os.Exit(synthtest.Main(m, "image", func(dir string) (err error) {
-		assembly, err = synthtest.Synth(dir, stacks.Config{}, func(app awscdk.App) {
-			s := awscdk.NewStack(app, jsii.String(modelStack), nil)
-			imageprocessing.New(s, "Images", &imageprocessing.Props{SageMakerEndpoint: endpoint, ThumbnailSizes: []int{64, 1024}, ModerationMinConfidence: 60})
-		})
-		return err
+	os.Exit(synthtest.MainShared(m, func() error {
+		dev, err := synthtest.Shared(synthtest.Dev)
+		if err != nil {
+			return err
+		}
+		variants, err := synthtest.Shared(synthtest.Variants)
+		if err != nil {
+			return err
+		}
+		assembly = synthtest.Merge(dev, variants)
+		return nil
 	}))
 }
 

@@ -1,6 +1,6 @@
 // Package orderfulfillment_test checks the synthesized order-fulfillment
-// stack: its ASL, its template, and cdk-nag's verdict. The app is
-// synthesized once, in TestMain, exactly as `cdk synth` does.
+// stack: its ASL, its template, and cdk-nag's verdict, on the shared
+// synthesis of the dev stage (made exactly as `cdk synth` makes it).
 package orderfulfillment_test
 
 import (
@@ -18,8 +18,8 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(synthtest.Main(m, "order", func(dir string) error {
-		asm, err := synthtest.Synth(dir, stacks.Config{})
+	os.Exit(synthtest.MainShared(m, func() error {
+		asm, err := synthtest.Shared(synthtest.Dev)
 		if err != nil {
 			return err
 		}

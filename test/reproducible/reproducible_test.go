@@ -1,12 +1,20 @@
-// Package reproducible_test proves that synthesizing twice with no change
-// gives byte-identical templates, asset hashes and rendered workflows (an
-// unchanged workflow never shows up in `cdk diff` or in a pull request),
-// that the rendered workflows committed beside each workflow are current,
-// and that every synthesized definition passes asl-validator.
+// Package reproducible_test proves that the rendered workflows committed
+// beside each workflow are current, that rendering is deterministic, and
+// that every synthesized definition passes sfnkit's validator and
+// asl-validator, on the shared synthesis of the dev stage.
+//
+// With SFNKIT_DETERMINISM=1 (`make determinism`, part of `make check`) it
+// also proves that synthesizing twice with no change gives byte-identical
+// templates, asset hashes and renderings (an unchanged workflow never shows
+// up in `cdk diff` or in a pull request): two `cdk synth` processes, the
+// second in a copy of the module with the handlers' build output and the Go
+// build cache empty, so that a compiler whose output is not reproducible
+// shows as a changed asset hash.
 package reproducible_test
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,21 +27,18 @@ import (
 	"github.com/sfnkit/sfnkit/internal/review/render"
 	"github.com/sfnkit/sfnkit/internal/synthtest"
 	"github.com/sfnkit/sfnkit/local/harness"
-	"github.com/sfnkit/sfnkit/stacks"
 )
 
-// first and second are two syntheses of the same app.
-var first, second string
+// first is the shared synthesis of the dev stage.
+var first string
 
 func TestMain(m *testing.M) {
-	os.Exit(synthtest.Main(m, "reproducible", func(dir string) error {
-		first, second = filepath.Join(dir, "first"), filepath.Join(dir, "second")
-		for _, d := range []string{first, second} {
-			if _, err := synthtest.Synth(d, stacks.Config{}); err != nil {
-				return err
-			}
+	os.Exit(synthtest.MainShared(m, func() error {
+		asm, err := synthtest.Shared(synthtest.Dev)
+		if err == nil {
+			first = asm.Dir
 		}
-		return nil
+		return err
 	}))
 }
 
@@ -56,8 +61,31 @@ func files(t *testing.T, dir string) []string {
 	return out
 }
 
+// TestSynthesisIsByteIdentical synthesizes the app twice with `cdk synth`
+// in processes of their own, the second with cold caches, and compares.
 func TestSynthesisIsByteIdentical(t *testing.T) {
-	a, b := files(t, first), files(t, second)
+	if os.Getenv("SFNKIT_DETERMINISM") != "1" {
+		t.Skip("two cold syntheses take minutes: set SFNKIT_DETERMINISM=1 (make determinism, part of make check)")
+	}
+	root := synthtest.ModuleRoot()
+	tmp := t.TempDir()
+	app := filepath.Join(tmp, "app")
+	run(t, root, nil, "go", "build", "-o", app, ".")
+	cdk := filepath.Join(root, "node_modules", ".bin", "cdk")
+
+	// The first synthesis: the module as it is, its handler builds and the
+	// Go build cache warm.
+	warm := filepath.Join(tmp, "warm")
+	run(t, root, nil, cdk, "synth", "--quiet", "--app", app, "--output", warm)
+
+	// The second: a copy of the module with no handler build output, and
+	// an empty Go build cache, so every handler is compiled from scratch.
+	copyRoot := filepath.Join(tmp, "module")
+	copyModule(t, root, copyRoot)
+	cold := filepath.Join(tmp, "cold")
+	run(t, copyRoot, []string{"GOCACHE=" + filepath.Join(tmp, "gocache")}, cdk, "synth", "--quiet", "--app", app, "--output", cold)
+
+	a, b := files(t, warm), files(t, cold)
 	if strings.Join(a, "\n") != strings.Join(b, "\n") {
 		t.Fatalf("the two syntheses differ in files or asset hashes:\n%v\n%v", a, b)
 	}
@@ -67,14 +95,65 @@ func TestSynthesisIsByteIdentical(t *testing.T) {
 			assets++
 			continue // the name is the content hash, compared above
 		}
-		x, _ := os.ReadFile(filepath.Join(first, name))
-		y, _ := os.ReadFile(filepath.Join(second, name))
+		x, _ := os.ReadFile(filepath.Join(warm, name))
+		y, _ := os.ReadFile(filepath.Join(cold, name))
 		if !bytes.Equal(x, y) {
 			t.Errorf("%s differs between two syntheses", name)
 		}
 	}
 	if assets == 0 {
 		t.Error("no Lambda asset was synthesized")
+	}
+	x, y := renderAll(t, warm), renderAll(t, cold)
+	for i := range x {
+		for p, data := range x[i].Files() {
+			if !bytes.Equal(data, y[i].Files()[p]) {
+				t.Errorf("%s differs between the renderings of two syntheses", p)
+			}
+		}
+	}
+}
+
+// run runs a command in dir with the pinned Node first on PATH and extra
+// environment, and fails the test with its output if it fails.
+func run(t *testing.T, dir string, env []string, name string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "CDK_DISABLE_CLI_TELEMETRY=true"), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+}
+
+// copyModule copies the module's files that a synthesis reads (sources,
+// go.mod, go.sum, cdk.json) to dst, without build output, dependencies or
+// version control.
+func copyModule(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			switch d.Name() {
+			case ".git", ".build", "node_modules", "cdk.out", "examples":
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -125,9 +204,10 @@ func TestRenderedWorkflowsAreCurrent(t *testing.T) {
 	}
 }
 
-// TestRenderingIsDeterministic renders the two syntheses: same bytes.
+// TestRenderingIsDeterministic renders one synthesis twice: same bytes
+// (TestSynthesisIsByteIdentical renders two syntheses).
 func TestRenderingIsDeterministic(t *testing.T) {
-	a, b := renderAll(t, first), renderAll(t, second)
+	a, b := renderAll(t, first), renderAll(t, first)
 	for i := range a {
 		for p, data := range a[i].Files() {
 			if !bytes.Equal(data, b[i].Files()[p]) {

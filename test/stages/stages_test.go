@@ -21,15 +21,8 @@ import (
 var assembly *synthtest.Assembly
 
 func TestMain(m *testing.M) {
-	os.Exit(synthtest.Main(m, "stages", func(dir string) (err error) {
-		cfg := stacks.Config{Stage: stacks.StageProd, Account: "123456789012", Region: "eu-west-1", CostCenter: "cc-42",
-			Providers: stacks.Providers{
-				PaymentFunctionArn:  "arn:aws:lambda:eu-west-1:123456789012:function:payments-charge",
-				RefundFunctionArn:   "arn:aws:lambda:eu-west-1:123456789012:function:payments-refund",
-				ShippingFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:carrier-book",
-				TimeoutSeconds:      30,
-			}}
-		assembly, err = synthtest.Synth(dir, cfg)
+	os.Exit(synthtest.MainShared(m, func() (err error) {
+		assembly, err = synthtest.Shared(synthtest.Prod) // synthtest.ProdConfig
 		return err
 	}))
 }
