@@ -135,6 +135,15 @@ func TestTheAppRunsAsDeployed(t *testing.T) {
 		if !strings.Contains(srv.logs.String(), "s3://"+images+"/elsewhere/holiday.jpg -> unmatched: ") {
 			t.Errorf("the unmatched upload is not logged with its reason:\n%s", srv.logs.String())
 		}
+		resp, err := http.Get(srv.sfn + "/console/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(page), `id="triggers"`) || !strings.Contains(string(page), "ImagesUploadRule") {
+			t.Errorf("the console does not show the upload rule's firing:\n%s", page)
+		}
 	})
 
 	t.Run("order", func(t *testing.T) {
