@@ -114,7 +114,7 @@ func (f *appFlags) startApp(api *sfnapi.Server, serving *harness.Serving, apiAdd
 	aws.ObjectCreated, f.trig = trig.ObjectCreated, trig
 	serving.Options.AWS, serving.Options.Mocks = aws, mocks
 	serving.Options.EndpointURL, serving.Options.StepFunctionsURL = edgeURL, "http://"+apiAddr
-	deployed, err := serving.Deploy(api)
+	deployed, err := serving.Deploy(context.Background(), api)
 	if err != nil {
 		listener.Close()
 		return nil, err

@@ -6,8 +6,10 @@
 // .sync jobs, Rekognition and SageMaker. It resolves Task states by their
 // Resource, so an engine runs a synthesized definition unchanged.
 //
-// AWS.Endpoint serves the same fakes over DynamoDB's and S3's wire
-// protocols, for handlers that run as processes of their own.
+// AWS.Endpoint serves the same fakes over DynamoDB's, S3's and SQS's wire
+// protocols, for handlers that run as processes of their own; S3Endpoint,
+// DynamoDBEndpoint, SQSEndpoint (JSON and query protocols) and
+// SNSEndpoint serve each service on its own, as package edge routes them.
 //
 // The fakes do what the project's workflows need, faithfully, and refuse
 // anything else with a clear error rather than pretending.

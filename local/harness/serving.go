@@ -1,10 +1,10 @@
 package harness
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"sync"
 
@@ -127,12 +127,13 @@ type Deployed struct {
 }
 
 // Deploy creates every state machine of the assembly through the Step
-// Functions API api, as `cdk deploy` would: each named after its logical
+// Functions API api (its CreateStateMachine, in process), as `cdk deploy`
+// would: each named after its logical
 // id, so its ARN is the one cfn.Placeholders gives references to it (the
 // targets of rules and API integrations), with the definition, type and
 // role of its template. A machine that exists with the same definition is
 // left as it is.
-func (s *Serving) Deploy(api http.Handler) ([]Deployed, error) {
+func (s *Serving) Deploy(ctx context.Context, api *sfnapi.Server) ([]Deployed, error) {
 	if s.Assembly == nil {
 		return nil, nil
 	}
@@ -149,7 +150,7 @@ func (s *Serving) Deploy(api http.Handler) ([]Deployed, error) {
 				return nil, fmt.Errorf("stack %s: the role of %s: %w", st.Name, sm.LogicalID, err)
 			}
 			var created struct{ StateMachineArn string }
-			if err := sfnapi.Call(api, "CreateStateMachine", map[string]string{
+			if err := api.Invoke(ctx, "CreateStateMachine", map[string]string{
 				"name": sm.LogicalID, "definition": sm.Definition, "roleArn": role, "type": sm.Type,
 			}, &created); err != nil {
 				return nil, fmt.Errorf("stack %s: creating %s: %w", st.Name, sm.LogicalID, err)
