@@ -104,9 +104,16 @@ func (f *appFlags) startApp(api *sfnapi.Server, serving *harness.Serving, apiAdd
 	for _, st := range serving.Assembly.Stacks {
 		harness.DefineResources(aws, st.Template)
 	}
-	// The triggers read the rules first, so a malformed one stops start-up
-	// before any function is built, and S3 reports to them from the start.
+	// The rules and the APIs are read first, so a malformed schedule or
+	// mapping template stops start-up before any function is built, and S3
+	// reports to the triggers from the start.
 	trig, err := triggers.New(triggers.Options{Assembly: serving.Assembly, StepFunctions: api, AWS: aws, Virtual: f.clock == "virtual", Start: start, Log: stderr})
+	if err != nil {
+		listener.Close()
+		return nil, err
+	}
+	functions := &harness.AppFunctions{Assembly: serving.Assembly, EndpointURL: edgeURL, StepFunctionsURL: "http://" + apiAddr, Mocks: mocks, Logs: stderr}
+	gateway, err := apigw.New(apigw.Options{Assembly: serving.Assembly, Services: map[string]http.Handler{"states": api}, Functions: functions, Credentials: credentials})
 	if err != nil {
 		listener.Close()
 		return nil, err
@@ -115,12 +122,6 @@ func (f *appFlags) startApp(api *sfnapi.Server, serving *harness.Serving, apiAdd
 	serving.Options.AWS, serving.Options.Mocks = aws, mocks
 	serving.Options.EndpointURL, serving.Options.StepFunctionsURL = edgeURL, "http://"+apiAddr
 	deployed, err := serving.Deploy(context.Background(), api)
-	if err != nil {
-		listener.Close()
-		return nil, err
-	}
-	functions := &harness.AppFunctions{Assembly: serving.Assembly, EndpointURL: edgeURL, StepFunctionsURL: "http://" + apiAddr, Mocks: mocks, Logs: stderr}
-	gateway, err := apigw.New(apigw.Options{Assembly: serving.Assembly, Services: map[string]http.Handler{"states": api}, Functions: functions, Credentials: credentials})
 	if err != nil {
 		listener.Close()
 		return nil, err
