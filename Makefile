@@ -20,6 +20,7 @@ CDK   := $(CURDIR)/node_modules/.bin/cdk
 SFNKIT := .build/sfnkit
 STAGE ?= dev
 LOCAL_ADDR ?= 127.0.0.1:8083
+EDGE_ADDR ?= 127.0.0.1:4566
 
 .PHONY: synth test race determinism bench-smoke check demo render lint deploy deploy-local up browser smoke diff bootstrap deps clean
 
@@ -82,13 +83,13 @@ diff: deps
 
 ## deploy-local: synthesize, start sfnkit serve (each Lambda its own process behind a local Lambda Runtime API), create every state machine from cdk.out, run every workflow's scenarios through the AWS SDK, print results and paths, stop the server
 deploy-local: synth
-	@$(SFNKIT) serve --assembly cdk.out --addr $(LOCAL_ADDR) & server=$$!; \
+	@$(SFNKIT) serve --assembly cdk.out --addr $(LOCAL_ADDR) --edge-addr off & server=$$!; \
 	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT; \
 	$(SFNKIT) smoke --endpoint-url http://$(LOCAL_ADDR) --create --all --assembly cdk.out
 
-## up: synthesize, then run sfnkit serve on cdk.out in the foreground with every state machine created: the API and the web console at http://$(LOCAL_ADDR)/console/ (Ctrl-C stops it)
+## up: synthesize, then run the whole app of cdk.out in the foreground until Ctrl-C: every state machine created, its triggers on a virtual clock, its fake AWS services and APIs on the edge port $(EDGE_ADDR) (the names and commands to use them printed), the Step Functions API and the web console at http://$(LOCAL_ADDR)/console/ (README: The whole app, locally)
 up: synth
-	$(SFNKIT) serve --assembly cdk.out --create --addr $(LOCAL_ADDR)
+	$(SFNKIT) serve --assembly cdk.out --addr $(LOCAL_ADDR) --edge-addr $(EDGE_ADDR) --clock virtual
 
 ## browser: the console's test in headless Chromium (installed with apt when missing) on the synthesized assembly
 browser: synth

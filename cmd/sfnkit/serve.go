@@ -23,6 +23,7 @@ import (
 )
 
 const serveUsage = `serve [--addr 127.0.0.1:8083] [--assembly cdk.out [--create]] [--lambdas process|in-process]
+      [--edge-addr 127.0.0.1:4566|off] [--clock real|virtual] [--clock-start TIME] [--mocks FILE] [--credentials FILE]
       [--max-closed-executions 10000] [--allow-host NAME]... [--allow-any-host]
       a local AWS Step Functions endpoint (aws --endpoint-url, SDK base endpoint) and its web console (/console/)`
 
@@ -66,6 +67,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	maxClosed := fs.Int("max-closed-executions", sfnapi.DefaultMaxClosedExecutions, "how many ended executions to keep (all machines together); the oldest beyond it are forgotten and answer ExecutionDoesNotExist, as after AWS's retention period; running ones are always kept; 0 keeps none")
 	var allowHosts hostList
 	fs.Var(&allowHosts, "allow-host", "also answer requests whose Host header is `NAME` (repeatable); by default only loopback names (localhost, *.localhost, 127.0.0.0/8, ::1) and --addr's host are answered, which keeps web pages out by DNS rebinding")
+	app := addAppFlags(fs)
 	allowAny := fs.Bool("allow-any-host", false, "answer any Host header (turns the DNS-rebinding check off; only behind a proxy that checks it)")
 	create := fs.Bool("create", false, "create every state machine of --assembly at start-up, named after its stack (as sfnkit smoke --create names them)")
 	fs.Usage = func() { fmt.Fprintln(stderr, "usage: sfnkit "+serveUsage); fs.PrintDefaults() }
@@ -106,8 +108,15 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	api := sfnapi.New(sfnapi.Options{Prepare: serving.Prepare, MaxClosedExecutions: *maxClosed})
-	web := console.New(api, console.Options{GraphvizRoot: graphvizRoot(*assembly), Log: log.New(stderr, "sfnkit serve: ", 0)})
+	web := console.New(api, console.Options{GraphvizRoot: graphvizRoot(*assembly), Log: log.New(stderr, "sfnkit serve: ", 0), Triggers: app.firings})
 	server := serveHTTP(web.Mount(api), *addr, allowHosts, *allowAny)
+	running, err := app.startApp(api, serving, listener.Addr().String(), allowHosts, *allowAny, stdout, stderr)
+	if err != nil {
+		listener.Close()
+		fmt.Fprintln(stderr, "sfnkit serve:", err)
+		return 2
+	}
+	defer running.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if *create {

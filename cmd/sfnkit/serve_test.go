@@ -3,6 +3,8 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -45,7 +47,8 @@ func TestServeHTTPGuardsTheAPI(t *testing.T) {
 
 func TestServeFlags(t *testing.T) {
 	_, _, stderr := sfnkit(t, "", "serve", "--help")
-	for _, flag := range []string{"-max-closed-executions", "-allow-host NAME", "-allow-any-host", "DNS rebinding", "-create", "/console/"} {
+	for _, flag := range []string{"-max-closed-executions", "-allow-host NAME", "-allow-any-host", "DNS rebinding", "-create", "/console/",
+		"-edge-addr", "-clock", "-clock-start", "-mocks FILE", "-credentials FILE"} {
 		if !strings.Contains(stderr, flag) {
 			t.Errorf("serve --help does not mention %s:\n%s", flag, stderr)
 		}
@@ -54,9 +57,28 @@ func TestServeFlags(t *testing.T) {
 		{"serve", "--max-closed-executions", "-1"},
 		{"serve", "--allow-host", "http://dev.lan"},
 		{"serve", "--create"},
+		{"serve", "--addr", "127.0.0.1:0", "--clock", "sometimes"},
+		{"serve", "--addr", "127.0.0.1:0", "--clock", "virtual", "--clock-start", "tomorrow"},
 	} {
 		if code, _, stderr := sfnkit(t, "", args...); code != 2 || stderr == "" {
 			t.Errorf("%v: exit %d, %q; want 2 and a reason", args, code, stderr)
 		}
+	}
+}
+
+// TestServeRefusesAMalformedScheduleNamingTheRule: a rule AWS would refuse
+// stops serve at start-up, before anything is built, and says which.
+func TestServeRefusesAMalformedScheduleNamingTheRule(t *testing.T) {
+	dir := t.TempDir()
+	manifest := `{"version": "54.0.0", "artifacts": {"Shop": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "Shop.template.json"}}}}`
+	template := `{"Resources": {"Nightly": {"Type": "AWS::Events::Rule", "Properties": {"ScheduleExpression": "cron(0 2 * * *)", "Targets": []}}}}`
+	for name, body := range map[string]string{"manifest.json": manifest, "Shop.template.json": template} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, stderr := sfnkit(t, "", "serve", "--assembly", dir, "--addr", "127.0.0.1:0", "--edge-addr", "127.0.0.1:0")
+	if code != 2 || !strings.Contains(stderr, "stack Shop: rule Nightly:") || !strings.Contains(stderr, "six fields") {
+		t.Errorf("exit %d, %q; want 2 and the rule's name and fault", code, stderr)
 	}
 }

@@ -46,6 +46,10 @@ type Options struct {
 	GraphvizRoot string
 	// Log receives errors the pages hit. If nil, the standard logger.
 	Log *log.Logger
+	// Triggers lists what the app's EventBridge rules and schedules did
+	// (sfnkit serve's triggers), oldest first; the state machines page
+	// shows the latest. If nil, it shows none.
+	Triggers func() []Firing
 }
 
 // Console serves the console's pages under Prefix. Create one with New.
@@ -56,6 +60,7 @@ type Console struct {
 	static   http.Handler
 	csrf     string
 	log      *log.Logger
+	triggers func() []Firing
 }
 
 // New makes a console over api.
@@ -70,7 +75,7 @@ func New(api *sfnapi.Server, opts Options) *Console {
 		api: api, diagrams: &diagrams{root: opts.GraphvizRoot},
 		pages:  template.Must(template.New("").Funcs(funcs).ParseFS(files, "templates/*.html")),
 		static: http.StripPrefix(Prefix+"static/", http.FileServerFS(static)),
-		csrf:   hex.EncodeToString(token), log: opts.Log,
+		csrf:   hex.EncodeToString(token), log: opts.Log, triggers: opts.Triggers,
 	}
 }
 

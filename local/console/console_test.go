@@ -224,3 +224,28 @@ func TestMountSendsBrowsersToTheConsole(t *testing.T) {
 		t.Errorf("the API's POST /: %d %s", rec.Code, rec.Body.String())
 	}
 }
+
+// TestTheMachinesPageShowsTheTriggers: what sfnkit serve's rules and
+// schedules did is listed, newest first, escaped.
+func TestTheMachinesPageShowsTheTriggers(t *testing.T) {
+	f := newFixture(t)
+	c := New(f.api, Options{Triggers: func() []Firing {
+		return []Firing{
+			{Rule: "UploadRule", Event: "Object Created from aws.s3 s3://photos/uploads/a.jpg", Outcome: "started arn:aws:states:us-east-1:123456789012:express:Images:1"},
+			{Event: "Object Created from aws.s3 s3://photos/<b>x</b>", Outcome: `unmatched: detail.object.key is "<b>x</b>"`},
+		}
+	}})
+	rec := httptest.NewRecorder()
+	c.Mount(f.api).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:8083/console/", nil))
+	body := rec.Body.String()
+	first, second := strings.Index(body, "(no rule)"), strings.Index(body, "UploadRule")
+	if first < 0 || second < 0 || first > second {
+		t.Errorf("the triggers are not listed newest first:\n%s", body)
+	}
+	if strings.Contains(body, "<b>x</b>") || !strings.Contains(body, "&lt;b&gt;x&lt;/b&gt;") {
+		t.Errorf("an event's text is not escaped:\n%s", body)
+	}
+	if _, page := f.get(t, "/console/"); strings.Contains(page, `id="triggers"`) {
+		t.Error("a console without triggers shows a triggers table")
+	}
+}

@@ -112,7 +112,30 @@ func (c *Console) machinesPage(w http.ResponseWriter, r *http.Request) {
 		recs := c.api.ExecutionsOf(m.Arn)
 		rows = append(rows, machineRow{Machine: m, Counts: countByStatus(recs), Total: len(recs)})
 	}
-	c.page(w, r, http.StatusOK, "machines.html", map[string]any{"Title": "State machines", "Machines": rows})
+	c.page(w, r, http.StatusOK, "machines.html", map[string]any{"Title": "State machines", "Machines": rows, "Firings": c.latestFirings()})
+}
+
+// Firing is one event a trigger of the app delivered, or one no rule
+// matched (Rule is empty), with what came of it.
+type Firing struct {
+	Time                         time.Time
+	Rule, Target, Event, Outcome string
+}
+
+// shownFirings is how many trigger firings the state machines page lists.
+const shownFirings = 50
+
+// latestFirings are the last trigger firings, newest first.
+func (c *Console) latestFirings() []Firing {
+	if c.triggers == nil {
+		return nil
+	}
+	all := c.triggers()
+	var out []Firing
+	for i := len(all) - 1; i >= 0 && len(out) < shownFirings; i-- {
+		out = append(out, all[i])
+	}
+	return out
 }
 
 // executionRow is an execution on a list.

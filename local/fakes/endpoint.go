@@ -19,19 +19,43 @@ import (
 // running as a process of its own (see package lambdart) reaches the same
 // tables and buckets through an unmodified AWS SDK: point the SDK at it
 // with AWS_ENDPOINT_URL. It speaks DynamoDB's JSON 1.0 protocol
-// (GetItem, PutItem, UpdateItem, TransactWriteItems) and S3's REST
-// protocol in path style (objects: GET with ranges, HEAD, PUT, multipart
-// uploads, DELETE). Anything else gets the error AWS returns for an
-// operation it does not know, never a silent success.
+// (DynamoDBEndpoint), SQS's JSON protocol (SQSEndpoint) and S3's REST
+// protocol in path style (S3Endpoint). Anything else gets the error AWS
+// returns for an operation it does not know, never a silent success.
+// Package edge routes the query protocols (SNS) by signature as well.
 func (a *AWS) Endpoint() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if target := r.Header.Get("X-Amz-Target"); strings.HasPrefix(target, "DynamoDB_20120810.") {
+		target := r.Header.Get("X-Amz-Target")
+		switch {
+		case strings.HasPrefix(target, "DynamoDB_20120810."):
 			a.serveDynamoDB(w, r, strings.TrimPrefix(target, "DynamoDB_20120810."))
-			return
+		case strings.HasPrefix(target, "AmazonSQS."):
+			a.SQSEndpoint().ServeHTTP(w, r)
+		default:
+			a.serveS3(w, r)
 		}
-		a.serveS3(w, r)
 	})
 }
+
+// DynamoDBEndpoint serves the tables over DynamoDB's JSON 1.0 protocol:
+// GetItem, PutItem, UpdateItem, TransactWriteItems, and Scan,
+// DescribeTable and ListTables to look at them.
+func (a *AWS) DynamoDBEndpoint() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		operation, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), "DynamoDB_20120810.")
+		if !ok {
+			writeDynamoDBError(w, "UnknownOperationException", "the request has no X-Amz-Target: DynamoDB_20120810.<Operation> header", nil)
+			return
+		}
+		a.serveDynamoDB(w, r, operation)
+	})
+}
+
+// S3Endpoint serves the buckets over S3's REST protocol in path style
+// (/bucket/key): objects (GET with ranges, HEAD, PUT, copy, multipart
+// uploads, DELETE) and listings (ListBuckets, ListObjects V1 and V2,
+// HeadBucket). Package edge turns virtual-hosted requests into this form.
+func (a *AWS) S3Endpoint() http.Handler { return http.HandlerFunc(a.serveS3) }
 
 // wireRequest is a DynamoDB request in its JSON form; a transaction's
 // actions have the same shape.
@@ -76,6 +100,8 @@ func (a *AWS) serveDynamoDB(w http.ResponseWriter, r *http.Request, operation st
 			ReturnValuesOnConditionCheckFailure: in.ReturnValuesOnConditionCheckFailure})
 	case "TransactWriteItems":
 		_, err = d.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: in.transactItems()})
+	case "Scan", "DescribeTable", "ListTables":
+		out, err = a.describe(operation, in.TableName)
 	default:
 		writeDynamoDBError(w, "UnknownOperationException", "the local DynamoDB does not implement "+operation, nil)
 		return
@@ -88,6 +114,33 @@ func (a *AWS) serveDynamoDB(w http.ResponseWriter, r *http.Request, operation st
 		out = map[string]any{}
 	}
 	writeDynamoDB(w, http.StatusOK, out)
+}
+
+// describe answers the read-only calls a person makes to look at the
+// tables: Scan (every item, in one page), DescribeTable and ListTables.
+func (a *AWS) describe(operation, name string) (any, error) {
+	if operation == "ListTables" {
+		return map[string]any{"TableNames": append([]string{}, a.TableNames()...)}, nil
+	}
+	a.mu.Lock()
+	t, ok := a.tables[name]
+	a.mu.Unlock()
+	if !ok {
+		return nil, &types.ResourceNotFoundException{Message: aws.String("Requested resource not found: Table: " + name + " not found")}
+	}
+	items := t.Items()
+	if operation == "Scan" {
+		return map[string]any{"Items": items, "Count": len(items), "ScannedCount": len(items)}, nil
+	}
+	keys := []map[string]string{{"AttributeName": t.PartitionKey, "KeyType": "HASH"}}
+	if t.SortKey != "" {
+		keys = append(keys, map[string]string{"AttributeName": t.SortKey, "KeyType": "RANGE"})
+	}
+	return map[string]any{"Table": map[string]any{
+		"TableName": t.Name, "TableStatus": "ACTIVE", "KeySchema": keys, "ItemCount": len(items),
+		"TableArn":           "arn:aws:dynamodb:us-east-1:" + Account + ":table/" + t.Name,
+		"BillingModeSummary": map[string]string{"BillingMode": "PAY_PER_REQUEST"},
+	}}, nil
 }
 
 // writeDynamoDB writes a response document with the CRC32 DynamoDB sends,

@@ -6,8 +6,10 @@
 // .sync jobs, Rekognition and SageMaker. It resolves Task states by their
 // Resource, so an engine runs a synthesized definition unchanged.
 //
-// AWS.Endpoint serves the same fakes over DynamoDB's and S3's wire
-// protocols, for handlers that run as processes of their own.
+// AWS.Endpoint serves the same fakes over DynamoDB's, S3's and SQS's wire
+// protocols, for handlers that run as processes of their own; S3Endpoint,
+// DynamoDBEndpoint, SQSEndpoint (JSON and query protocols) and
+// SNSEndpoint serve each service on its own, as package edge routes them.
 //
 // The fakes do what the project's workflows need, faithfully, and refuse
 // anything else with a clear error rather than pretending.
@@ -59,6 +61,12 @@ type AWS struct {
 	partitions map[string]string
 	seq        int
 	uploads    map[string]*multipartUpload // S3 multipart uploads in progress, by id
+	queues     map[string]*queue           // SQS queues, by name
+	topics     map[string]*topic           // SNS topics, by ARN
+
+	// ObjectCreated, if set, is called after every object the S3 endpoint
+	// or an S3 task writes, as S3 tells EventBridge.
+	ObjectCreated func(ObjectCreated)
 }
 
 var (
@@ -108,6 +116,13 @@ func (a *AWS) Messages(target string) []Message {
 		}
 	}
 	return out
+}
+
+// hasQueues reports whether any queue is defined.
+func (a *AWS) hasQueues() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.queues) > 0
 }
 
 // Queries returns the Athena queries run.
@@ -277,8 +292,11 @@ func (a *AWS) publish(_ context.Context, params map[string]any) (any, error) {
 	for k, v := range obj(params, "MessageAttributes") {
 		attrs[k] = str(v.(map[string]any), "StringValue")
 	}
-	a.record(Message{Target: topic, Body: messageText(params["Message"]), Attributes: attrs})
-	return map[string]any{"MessageId": a.nextID()}, nil
+	id, err := a.Publish(topic, messageText(params["Message"]), str(params, "Subject"), attrs)
+	if err != nil {
+		return nil, &asl.Failure{Name: "SNS.NotFoundException", Cause: err.Error()}
+	}
+	return map[string]any{"MessageId": id}, nil
 }
 
 func (a *AWS) sendMessage(_ context.Context, params map[string]any) (any, error) {
@@ -289,7 +307,14 @@ func (a *AWS) sendMessage(_ context.Context, params map[string]any) (any, error)
 	body := messageText(params["MessageBody"])
 	a.record(Message{Target: queue, Body: body})
 	sum := md5.Sum([]byte(body))
-	return map[string]any{"MessageId": a.nextID(), "MD5OfMessageBody": hex.EncodeToString(sum[:])}, nil
+	id, err := a.Enqueue(queue, body, nil)
+	if err != nil {
+		if a.hasQueues() {
+			return nil, &asl.Failure{Name: "SQS.QueueDoesNotExistException", Cause: err.Error()}
+		}
+		id = a.nextID() // fakes without queues only record what was sent
+	}
+	return map[string]any{"MessageId": id, "MD5OfMessageBody": hex.EncodeToString(sum[:])}, nil
 }
 
 func (a *AWS) startQuery(_ context.Context, params map[string]any) (any, error) {

@@ -20,6 +20,7 @@ func (a *AWS) copyObject(_ context.Context, params map[string]any) (any, error) 
 		return nil, &asl.Failure{Name: "S3.NoSuchKeyException", Cause: "The specified key does not exist: " + source}
 	}
 	a.Bucket(str(params, "Bucket")).Put(str(params, "Key"), append([]byte(nil), data...))
+	a.created(str(params, "Bucket"), str(params, "Key"), data, "CopyObject")
 	return map[string]any{"CopyObjectResult": map[string]any{"ETag": fmt.Sprintf("%x", md5.Sum(data))}}, nil
 }
 
@@ -52,6 +53,7 @@ func (a *AWS) putObject(_ context.Context, params map[string]any) (any, error) {
 	}
 	data := []byte(messageText(params["Body"]))
 	a.Bucket(bucket).Put(key, data)
+	a.created(bucket, key, data, "PutObject")
 	return map[string]any{"ETag": fmt.Sprintf("\"%x\"", md5.Sum(data))}, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"hash/crc32"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,7 +34,7 @@ type multipartUpload struct {
 func (a *AWS) serveS3(w http.ResponseWriter, r *http.Request) {
 	bucketName, key, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	if bucketName == "" || key == "" {
-		writeS3Error(w, http.StatusNotImplemented, "NotImplemented", "the local S3 serves objects only (/bucket/key), path style", key)
+		a.serveS3Bucket(w, r, bucketName)
 		return
 	}
 	bucket := a.existingBucket(bucketName)
@@ -53,8 +54,13 @@ func (a *AWS) serveS3(w http.ResponseWriter, r *http.Request) {
 			writeS3Error(w, http.StatusBadRequest, "IncompleteBody", err.Error(), key)
 			return
 		}
+		if source := r.Header.Get("X-Amz-Copy-Source"); source != "" {
+			a.copyFrom(w, source, bucketName, key)
+			return
+		}
 		bucket.Put(key, data)
 		w.Header().Set("ETag", etag(data))
+		a.created(bucketName, key, data, "PutObject")
 	case r.Method == http.MethodPost && q.Has("uploads"):
 		id := a.nextID()
 		a.mu.Lock()
@@ -82,6 +88,32 @@ func (a *AWS) serveS3(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeS3Error(w, http.StatusNotImplemented, "NotImplemented", "the local S3 does not implement "+r.Method+" "+r.URL.RequestURI(), key)
 	}
+}
+
+// copyFrom answers CopyObject: PUT with x-amz-copy-source: bucket/key.
+func (a *AWS) copyFrom(w http.ResponseWriter, source, bucketName, key string) {
+	if unescaped, err := url.PathUnescape(source); err == nil {
+		source = unescaped
+	}
+	srcBucket, srcKey, _ := strings.Cut(strings.TrimPrefix(source, "/"), "/")
+	from := a.existingBucket(srcBucket)
+	if from == nil {
+		writeS3Error(w, http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist", srcBucket)
+		return
+	}
+	data, ok := from.Get(srcKey)
+	if !ok {
+		writeS3Error(w, http.StatusNotFound, "NoSuchKey", "The specified key does not exist.", srcKey)
+		return
+	}
+	data = append([]byte(nil), data...)
+	a.existingBucket(bucketName).Put(key, data)
+	writeXML(w, struct {
+		XMLName      xml.Name `xml:"CopyObjectResult"`
+		ETag         string
+		LastModified string
+	}{ETag: etag(data), LastModified: "2026-11-22T00:00:00.000Z"})
+	a.created(bucketName, key, data, "CopyObject")
 }
 
 // existingBucket returns the bucket's store, or nil if no such bucket.
@@ -212,6 +244,7 @@ func (a *AWS) completeUpload(w http.ResponseWriter, r *http.Request, bucket *mem
 		object.Write(part)
 	}
 	bucket.Put(up.key, object.Bytes())
+	a.created(up.bucket, up.key, object.Bytes(), "CompleteMultipartUpload")
 	writeXML(w, struct {
 		XMLName xml.Name `xml:"CompleteMultipartUploadResult"`
 		Bucket  string

@@ -10,6 +10,7 @@ package harness
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/sfnkit/sfnkit/asl"
 	"github.com/sfnkit/sfnkit/cfn"
+	"github.com/sfnkit/sfnkit/internal/gobuild"
 	"github.com/sfnkit/sfnkit/lambdas/payments"
 	"github.com/sfnkit/sfnkit/local/fakes"
 )
@@ -93,6 +95,22 @@ type Options struct {
 	// FunctionLogs receives what function processes write, each line
 	// prefixed with the function's logical id. If nil, it is discarded.
 	FunctionLogs io.Writer
+	// Mocks answer the Lambda tasks whose function cannot run here: one
+	// not in the template (imported by ARN) or, with Processes, one with no
+	// Go package to build. A task whose function has no mock fails with
+	// Lambda.ResourceNotFoundException saying so.
+	Mocks Mocks
+	// EndpointURL is where function processes reach AWS (such as sfnkit
+	// serve's edge port, over the same fakes as AWS). If empty, the Env
+	// serves its fakes to them on a port of its own.
+	EndpointURL string
+	// StepFunctionsURL, if set, is where function processes reach Step
+	// Functions (AWS_ENDPOINT_URL_SFN).
+	StepFunctionsURL string
+	// AWS are the fakes the machine runs against, shared with whoever else
+	// holds them (the other machines of an app, the edge port). If nil, the
+	// Env gets fakes of its own.
+	AWS *fakes.AWS
 }
 
 // NewEnv prepares the state machine logicalID of tpl ("" if it has only
@@ -122,16 +140,16 @@ func NewEnv(tpl *cfn.Template, logicalID string, opts Options) (*Env, error) {
 	if opts.Start.IsZero() {
 		opts.Start = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	}
-	env := &Env{LogicalID: chosen.LogicalID, Template: tpl, Machine: sm, AWS: &fakes.AWS{}, Tasks: &asl.Registry{}, Functions: map[string]map[string]string{}}
-	env.AWS.Labels = env.recognized(func(env *Env) map[string][]any { return env.labels })
-	env.AWS.Moderation = env.recognized(func(env *Env) map[string][]any { return env.moderation })
-	for _, id := range tpl.LogicalIDs("AWS::DynamoDB::Table") {
-		pk, sk := keySchema(tpl.Resources[id].Properties)
-		env.AWS.Table(id, pk, sk)
+	aws := opts.AWS
+	if aws == nil {
+		aws = &fakes.AWS{}
 	}
-	for _, id := range tpl.LogicalIDs("AWS::S3::Bucket") {
-		env.AWS.Bucket(cfn.Placeholders{Template: tpl}.Ref(id))
+	env := &Env{LogicalID: chosen.LogicalID, Template: tpl, Machine: sm, AWS: aws, Tasks: &asl.Registry{}, Functions: map[string]map[string]string{}}
+	if aws.Labels == nil { // shared fakes answer with the first Env's
+		env.AWS.Labels = env.recognized(func(env *Env) map[string][]any { return env.labels })
+		env.AWS.Moderation = env.recognized(func(env *Env) map[string][]any { return env.moderation })
 	}
+	DefineResources(aws, tpl)
 	clock := opts.Clock
 	if clock == nil {
 		env.Clock = asl.NewVirtualClock(opts.Start)
@@ -155,6 +173,37 @@ func NewEnv(tpl *cfn.Template, logicalID string, opts Options) (*Env, error) {
 		return nil, err
 	}
 	return env, nil
+}
+
+// DefineResources gives the fakes a table for each of the template's
+// DynamoDB tables, a bucket for each S3 bucket, a queue for each SQS queue
+// (with its visibility timeout and redrive policy) and a topic for each
+// SNS topic, named as cfn.Placeholders resolves their references.
+func DefineResources(aws *fakes.AWS, tpl *cfn.Template) {
+	names := cfn.Placeholders{Template: tpl}
+	for _, id := range tpl.LogicalIDs("AWS::DynamoDB::Table") {
+		pk, sk := keySchema(tpl.Resources[id].Properties)
+		aws.Table(names.Ref(id), pk, sk)
+	}
+	for _, id := range tpl.LogicalIDs("AWS::S3::Bucket") {
+		aws.Bucket(names.Ref(id))
+	}
+	for _, id := range tpl.LogicalIDs("AWS::SQS::Queue") {
+		props := tpl.Resources[id].Properties
+		var opts fakes.QueueOptions
+		if seconds, ok := props["VisibilityTimeout"].(float64); ok {
+			opts.VisibilityTimeout = time.Duration(seconds) * time.Second
+		}
+		if redrive, ok := props["RedrivePolicy"].(map[string]any); ok {
+			opts.DeadLetterQueue, _ = cfn.Resolve(redrive["deadLetterTargetArn"], names)
+			count, _ := redrive["maxReceiveCount"].(float64)
+			opts.MaxReceiveCount = int(count)
+		}
+		aws.Queue(id, opts)
+	}
+	for _, id := range tpl.LogicalIDs("AWS::SNS::Topic") {
+		aws.Topic(names.Ref(id))
+	}
 }
 
 // keySchema reads a table's partition and sort key names.
@@ -183,18 +232,29 @@ func (env *Env) wireHandlers(sm *asl.StateMachine, clock asl.Clock, opts Options
 		if st == nil || st.Type != asl.TypeTask {
 			continue
 		}
-		fn := functionOf(st.Resource)
+		fn := invokedFunction(st)
 		if fn == "" {
 			continue
 		}
 		res, ok := env.Template.Resources[fn]
-		if !ok || res.Type != "AWS::Lambda::Function" {
-			return fmt.Errorf("state %q invokes %s, which is not a function of the template", name, fn)
+		_, isGo := res.Metadata[gobuild.PackageMetadataKey].(string)
+		if mock, mocked := opts.Mocks.Answer(fn, st.Resource); mocked && (!ok || opts.Runtime == Processes && !isGo) {
+			env.Tasks.HandleState(name, asl.LambdaInvoker(func(context.Context, []byte) ([]byte, error) { return mock, nil }))
+			continue
+		}
+		if !ok || res.Type != "AWS::Lambda::Function" || opts.Runtime == Processes && !isGo {
+			// Reported at start-up (Unrunnable); the task fails as Lambda
+			// fails for a function it cannot find.
+			cause := fmt.Sprintf("the function %s that state %q invokes cannot run locally (not a Go function of the template with %s metadata); give its answer in a mocks file (sfnkit serve --mocks FILE)", fn, name, gobuild.PackageMetadataKey)
+			env.Tasks.HandleState(name, asl.TaskFunc(func(context.Context, asl.TaskRequest) (any, error) {
+				return nil, &asl.Failure{Name: "Lambda.ResourceNotFoundException", Cause: cause}
+			}))
+			continue
 		}
 		vars := environment(env.Template, res.Properties)
 		env.Functions[name] = vars
 		if opts.Runtime == Processes {
-			f, err := env.processFunction(fn, res, vars, opts.FunctionLogs)
+			f, err := env.processFunction(fn, res, vars, opts)
 			if err != nil {
 				return fmt.Errorf("state %q: %w", name, err)
 			}
@@ -202,6 +262,9 @@ func (env *Env) wireHandlers(sm *asl.StateMachine, clock asl.Clock, opts Options
 			continue
 		}
 		make, ok := handlers[name]
+		if !ok && functionOf(st.Resource) == "" {
+			continue // lambda:invoke of a function this package has no handler for: as before, left to Tasks
+		}
 		if !ok {
 			return fmt.Errorf("no local handler is known for the Lambda task %q: add it to local/harness", name)
 		}
@@ -255,6 +318,30 @@ func findState(sm *asl.StateMachine, name string) *asl.State {
 		}
 	}
 	return nil
+}
+
+// invokedFunction is the logical id (or, for a function not in the
+// template, the name) of the function a Lambda task invokes: by its
+// Resource ARN, or the FunctionName of lambda:invoke when it is a
+// constant.
+func invokedFunction(st *asl.State) string {
+	if fn := functionOf(st.Resource); fn != "" {
+		return fn
+	}
+	if !strings.HasPrefix(st.Resource, "arn:aws:states:::lambda:invoke") {
+		return ""
+	}
+	var params struct{ FunctionName string }
+	_ = json.Unmarshal(st.Parameters, &params)
+	if params.FunctionName == "" {
+		_ = json.Unmarshal(st.Arguments, &params)
+	}
+	name := params.FunctionName
+	if i := strings.Index(name, ":function:"); i >= 0 {
+		name = name[i+len(":function:"):]
+	}
+	name, _, _ = strings.Cut(name, ":") // a version or alias
+	return name
 }
 
 // functionOf is the logical id of the function a Lambda task invokes.

@@ -35,15 +35,19 @@ const (
 
 // functionProcesses is what an Env running Processes owns.
 type functionProcesses struct {
-	endpoint  *http.Server
+	endpoint  *http.Server // nil when Options.EndpointURL is the endpoint
 	url       string
+	sfnURL    string                        // Options.StepFunctionsURL
 	functions map[string]*lambdart.Function // by the function's logical id
 }
 
 // processFunction prepares the function functionID (the template resource
 // res, whose environment is vars) to run as processes, starting the fakes'
 // endpoint first if needed.
-func (env *Env) processFunction(functionID string, res cfn.Resource, vars map[string]string, logs io.Writer) (*lambdart.Function, error) {
+func (env *Env) processFunction(functionID string, res cfn.Resource, vars map[string]string, opts Options) (*lambdart.Function, error) {
+	if env.procs == nil && opts.EndpointURL != "" {
+		env.procs = &functionProcesses{url: opts.EndpointURL, sfnURL: opts.StepFunctionsURL, functions: map[string]*lambdart.Function{}}
+	}
 	if env.procs == nil {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -58,6 +62,18 @@ func (env *Env) processFunction(functionID string, res cfn.Resource, vars map[st
 	if f, ok := env.procs.functions[functionID]; ok {
 		return f, nil
 	}
+	f, err := buildFunction(env.Template, functionID, res, append(variables(vars), env.awsVariables()...), opts.FunctionLogs)
+	if err != nil {
+		return nil, err
+	}
+	env.procs.functions[functionID] = f
+	return f, nil
+}
+
+// buildFunction builds the main package a function's metadata names, for
+// this machine, and makes it a lambdart.Function with the environment
+// vars (KEY=VALUE).
+func buildFunction(tpl *cfn.Template, functionID string, res cfn.Resource, vars []string, logs io.Writer) (*lambdart.Function, error) {
 	importPath, _ := res.Metadata[gobuild.PackageMetadataKey].(string)
 	if importPath == "" {
 		return nil, fmt.Errorf("function %s has no %q metadata naming its Go package; define it with gofunction.New, or run Lambda tasks in process", functionID, gobuild.PackageMetadataKey)
@@ -72,23 +88,21 @@ func (env *Env) processFunction(functionID string, res cfn.Resource, vars map[st
 	}
 	seconds, _ := res.Properties["Timeout"].(float64)
 	memory, _ := res.Properties["MemorySize"].(float64)
-	f := &lambdart.Function{
+	return &lambdart.Function{
 		Name:       functionID,
 		Executable: filepath.Join(dir, "bootstrap"),
-		Env:        append(variables(vars), env.awsVariables()...),
-		ARN:        cfn.Placeholders{Template: env.Template}.GetAtt(functionID, "Arn"),
+		Env:        vars,
+		ARN:        cfn.Placeholders{Template: tpl}.GetAtt(functionID, "Arn"),
 		Timeout:    time.Duration(seconds * float64(time.Second)),
 		MemoryMiB:  int(memory),
 		Logs:       logs,
-	}
-	env.procs.functions[functionID] = f
-	return f, nil
+	}, nil
 }
 
 // awsVariables point the function's AWS SDK at the fakes, with local
 // credentials, so nothing it does can reach a real account.
 func (env *Env) awsVariables() []string {
-	return []string{
+	vars := []string{
 		"AWS_ENDPOINT_URL=" + env.procs.url,
 		"AWS_REGION=us-east-1",
 		"AWS_DEFAULT_REGION=us-east-1",
@@ -98,6 +112,10 @@ func (env *Env) awsVariables() []string {
 		"AWS_SHARED_CREDENTIALS_FILE=" + "/dev/null",
 		"AWS_EC2_METADATA_DISABLED=true",
 	}
+	if env.procs.sfnURL != "" {
+		vars = append(vars, "AWS_ENDPOINT_URL_SFN="+env.procs.sfnURL)
+	}
+	return vars
 }
 
 // variables renders a function's environment as KEY=VALUE, sorted.
@@ -132,6 +150,8 @@ func (env *Env) Close() error {
 	for _, f := range env.procs.functions {
 		errs = append(errs, f.Close())
 	}
-	errs = append(errs, env.procs.endpoint.Close())
+	if env.procs.endpoint != nil {
+		errs = append(errs, env.procs.endpoint.Close())
+	}
 	return errors.Join(errs...)
 }

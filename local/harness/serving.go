@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,7 +25,13 @@ type Serving struct {
 	// runs on fresh fakes.
 	Assembly *cfn.Assembly
 	// Options configure each machine's Env (clock, Lambda runtime,
-	// function logs); StateMachineArn is the created machine's.
+	// function logs); StateMachineArn is the created machine's. If
+	// Options.AWS is set, the machines Deploy creates (named after their
+	// logical ids) share those fakes; machines created otherwise (such as
+	// `sfnkit smoke --create`) get fakes of their own, so their scenarios
+	// never see each other's data; Options.EndpointURL and
+	// StepFunctionsURL, which reach the shared fakes, apply to Deploy's
+	// machines only too.
 	Options Options
 
 	mu   sync.Mutex
@@ -47,6 +54,9 @@ func (s *Serving) Prepare(m *sfnapi.Machine) (sfnapi.Prepared, error) {
 				}
 				opts := s.Options
 				opts.StateMachineArn = m.Arn
+				if m.Name != sm.LogicalID {
+					opts.AWS, opts.EndpointURL, opts.StepFunctionsURL = nil, "", ""
+				}
 				env, err := NewEnv(st.Template, sm.LogicalID, opts)
 				if err != nil {
 					return sfnapi.Prepared{}, err
@@ -109,4 +119,44 @@ func sameJSON(a, b string) bool {
 	xa, _ := json.Marshal(x)
 	ya, _ := json.Marshal(y)
 	return string(xa) == string(ya)
+}
+
+// Deployed is a state machine Deploy created.
+type Deployed struct {
+	Stack, LogicalID, Arn string
+}
+
+// Deploy creates every state machine of the assembly through the Step
+// Functions API api (its CreateStateMachine, in process), as `cdk deploy`
+// would: each named after its logical
+// id, so its ARN is the one cfn.Placeholders gives references to it (the
+// targets of rules and API integrations), with the definition, type and
+// role of its template. A machine that exists with the same definition is
+// left as it is.
+func (s *Serving) Deploy(ctx context.Context, api *sfnapi.Server) ([]Deployed, error) {
+	if s.Assembly == nil {
+		return nil, nil
+	}
+	var out []Deployed
+	for _, st := range s.Assembly.Stacks {
+		names := cfn.Placeholders{Template: st.Template}
+		machines, err := st.Template.StateMachines(names)
+		if err != nil {
+			return nil, fmt.Errorf("stack %s: %w", st.Name, err)
+		}
+		for _, sm := range machines {
+			role, err := cfn.Resolve(st.Template.Resources[sm.LogicalID].Properties["RoleArn"], names)
+			if err != nil {
+				return nil, fmt.Errorf("stack %s: the role of %s: %w", st.Name, sm.LogicalID, err)
+			}
+			var created struct{ StateMachineArn string }
+			if err := api.Invoke(ctx, "CreateStateMachine", map[string]string{
+				"name": sm.LogicalID, "definition": sm.Definition, "roleArn": role, "type": sm.Type,
+			}, &created); err != nil {
+				return nil, fmt.Errorf("stack %s: creating %s: %w", st.Name, sm.LogicalID, err)
+			}
+			out = append(out, Deployed{Stack: st.Name, LogicalID: sm.LogicalID, Arn: created.StateMachineArn})
+		}
+	}
+	return out, nil
 }
