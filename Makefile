@@ -22,7 +22,7 @@ STAGE ?= dev
 LOCAL_ADDR ?= 127.0.0.1:8083
 EDGE_ADDR ?= 127.0.0.1:4566
 
-.PHONY: synth test race determinism bench-smoke check demo render lint deploy deploy-local up browser smoke diff bootstrap deps clean
+.PHONY: synth test race determinism bench-smoke localapp check demo render lint deploy deploy-local up browser smoke diff bootstrap deps clean
 
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
 synth: deps
@@ -53,8 +53,12 @@ bench-smoke: synth
 	{ sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get update && $$sudo apt-get install -y mate-backgrounds imagemagick webp libavif-bin libheif-examples; }
 	bench/images.sh
 
-## check: what CI runs: lint, test, and the checks slow by nature (race, determinism, bench-smoke, demo, deploy-local, browser)
-check: lint test race determinism bench-smoke demo deploy-local browser
+## localapp: the whole app served as `make up` serves it, driven with the AWS CLI, signed API calls and the virtual clock, and the README's walkthrough run word for word
+localapp: deps
+	SFNKIT_LOCALAPP=1 $(GO) test -count=1 ./test/localapp/
+
+## check: what CI runs: lint, test, and the checks slow by nature (race, determinism, bench-smoke, demo, deploy-local, localapp, browser)
+check: lint test race determinism bench-smoke demo deploy-local localapp browser
 
 ## demo: synthesize, then play every workflow's sample scenarios on the synthesized state machines and print each path
 demo: synth
