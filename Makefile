@@ -22,7 +22,7 @@ STAGE ?= dev
 LOCAL_ADDR ?= 127.0.0.1:8083
 EDGE_ADDR ?= 127.0.0.1:4566
 
-.PHONY: synth test race determinism bench-smoke localapp check demo render lint deploy deploy-local up browser smoke diff bootstrap deps clean
+.PHONY: synth test slow race determinism bench-smoke localapp check demo render lint deploy deploy-local up browser smoke diff bootstrap deps clean
 
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
 synth: deps
@@ -33,10 +33,14 @@ synth: deps
 	wait $$cli
 	$(SFNKIT) summary cdk.out
 
-## test: unit, conformance, differential (against aws-local-stepfunctions), synthesis and behaviour tests; then examples/, a module of its own that uses this one as a library, synthesized with cdk-nag (the developer loop)
+## test: unit, conformance, differential (against aws-local-stepfunctions), synthesis and behaviour tests with -short (what is slow by nature is make check's); then examples/, a module of its own that uses this one as a library, synthesized with cdk-nag (the developer loop)
 test: deps
-	SFNKIT_REQUIRE_DIFFERENTIAL=1 $(GO) test ./...
-	cd examples && $(GO) test ./...
+	SFNKIT_REQUIRE_DIFFERENTIAL=1 $(GO) test -short ./...
+	cd examples && $(GO) test -short ./...
+
+## slow: the tests that -short skips, slow by nature (every scenario through serve with each function a process; CDK's template validator run for real)
+slow: deps
+	$(GO) test -count=1 ./test/behaviour/ ./constructs/cdkapp/
 
 ## race: the engine, the local stand-ins, the handlers and the in-memory store under the race detector
 race: deps
@@ -57,8 +61,8 @@ bench-smoke: synth
 localapp: deps
 	SFNKIT_LOCALAPP=1 $(GO) test -count=1 ./test/localapp/
 
-## check: what CI runs: lint, test, and the checks slow by nature (race, determinism, bench-smoke, demo, deploy-local, localapp, browser)
-check: lint test race determinism bench-smoke demo deploy-local localapp browser
+## check: what CI runs: lint, test, and the checks slow by nature (slow, race, determinism, bench-smoke, demo, deploy-local, localapp, browser)
+check: lint test slow race determinism bench-smoke demo deploy-local localapp browser
 
 ## demo: synthesize, then play every workflow's sample scenarios on the synthesized state machines and print each path
 demo: synth

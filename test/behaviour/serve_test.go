@@ -26,6 +26,9 @@ import (
 // each function's own main package running as processes behind the Lambda
 // Runtime API, then the seedless ones as against a fresh deploy.
 func TestSmokeAgainstServe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("every scenario in real time with each function a process: make slow (in make check)")
+	}
 	asm, err := cfn.ReadAssembly(assembly.Dir)
 	if err != nil {
 		t.Fatal(err)
