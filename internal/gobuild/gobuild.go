@@ -243,16 +243,6 @@ func executableName(importPath string) string {
 	return name
 }
 
-// fingerprint hashes what a build of pkg for target depends on; see
-// fingerprints.
-func fingerprint(pkg Package, target Target) (string, error) {
-	prints, err := fingerprints([]Package{pkg}, target)
-	if err != nil {
-		return "", err
-	}
-	return prints[pkg.ImportPath], nil
-}
-
 // listDepsFormat prints, for every non-standard package of a build, its
 // import path, module (with any replacement), directory, files, and the
 // packages it depends on.
