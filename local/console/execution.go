@@ -58,6 +58,7 @@ func (c *Console) executionView(w http.ResponseWriter, r *http.Request, status i
 	}
 	result := x.Result()
 	runs := outcomes(x.History(), result.Status)
+	withChildren(runs, x.Children())
 	states := make([]*stateRun, 0, len(runs))
 	for _, run := range runs {
 		states = append(states, run)

@@ -157,3 +157,40 @@ func failure(e *asl.Event) (errName, cause string, ok bool) {
 	}
 	return "", "", false
 }
+
+// outcomeRank orders outcomes by how much a person needs to see them: a
+// state that ran in several child executions shows the highest.
+var outcomeRank = map[string]int{succeeded: 1, retried: 2, caught: 3, failed: 4, running: 5}
+
+// withChildren adds to runs what the states of a Distributed Map's item
+// processor did in the map runs' child executions, which the parent's
+// history does not hold: their entries, attempts and failures summed, the
+// first start and last exit, the latest child's data, and the outcome
+// that needs the most attention (one failed child makes the state
+// failed, though the run may tolerate it).
+func withChildren(runs map[string]*stateRun, children []asl.ChildExecution) {
+	for _, child := range children {
+		for name, c := range outcomes(child.Events, child.Status) {
+			r := runs[name]
+			if r == nil {
+				runs[name] = c
+				continue
+			}
+			r.Entered, r.Exited = r.Entered+c.Entered, r.Exited+c.Exited
+			r.Attempts, r.Failures, r.Iterations = r.Attempts+c.Attempts, r.Failures+c.Failures, r.Iterations+c.Iterations
+			if c.Start.Before(r.Start) {
+				r.Start = c.Start
+			}
+			if !c.End.Before(r.End) {
+				r.End = c.End
+				r.Input, r.Output = c.Input, c.Output
+			}
+			if c.Error != "" {
+				r.Error, r.Cause = c.Error, c.Cause
+			}
+			if outcomeRank[c.Outcome] > outcomeRank[r.Outcome] {
+				r.Outcome = c.Outcome
+			}
+		}
+	}
+}

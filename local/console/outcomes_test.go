@@ -64,3 +64,49 @@ func TestOutcomeOf(t *testing.T) {
 		}
 	}
 }
+
+// itemsMap is a Distributed Map over its input's items whose processor
+// fails the item 2; one failure is tolerated.
+const itemsMap = `{"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "ToleratedFailureCount": 1,
+	"ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Check", "States": {
+		"Check": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Bad"}], "Default": "Good"},
+		"Good": {"Type": "Pass", "End": true},
+		"Bad": {"Type": "Fail", "Error": "BadItem"}}}, "End": true}}}`
+
+// TestOutcomesOfAnItemProcessor: the states of a Distributed Map's item
+// processor ran in the map run's child executions, not in the parent's
+// history; the page counts them from the children.
+func TestOutcomesOfAnItemProcessor(t *testing.T) {
+	api := sfnapi.New(sfnapi.Options{Clock: asl.NewVirtualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))})
+	defer api.Close()
+	ctx := context.Background()
+	if err := api.Invoke(ctx, "CreateStateMachine", map[string]any{"name": "Items", "definition": itemsMap, "roleArn": "arn:aws:iam::123456789012:role/R"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var started struct{ ExecutionArn string }
+	if err := api.Invoke(ctx, "StartExecution", map[string]any{"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Items", "input": `{"items": [1, 2, 3]}`}, &started); err != nil {
+		t.Fatal(err)
+	}
+	rec, _ := api.ExecutionByArn(started.ExecutionArn)
+	<-rec.Execution.Done()
+	x := rec.Execution
+	if x.Result().Status != asl.StatusSucceeded {
+		t.Fatalf("the execution is %s (%s)", x.Result().Status, x.Result().Error)
+	}
+	runs := outcomes(x.History(), x.Result().Status)
+	if runs["Good"] != nil {
+		t.Fatalf("the parent's history holds the item processor's states: %+v", runs["Good"])
+	}
+	withChildren(runs, x.Children())
+	for state, want := range map[string]struct {
+		outcome string
+		entered int
+	}{"Each": {succeeded, 1}, "Check": {succeeded, 3}, "Good": {succeeded, 2}, "Bad": {failed, 1}} {
+		if r := runs[state]; r == nil || r.Outcome != want.outcome || r.Entered != want.entered {
+			t.Errorf("%s: %+v; want %s, entered %d times", state, r, want.outcome, want.entered)
+		}
+	}
+	if r := runs["Good"]; r.Start.IsZero() || r.End.Before(r.Start) || r.Output == "" {
+		t.Errorf("Good's timing or data were not taken from the children: %+v", r)
+	}
+}

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -176,13 +176,15 @@ func (c *Console) machineView(w http.ResponseWriter, r *http.Request, status int
 		}
 		rows = append(rows, rowOf(rec))
 	}
-	aliases := c.api.Aliases(m.Arn)
-	sort.Slice(aliases, func(i, j int) bool { return aliases[i].Name < aliases[j].Name })
+	// Versions newest first, as ListStateMachineVersions lists them;
+	// aliases in creation order, as ListStateMachineAliases does.
+	versions := c.api.Versions(m.Arn)
+	slices.Reverse(versions)
 	d := c.diagrams.draw(m.Definition, m.Parsed)
 	c.page(w, r, status, "machine.html", map[string]any{
 		"Title": m.Name, "Machine": m, "Definition": pretty(m.Definition), "Diagram": d.plain(), "DiagramError": d.err,
 		"Executions": rows, "Total": len(recs), "Counts": countByStatus(recs),
-		"Versions": c.api.Versions(m.Arn), "Aliases": aliases,
+		"Versions": versions, "Aliases": c.api.Aliases(m.Arn),
 		"StartError": startErr, "StartName": name, "StartInput": input,
 	})
 }

@@ -19,86 +19,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/chromedp/chromedp"
 
-	"github.com/sfnkit/sfnkit/asl"
-	"github.com/sfnkit/sfnkit/cfn"
 	"github.com/sfnkit/sfnkit/internal/synthtest"
 	"github.com/sfnkit/sfnkit/local/console"
 	"github.com/sfnkit/sfnkit/local/harness"
-	"github.com/sfnkit/sfnkit/local/sfnapi"
-	"github.com/sfnkit/sfnkit/local/smoke"
 	order "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 )
 
 var update = flag.Bool("update", false, "write the README's screenshots to docs/console/ (also SFNKIT_UPDATE_SCREENSHOTS=1)")
-
-// site is `sfnkit serve` in the test: the synthesized state machines
-// created through the SDK, the console mounted beside the API behind the
-// Host check, the project's handlers in process.
-type site struct {
-	url    string
-	client *sfn.Client
-	arns   map[string]string
-}
-
-func serve(t *testing.T) *site {
-	t.Helper()
-	root := synthtest.ModuleRoot()
-	asm, err := cfn.ReadAssembly(filepath.Join(root, "cdk.out"))
-	if err != nil {
-		t.Fatalf("the browser test runs on the synthesized assembly: %v (run make synth)", err)
-	}
-	serving := &harness.Serving{Assembly: asm, Options: harness.Options{Clock: asl.RealClock{}}}
-	t.Cleanup(func() { serving.Close() })
-	api := sfnapi.New(sfnapi.Options{Prepare: serving.Prepare})
-	t.Cleanup(api.Close)
-	web := console.New(api, console.Options{GraphvizRoot: root})
-	ts := httptest.NewServer(sfnapi.CheckHost(web.Mount(api), sfnapi.Hosts{}))
-	t.Cleanup(ts.Close)
-	client := sfn.New(sfn.Options{Region: "us-east-1", Credentials: aws.AnonymousCredentials{}}, sfnapi.LocalEndpoint(ts.URL))
-	arns, err := smoke.Create(context.Background(), client, asm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &site{url: ts.URL, client: client, arns: arns}
-}
-
-// start starts the order scenario name and returns its execution's ARN.
-func (s *site) start(t *testing.T, name string) string {
-	t.Helper()
-	for _, sc := range harness.Scenarios() {
-		if sc.Name != name {
-			continue
-		}
-		input, err := sc.Input(nil) // the order scenarios' inputs are fixed
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := s.client.StartExecution(context.Background(), &sfn.StartExecutionInput{
-			StateMachineArn: aws.String(s.arns[sc.Stack]), Input: aws.String(string(input)), Name: aws.String(sc.ExecutionName)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return aws.ToString(out.ExecutionArn)
-	}
-	t.Fatalf("no scenario %s", name)
-	return ""
-}
-
-// await waits for the execution to end and returns its description.
-func (s *site) await(t *testing.T, arn string) *sfn.DescribeExecutionOutput {
-	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		d, err := s.client.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d.Status != types.ExecutionStatusRunning {
-			return d
-		}
-	}
-	t.Fatalf("%s still runs after 30 s", arn)
-	return nil
-}
 
 // browser is headless Chromium, Debian's, as root without its sandbox.
 func browser(t *testing.T) context.Context {
@@ -335,13 +262,4 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Errorf("a form from %s was not refused: %q, executions %d → %d", evil.URL, message, before, len(s.executions(t)))
 		}
 	})
-}
-
-func (s *site) executions(t *testing.T) []types.ExecutionListItem {
-	t.Helper()
-	out, err := s.client.ListExecutions(context.Background(), &sfn.ListExecutionsInput{StateMachineArn: aws.String(s.arns[harness.StackOrderFulfillment])})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out.Executions
 }
