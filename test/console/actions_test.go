@@ -15,11 +15,12 @@ import (
 	order "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 )
 
-// waiting starts an order over the approval threshold and waits until
-// the console's page offers its RequestApproval answers.
-func (s *site) waiting(t *testing.T) (arn, page string) {
+// waiting starts an order over the approval threshold as the execution
+// name and waits until the console's page offers its RequestApproval
+// answers.
+func (s *site) waiting(t *testing.T, name string) (arn, page string) {
 	t.Helper()
-	arn = s.start(t, "order/approved")
+	arn = s.startAs(t, "order/approved", name)
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if page = s.page(t, executionPath(arn)); strings.Contains(page, `data-waiting="`+order.StateRequestApproval+`"`) {
 			return arn, page
@@ -51,7 +52,7 @@ func seeOther(t *testing.T, what string, code int, page, location, arn string) {
 // order with its error and cause, as StopExecution does.
 func TestStopARunningExecution(t *testing.T) {
 	s := serve(t)
-	arn, page := s.waiting(t)
+	arn, page := s.waiting(t, "to-stop")
 	if !strings.Contains(page, `id="stop"`) {
 		t.Fatal("a running execution's page has no Stop button")
 	}
@@ -122,7 +123,7 @@ func TestRedriveAFailedExecution(t *testing.T) {
 // catches as a rejected order.
 func TestRejectAndHeartbeat(t *testing.T) {
 	s := serve(t)
-	arn, _ := s.waiting(t)
+	arn, _ := s.waiting(t, "to-reject")
 	answer := url.Values{"executionArn": {arn}, "state": {order.StateRequestApproval}}
 	code, page, location := s.post(t, "task/heartbeat", answer)
 	seeOther(t, "heartbeat", code, page, location, arn)

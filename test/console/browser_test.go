@@ -22,6 +22,7 @@ import (
 	"github.com/sfnkit/sfnkit/internal/synthtest"
 	"github.com/sfnkit/sfnkit/local/console"
 	"github.com/sfnkit/sfnkit/local/harness"
+	etl "github.com/sfnkit/sfnkit/workflows/etl/contract"
 	order "github.com/sfnkit/sfnkit/workflows/orderfulfillment/contract"
 )
 
@@ -59,14 +60,15 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 	}
 }
 
-// waitFor polls the page until the JavaScript condition holds: after a
-// navigation the page started itself (a form sent, a redirect), where a
-// query bound to the previous document would wait forever.
+// waitFor polls the page until it has loaded (its style sheet applied)
+// and the JavaScript condition holds: after a navigation the page
+// started itself (a form sent, a redirect), where a query bound to the
+// previous document would wait forever.
 func waitFor(t *testing.T, ctx context.Context, condition string) {
 	t.Helper()
 	var last error
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](condition))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === 'complete' && (`+condition+`)`)) // its style sheet applied
 		if err == nil && ok {
 			return
 		}
@@ -221,6 +223,54 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Errorf("the approved order ended %s", d.Status)
 		}
 		checkGraph(t, graph(t, ctx), map[string]string{order.StateRequestApproval: "succeeded", order.StateOrderCompleted: "succeeded"})
+	})
+
+	t.Run("reject by clicking", func(t *testing.T) {
+		arn, _ := s.waiting(t, "rejected-in-browser")
+		cause := `{"approver": "<i>ops</i>"}`
+		do(t, ctx, chromedp.Navigate(executionURL(s.url, arn)), chromedp.WaitVisible(css("#reject")),
+			chromedp.SetValue(css(`form[action$="task/failure"] input[name="cause"]`), cause), chromedp.Click(css("#reject")))
+		waitFor(t, ctx, `document.querySelector('#execution:not([data-status="RUNNING"])') !== null`)
+		d := s.await(t, arn)
+		checkGraph(t, graph(t, ctx), map[string]string{order.StateRequestApproval: "caught", order.StateProcessPayment: "not-reached"})
+		panel := css(`.state-detail[data-for="` + order.StateRequestApproval + `"]`)
+		do(t, ctx, chromedp.Click(css(`#graph g.state[data-state="`+order.StateRequestApproval+`"]`)), chromedp.WaitVisible(panel))
+		detail := get(t, ctx, chromedp.Text(panel))
+		if !strings.Contains(detail, order.ErrorApprovalRejected) || !strings.Contains(detail, "<i>ops</i>") {
+			t.Errorf("the %s panel does not show the rejection (%s, %s):\n%s", order.StateRequestApproval, order.ErrorApprovalRejected, cause, detail)
+		}
+		if status := get(t, ctx, chromedp.Evaluate[string](`document.querySelector('#execution').dataset.status`)); status != string(d.Status) {
+			t.Errorf("the page shows %s; DescribeExecution %s", status, d.Status)
+		}
+	})
+
+	t.Run("the ETL run's map run", func(t *testing.T) {
+		arn := s.start(t, "etl/loaded")
+		if d := s.await(t, arn); d.Status != types.ExecutionStatusSucceeded {
+			t.Fatalf("etl/loaded ended %s", d.Status)
+		}
+		do(t, ctx, chromedp.Navigate(executionURL(s.url, arn)), chromedp.WaitVisible(css("#graph svg")))
+		checkGraph(t, graph(t, ctx), map[string]string{etl.StateExtractTransform: "succeeded", etl.StateTransform: "succeeded", etl.StateRunFailed: "not-reached"})
+		do(t, ctx, chromedp.Click(css("#mapruns a")))
+		waitFor(t, ctx, `document.querySelector('#counts') !== null`)
+		runs, err := s.client.ListMapRuns(context.Background(), &sfn.ListMapRunsInput{ExecutionArn: aws.String(arn)})
+		if err != nil || len(runs.MapRuns) != 1 {
+			t.Fatalf("ListMapRuns: %v, %v", runs, err)
+		}
+		run, err := s.client.DescribeMapRun(context.Background(), &sfn.DescribeMapRunInput{MapRunArn: runs.MapRuns[0].MapRunArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#counts tbody tr')].map(tr => [...tr.cells].map(c => c.textContent).join(' '))`))
+		want := []string{fmt.Sprintf("Items 0 0 %d 0 0 0 %d %d 0 0", run.ItemCounts.Succeeded, run.ItemCounts.Total, run.ItemCounts.ResultsWritten),
+			fmt.Sprintf("Child executions 0 0 %d 0 0 0 %d %d 0 0", run.ExecutionCounts.Succeeded, run.ExecutionCounts.Total, run.ExecutionCounts.ResultsWritten)}
+		if strings.Join(counts, "\n") != strings.Join(want, "\n") {
+			t.Errorf("the map run's counts:\n%s\nDescribeMapRun:\n%s", strings.Join(counts, "\n"), strings.Join(want, "\n"))
+		}
+		children := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#children tbody tr').length`))
+		if children != int(run.ExecutionCounts.Total) || children == 0 {
+			t.Errorf("the map run page lists %d child executions; DescribeMapRun counts %d", children, run.ExecutionCounts.Total)
+		}
 	})
 
 	machine := s.url + console.Prefix + "machine?arn=" + strings.ReplaceAll(s.arns[harness.StackOrderFulfillment], ":", "%3A")

@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -84,6 +85,14 @@ func scenario(t *testing.T, name string) harness.Scenario {
 // execution's ARN.
 func (s *site) start(t *testing.T, name string) string {
 	t.Helper()
+	return s.startAs(t, name, "")
+}
+
+// startAs starts the scenario name as the execution unique (with that
+// order id, for an order), so a scenario can run again; if unique is
+// empty, as the scenario names it.
+func (s *site) startAs(t *testing.T, name, unique string) string {
+	t.Helper()
 	sc := scenario(t, name)
 	var tpl *cfn.Template
 	for _, st := range assembly.Stacks {
@@ -99,9 +108,23 @@ func (s *site) start(t *testing.T, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if unique == "" {
+		unique = sc.ExecutionName
+	} else if sc.ExecutionName != "" {
+		var in map[string]any
+		if err := json.Unmarshal(input, &in); err != nil {
+			t.Fatal(err)
+		}
+		if in["orderId"] == sc.ExecutionName {
+			in["orderId"] = unique
+		}
+		if input, err = json.Marshal(in); err != nil {
+			t.Fatal(err)
+		}
+	}
 	in := &sfn.StartExecutionInput{StateMachineArn: aws.String(s.arns[sc.Stack]), Input: aws.String(string(input))}
-	if sc.ExecutionName != "" {
-		in.Name = aws.String(sc.ExecutionName)
+	if unique != "" {
+		in.Name = aws.String(unique)
 	}
 	out, err := s.client.StartExecution(context.Background(), in)
 	if err != nil {
