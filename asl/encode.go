@@ -2,9 +2,11 @@ package asl
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unsafe"
 
 	"github.com/ohler55/ojg/jp"
@@ -92,6 +94,37 @@ func appendJSONFloat(b []byte, f float64) ([]byte, bool) {
 	return b, true
 }
 
+// toJSON renders a value as Step Functions shows it in history and output.
+func toJSON(v any) string {
+	b, err := marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%v", v)
+	}
+	return string(b)
+}
+
+// marshal encodes without HTML escaping, as Step Functions does.
+func marshal(v any) ([]byte, error) {
+	if out, ok := appendJSON(make([]byte, 0, 256), v); ok {
+		return out, nil
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return []byte(strings.TrimSuffix(b.String(), "\n")), nil
+}
+
+func truncateJSON(v any, max int) string {
+	s := toJSON(v)
+	if len(s) > max {
+		return s[:max] + "…"
+	}
+	return s
+}
+
 // jsonCopy deep-copies a value made of JSON's types, as decoding its
 // encoding would give it (numbers as float64). It reports false for any
 // other type, or a number JSON cannot hold.
@@ -127,6 +160,25 @@ func jsonCopy(v any) (any, bool) {
 		return out, true
 	}
 	return nil, false
+}
+
+// clone deep-copies a JSON value, so states never share mutable data.
+func clone(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = clone(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = clone(e)
+		}
+		return out
+	}
+	return v
 }
 
 // jsonLen is len of the encoding appendJSON gives, without building it:
