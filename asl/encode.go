@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
-	"unsafe"
 
 	"github.com/ohler55/ojg/jp"
 	"github.com/sfnkit/sfnkit/internal/jsonstring"
@@ -312,13 +312,32 @@ func chainLen(steps []jp.Frag, valueLen int) (int, bool) {
 	return n, true
 }
 
-// sameValue reports whether a and b are the same value: the same
-// dynamic type and the same data word (the same map, slice header box
-// or boxed scalar). It may report false for equal values.
+// sameValue reports whether a and b are the same value: the same map or
+// the same slice (its first element at the same address, the same
+// length), or equal scalars. Either way their encodings have the same
+// size, which is all runState asks. It may report false for equal
+// values.
 func sameValue(a, b any) bool {
-	type iface struct{ typ, data unsafe.Pointer }
-	x, y := (*iface)(unsafe.Pointer(&a)), (*iface)(unsafe.Pointer(&b))
-	return x.typ == y.typ && x.data == y.data
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		return ok && len(x) == len(y) && reflect.ValueOf(x).UnsafePointer() == reflect.ValueOf(y).UnsafePointer()
+	case []any:
+		y, ok := b.([]any)
+		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case float64:
+		y, ok := b.(float64)
+		return ok && x == y && math.Signbit(x) == math.Signbit(y)
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case nil:
+		return b == nil
+	}
+	return false
 }
 
 // intLen is the number of characters of n in decimal, with its sign.

@@ -191,7 +191,7 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	}
 	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	x.cancel = cancel
-	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock, records: make([]record, 0, 64), pending: make([]payload, 0, 48)}}
+	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock, records: make([]record, 0, 64)}}
 	if !express {
 		x.rt.rd = &redriveState{}
 	}
@@ -200,7 +200,7 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	}
 	e.mu.Unlock()
 	started := &ExecutionStartedDetails{RoleArn: e.opts.RoleArn}
-	x.rt.hist.add(0, Event{Type: "ExecutionStarted", ExecutionStartedEventDetails: started}, render(&started.Input, in))
+	x.rt.hist.addPayload(0, "ExecutionStarted", started, in)
 
 	// The caller is not counted as work on the clock: hold it while both
 	// goroutines start, or a virtual clock could see the watcher idle
@@ -261,19 +261,19 @@ func (x *Execution) finish(out any, fail *Failure, cause error, last int64) {
 		if errors.Is(cause, errExpressDuration) {
 			res.Cause = fmt.Sprintf("The Express execution ran longer than %v, the most an Express workflow may run", MaxExpressDuration)
 		}
-		h.add(last, Event{Type: "ExecutionTimedOut", ExecutionTimedOutEventDetails: &FailureDetails{Error: res.Error, Cause: res.Cause}})
+		h.add(last, "ExecutionTimedOut", &FailureDetails{Error: res.Error, Cause: res.Cause})
 	case errors.Is(cause, errAborted):
 		x.mu.Lock()
 		res = x.result // Stop recorded the error and cause
 		x.mu.Unlock()
 		res.Status = StatusAborted
-		h.add(last, Event{Type: "ExecutionAborted", ExecutionAbortedEventDetails: &FailureDetails{Error: res.Error, Cause: res.Cause}})
+		h.add(last, "ExecutionAborted", &FailureDetails{Error: res.Error, Cause: res.Cause})
 	case fail != nil:
 		res = Result{Status: StatusFailed, Error: fail.Name, Cause: fail.Cause}
-		h.add(last, Event{Type: "ExecutionFailed", ExecutionFailedEventDetails: &FailureDetails{Error: fail.Name, Cause: fail.Cause}})
+		h.add(last, "ExecutionFailed", &FailureDetails{Error: fail.Name, Cause: fail.Cause})
 	default:
 		d := &OutputDetails{}
-		h.add(last, Event{Type: "ExecutionSucceeded", ExecutionSucceededEventDetails: d}, render(&d.Output, out))
+		h.addPayload(last, "ExecutionSucceeded", d, out)
 	}
 	x.mu.Lock()
 	x.result, x.stop = res, x.rt.clock.Now()

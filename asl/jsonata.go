@@ -53,14 +53,14 @@ var jsonataExprs parsedCache[compiledJSONata]
 // compileJSONata checks an expression's bounds and compiles it, once per
 // distinct expression.
 func compileJSONata(expr string) (*gnata.Expression, error) {
-	if c, ok := jsonataExprs.get([]byte(expr)); ok {
+	if c, ok := jsonataExprs.get(expr); ok {
 		return c.expr, c.err
 	}
 	var c compiledJSONata
 	if c.err = checkJSONataSource(expr); c.err == nil {
 		c.expr, c.err = gnata.Compile(expr)
 	}
-	jsonataExprs.put([]byte(expr), c)
+	jsonataExprs.put(expr, c)
 	return c.expr, c.err
 }
 
@@ -295,14 +295,14 @@ var jsonataTemplates parsedCache[any]
 // the decoded value is never modified (evalJSONataValue builds new
 // containers).
 func decodeJSONataTemplate(raw json.RawMessage) (any, error) {
-	if v, ok := jsonataTemplates.get(raw); ok {
+	if v, ok := jsonataTemplates.getRaw(raw); ok {
 		return v, nil
 	}
 	v, err := decodeJSON(raw)
 	if err != nil {
 		return nil, err
 	}
-	jsonataTemplates.put(raw, v)
+	jsonataTemplates.put(string(raw), v)
 	return v, nil
 }
 

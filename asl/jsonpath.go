@@ -212,7 +212,7 @@ var compiledPaths parsedCache[*compiledPath]
 
 // pathOf compiles a path, once per distinct path.
 func pathOf(path string) *compiledPath {
-	if p, ok := compiledPaths.get(unsafeBytes(path)); ok {
+	if p, ok := compiledPaths.get(path); ok {
 		return p
 	}
 	p := &compiledPath{src: path}
@@ -246,7 +246,7 @@ func pathOf(path string) *compiledPath {
 			}
 		}
 	}
-	compiledPaths.put(unsafeBytes(path), p)
+	compiledPaths.put(path, p)
 	return p
 }
 

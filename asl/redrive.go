@@ -193,7 +193,7 @@ func (e *Engine) Redrive(ctx context.Context, x *Execution, sm *StateMachine) er
 	x.result, x.stop, x.cancel, x.done = Result{Status: StatusRunning}, time.Time{}, cancel, make(chan struct{})
 	x.mu.Unlock()
 
-	last := x.rt.hist.add(0, Event{Type: "ExecutionRedriven", ExecutionRedrivenEventDetails: &RedriveDetails{RedriveCount: count}})
+	last := x.rt.hist.add(0, "ExecutionRedriven", &RedriveDetails{RedriveCount: count})
 	e.clock.Hold()
 	defer e.clock.Release()
 	finished := e.clock.NewSignal()

@@ -30,8 +30,16 @@ type mapItem struct {
 	Value any
 }
 
-func (rt *runtime) event(f *frame, e Event, payloads ...payload) {
-	*f.last = rt.hist.add(*f.last, e, payloads...)
+// event records an event of the frame's thread; details are nil or a
+// pointer to one of Event's details types.
+func (rt *runtime) event(f *frame, typ string, details any) {
+	*f.last = rt.hist.add(*f.last, typ, details)
+}
+
+// eventPayload is event with a payload rendered into details when the
+// history is read.
+func (rt *runtime) eventPayload(f *frame, typ string, details, value any) {
+	*f.last = rt.hist.addPayload(*f.last, typ, details, value)
 }
 
 // runMachine runs a state machine (or branch, or iteration) to its end.
@@ -107,9 +115,8 @@ func cancelled(ctx context.Context) *Failure {
 // the end).
 func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame) (output any, next string, fail *Failure) {
 	entered := rt.clock.Now()
-	enteredDetails := &StateEnteredDetails{Name: st.Name}
 	plan := st.compiled()
-	rt.event(f, Event{Type: plan.enteredType, StateEnteredEventDetails: enteredDetails}, render(&enteredDetails.Input, input))
+	*f.last = rt.hist.addState(*f.last, plan.enteredType, st.Name, input)
 	n := f.inputLen
 	f.inputLen = -1
 	if n < 0 {
@@ -151,7 +158,6 @@ func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame)
 		return nil, "", failf(ErrDataLimitExceeded, "the output of state %q is %d bytes; at most %d are allowed", st.Name, n, MaxPayloadBytes)
 	}
 	f.inputLen = n // the next state's input is this output
-	exitedDetails := &StateExitedDetails{Name: st.Name}
-	rt.event(f, Event{Type: plan.exitedType, StateExitedEventDetails: exitedDetails}, render(&exitedDetails.Output, output))
+	*f.last = rt.hist.addState(*f.last, plan.exitedType, st.Name, output)
 	return output, next, nil
 }

@@ -274,53 +274,53 @@ func (e taskEvents) scheduled(input any, timeout, heartbeat time.Duration) {
 	secs := int64(timeout / time.Second)
 	if e.lambda {
 		d := &LambdaScheduledDetails{Resource: e.st.Resource, TimeoutInSeconds: secs}
-		e.rt.event(e.f, Event{Type: "LambdaFunctionScheduled", LambdaFunctionScheduledEventDetails: d}, render(&d.Input, input))
+		e.rt.eventPayload(e.f, "LambdaFunctionScheduled", d, input)
 		return
 	}
 	d := &TaskScheduledDetails{
 		ResourceType: e.resourceType(), Resource: e.resource(), Region: "us-east-1",
 		TimeoutInSeconds: secs, HeartbeatInSeconds: int64(heartbeat / time.Second),
 	}
-	e.rt.event(e.f, Event{Type: "TaskScheduled", TaskScheduledEventDetails: d}, render(&d.Parameters, input))
+	e.rt.eventPayload(e.f, "TaskScheduled", d, input)
 }
 
 func (e taskEvents) started() {
 	if e.lambda {
-		e.rt.event(e.f, Event{Type: "LambdaFunctionStarted"})
+		e.rt.event(e.f, "LambdaFunctionStarted", nil)
 		return
 	}
-	e.rt.event(e.f, Event{Type: "TaskStarted", TaskStartedEventDetails: &TaskDetails{ResourceType: e.resourceType(), Resource: e.resource()}})
+	e.rt.event(e.f, "TaskStarted", &TaskDetails{ResourceType: e.resourceType(), Resource: e.resource()})
 }
 
 func (e taskEvents) submitted(output any) {
 	d := &TaskOutputDetails{ResourceType: e.resourceType(), Resource: e.resource()}
-	e.rt.event(e.f, Event{Type: "TaskSubmitted", TaskSubmittedEventDetails: d}, render(&d.Output, output))
+	e.rt.eventPayload(e.f, "TaskSubmitted", d, output)
 }
 
 func (e taskEvents) succeeded(output any) {
 	if e.lambda {
 		d := &OutputDetails{}
-		e.rt.event(e.f, Event{Type: "LambdaFunctionSucceeded", LambdaFunctionSucceededEventDetails: d}, render(&d.Output, output))
+		e.rt.eventPayload(e.f, "LambdaFunctionSucceeded", d, output)
 		return
 	}
 	d := &TaskOutputDetails{ResourceType: e.resourceType(), Resource: e.resource()}
-	e.rt.event(e.f, Event{Type: "TaskSucceeded", TaskSucceededEventDetails: d}, render(&d.Output, output))
+	e.rt.eventPayload(e.f, "TaskSucceeded", d, output)
 }
 
 func (e taskEvents) failed(f *Failure) *Failure {
 	if e.lambda {
-		e.rt.event(e.f, Event{Type: "LambdaFunctionFailed", LambdaFunctionFailedEventDetails: &FailureDetails{Error: f.Name, Cause: f.Cause}})
+		e.rt.event(e.f, "LambdaFunctionFailed", &FailureDetails{Error: f.Name, Cause: f.Cause})
 		return f
 	}
-	e.rt.event(e.f, Event{Type: "TaskFailed", TaskFailedEventDetails: &TaskFailureDetails{ResourceType: e.resourceType(), Resource: e.resource(), Error: f.Name, Cause: f.Cause}})
+	e.rt.event(e.f, "TaskFailed", &TaskFailureDetails{ResourceType: e.resourceType(), Resource: e.resource(), Error: f.Name, Cause: f.Cause})
 	return f
 }
 
 func (e taskEvents) timedOut(f *Failure) *Failure {
 	if e.lambda {
-		e.rt.event(e.f, Event{Type: "LambdaFunctionTimedOut", LambdaFunctionTimedOutEventDetails: &FailureDetails{Error: f.Name, Cause: f.Cause}})
+		e.rt.event(e.f, "LambdaFunctionTimedOut", &FailureDetails{Error: f.Name, Cause: f.Cause})
 		return f
 	}
-	e.rt.event(e.f, Event{Type: "TaskTimedOut", TaskTimedOutEventDetails: &TaskFailureDetails{ResourceType: e.resourceType(), Resource: e.resource(), Error: f.Name, Cause: f.Cause}})
+	e.rt.event(e.f, "TaskTimedOut", &TaskFailureDetails{ResourceType: e.resourceType(), Resource: e.resource(), Error: f.Name, Cause: f.Cause})
 	return f
 }
