@@ -60,4 +60,3 @@ func parseJSONPath(rest string) (jp.Expr, error) {
 	paths.put(rest, x)
 	return x, nil
 }
-
