@@ -65,7 +65,7 @@ func (rt *runtime) activity(ctx context.Context, st *State, input any, f *frame,
 	tw := rt.engine.newToken(rt, st.Name)
 	defer rt.engine.closeToken(tw)
 	tw.mu.Lock()
-	tw.input = clone(input)
+	tw.input = input
 	tw.mu.Unlock()
 	task := &ActivityTask{ActivityArn: st.Resource, Token: tw.token, ExecutionArn: rt.exec.Arn, State: st.Name, Input: inputJSON, tw: tw, rt: rt, f: f}
 	cancel, err := rt.engine.opts.Activities.Schedule(task)

@@ -125,6 +125,33 @@ func truncateJSON(v any, max int) string {
 	return s
 }
 
+// plainJSON reports whether v is made only of what decoding JSON gives:
+// objects as map[string]any, arrays as []any, strings, finite float64s,
+// booleans and nil.
+func plainJSON(v any) bool {
+	switch x := v.(type) {
+	case nil, bool, string:
+		return true
+	case float64:
+		return !math.IsInf(x, 0) && !math.IsNaN(x)
+	case map[string]any:
+		for _, e := range x {
+			if !plainJSON(e) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, e := range x {
+			if !plainJSON(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // jsonCopy deep-copies a value made of JSON's types, as decoding its
 // encoding would give it (numbers as float64). It reports false for any
 // other type, or a number JSON cannot hold.
