@@ -138,7 +138,6 @@ func (rt *runtime) assignState(st *State, sc *scope, f *frame) *Failure {
 		return failf(ErrRuntime, "Assign of state %q must be an object", st.Name)
 	}
 	f.vars.assign(values)
-	sc.env = nil // the variables changed
 	return nil
 }
 
@@ -163,7 +162,6 @@ func (rt *runtime) assign(st *State, raw json.RawMessage, sc *scope, f *frame) *
 		return failf(ErrRuntime, "Assign of state %q must be an object", st.Name)
 	}
 	f.vars.assign(values)
-	sc.env = nil // the variables changed
 	return nil
 }
 

@@ -46,22 +46,25 @@ func jsonataExpr(s string) (string, bool) {
 type compiledJSONata struct {
 	expr *gnata.Expression
 	err  error
+	// names are the variables the expression names, which are all that
+	// an evaluation binds (see jsonataVars).
+	names []string
 }
 
-var jsonataExprs parsedCache[compiledJSONata]
+var jsonataExprs parsedCache[*compiledJSONata]
 
 // compileJSONata checks an expression's bounds and compiles it, once per
 // distinct expression.
-func compileJSONata(expr string) (*gnata.Expression, error) {
+func compileJSONata(expr string) (*compiledJSONata, error) {
 	if c, ok := jsonataExprs.get(expr); ok {
-		return c.expr, c.err
+		return c, c.err
 	}
-	var c compiledJSONata
+	c := &compiledJSONata{names: jsonataNames(expr)}
 	if c.err = checkJSONataSource(expr); c.err == nil {
 		c.expr, c.err = gnata.Compile(expr)
 	}
 	jsonataExprs.put(expr, c)
-	return c.expr, c.err
+	return c, c.err
 }
 
 // builtinFunction is the type gnata gives a function bound in its
@@ -90,12 +93,11 @@ func jsonataFunc(f func(args []any) (any, error)) any {
 // field names where the expression is written, as AWS names it in its
 // errors: "Output", "Arguments/Input/id", "Items[2]".
 func evalJSONata(field, expr string, s *scope, rt *runtime) (any, error) {
-	e, err := compileJSONata(expr)
+	c, err := compileJSONata(expr)
 	if err != nil {
 		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' is not valid: %v", expr, field, err)
 	}
-	vars, input := s.jsonataEnv(rt)
-	v, err := e.EvalWithVars(newJSONataDeadline(), input, vars)
+	v, err := c.expr.EvalWithVars(newJSONataDeadline(), s.jsonataInput(), s.jsonataVars(rt, c.names))
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = errJSONataTimeout
@@ -159,37 +161,6 @@ func jsonataPlain(v any) (any, bool) {
 	return jsonCopy(v)
 }
 
-// jsonataEnv is what the scope's expressions evaluate with: the
-// variables (with $states, the Step Functions functions, $uuid and
-// $random) and the input. It is made once per scope and made again after
-// Assign or a change of $states (setState).
-func (s *scope) jsonataEnv(rt *runtime) (vars map[string]any, input any) {
-	if s.env != nil {
-		return s.env, s.envInput
-	}
-	vars = s.vars.all()
-	for name, v := range vars {
-		vars[name] = withJSONataNulls(v)
-	}
-	for name, f := range stepFunctionsFunctions {
-		vars[name] = f
-	}
-	vars["uuid"], vars["random"] = rt.jsonataFuncs()
-	if s.states != nil {
-		states := withJSONataNulls(s.states).(map[string]any)
-		vars["states"] = states
-		input = states["input"]
-	}
-	s.env, s.envInput = vars, input
-	return vars, input
-}
-
-// setState sets $states.<name> (result, errorOutput).
-func (s *scope) setState(name string, v any) {
-	s.states[name] = v
-	s.env = nil
-}
-
 // jsonataDeadline is the context of one evaluation: gnata only asks it
 // for Err, at every function call, so a deadline needs no timer, and the
 // time is read at every 1024th call only.
@@ -211,70 +182,6 @@ func (d *jsonataDeadline) Err() error {
 		return context.DeadlineExceeded
 	}
 	return nil
-}
-
-// jsonataNull is gnata's JSON null. gnata reads a Go nil as JSONata's
-// undefined, so a null in the data would vanish from an object built
-// from it and make a path to it look undefined; the engine's plain JSON
-// values hold null as nil and are converted before evaluation.
-var jsonataNull = func() any {
-	v, err := gnata.DecodeJSON(json.RawMessage("null"))
-	if err != nil || !gnata.IsNull(v) {
-		panic(fmt.Sprintf("gnata does not decode null as its null sentinel: %v, %v", v, err))
-	}
-	return v
-}()
-
-// withJSONataNulls returns v with every JSON null as jsonataNull. It
-// copies only the objects and arrays that hold a null, so data without
-// nulls, the usual case, is passed as it is.
-func withJSONataNulls(v any) any {
-	out, _ := nullsConverted(v)
-	return out
-}
-
-// nullsConverted is withJSONataNulls, and whether it changed anything.
-func nullsConverted(v any) (any, bool) {
-	switch x := v.(type) {
-	case nil:
-		return jsonataNull, true
-	case map[string]any:
-		var out map[string]any
-		for k, e := range x {
-			c, changed := nullsConverted(e)
-			if !changed {
-				continue
-			}
-			if out == nil {
-				out = make(map[string]any, len(x))
-				for k2, e2 := range x {
-					out[k2] = e2
-				}
-			}
-			out[k] = c
-		}
-		if out == nil {
-			return x, false
-		}
-		return out, true
-	case []any:
-		var out []any
-		for i, e := range x {
-			c, changed := nullsConverted(e)
-			if !changed {
-				continue
-			}
-			if out == nil {
-				out = append([]any(nil), x...)
-			}
-			out[i] = c
-		}
-		if out == nil {
-			return x, false
-		}
-		return out, true
-	}
-	return v, false
 }
 
 // evalJSONataTemplate evaluates every "{% %}" string of a JSONata field

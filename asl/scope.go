@@ -13,10 +13,8 @@ type scope struct {
 	// never read it. A copy of the scope builds its own.
 	lazy *lazyContext
 
-	// env and envInput are the JSONata variables and input, made on
-	// first use (see jsonataEnv).
-	env      map[string]any
-	envInput any
+	// jsonStates is states with JSONata's nulls (see jsonataStates).
+	jsonStates map[string]any
 }
 
 // lazyContext is what a state's $$ is made from.

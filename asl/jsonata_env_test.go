@@ -1,0 +1,31 @@
+package asl
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestJSONataNames(t *testing.T) {
+	for expr, want := range map[string][]string{
+		`$states.input.a & $x`:                           {"states", "x"},
+		`$merge([$states.input, {"b": $states.result}])`: {"merge", "states"},
+		`"$notAVar" & 'neither $this' & $.a`:             nil,
+		"`$field`.x + $y":                                {"y"},
+		`function($v){ $v * $k }($ü)`:                    {"v", "k", "ü"},
+		`$$.a`:                                           nil,
+	} {
+		if got := jsonataNames(expr); !reflect.DeepEqual(got, want) {
+			t.Errorf("jsonataNames(%s) = %q, want %q", expr, got, want)
+		}
+	}
+}
+
+// TestJSONataBindsWhatItNames: variables, $states and the Step Functions
+// functions reach an expression that names them, with their precedence:
+// $states over a variable of that name.
+func TestJSONataBindsWhatItNames(t *testing.T) {
+	def := `{"QueryLanguage":"JSONata","StartAt":"A","States":{
+	  "A":{"Type":"Pass","Assign":{"states":"shadowed","n":2,"nothing":null},"Next":"B"},
+	  "B":{"Type":"Pass","Output":"{% [$states.input.k, $n, $nothing = null, $count($partition([1,2,3], 2)), $exists($undefined)] %}","End":true}}}`
+	expectOutput(t, def, `{"k":"v"}`, `["v",2,true,2,false]`, nil)
+}
