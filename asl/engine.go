@@ -207,27 +207,39 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	// before the execution runs and jump to the execution's timeout.
 	e.clock.Hold()
 	defer e.clock.Release()
-	finished := e.clock.NewSignal()
 	timeout, timeoutCause := time.Duration(sm.TimeoutSeconds)*time.Second, errExecutionTimeout
 	if express && (timeout == 0 || timeout > MaxExpressDuration) {
 		timeout, timeoutCause = MaxExpressDuration, errExpressDuration
 	}
-	if timeout > 0 {
-		e.clock.Go(func() {
-			timedOut, _ := finished.Wait(runCtx, timeout)
-			if timedOut {
-				cancel(timeoutCause)
-			}
-		})
-	}
+	finished := e.watchTimeout(runCtx, timeout, cancel, timeoutCause)
 	e.clock.Go(func() {
 		var last int64 = 1
 		out, fail := x.rt.runGuarded(runCtx, sm, in, &last)
-		finished.Fire()
+		finished()
 		x.finish(out, fail, context.Cause(runCtx), last)
 		cancel(nil)
 	})
 	return x, nil
+}
+
+// watchTimeout cancels runCtx with cause once it has run for timeout
+// (none if zero), unless finished, which it returns, is called first. On
+// a VirtualClock this is a timer's function; on another clock, a unit of
+// work waiting for the timeout.
+func (e *Engine) watchTimeout(runCtx context.Context, timeout time.Duration, cancel context.CancelCauseFunc, cause error) (finished func()) {
+	if timeout <= 0 {
+		return func() {}
+	}
+	if v, ok := e.clock.(*VirtualClock); ok {
+		return v.afterFunc(timeout, func() { cancel(cause) })
+	}
+	done := e.clock.NewSignal()
+	e.clock.Go(func() {
+		if timedOut, _ := done.Wait(runCtx, timeout); timedOut {
+			cancel(cause)
+		}
+	})
+	return done.Fire
 }
 
 // validateName applies StartExecution's rules to an execution name.

@@ -196,17 +196,10 @@ func (e *Engine) Redrive(ctx context.Context, x *Execution, sm *StateMachine) er
 	last := x.rt.hist.add(0, "ExecutionRedriven", &RedriveDetails{RedriveCount: count})
 	e.clock.Hold()
 	defer e.clock.Release()
-	finished := e.clock.NewSignal()
-	if timeout := time.Duration(sm.TimeoutSeconds) * time.Second; timeout > 0 {
-		e.clock.Go(func() {
-			if timedOut, _ := finished.Wait(runCtx, timeout); timedOut {
-				cancel(errExecutionTimeout)
-			}
-		})
-	}
+	finished := e.watchTimeout(runCtx, time.Duration(sm.TimeoutSeconds)*time.Second, cancel, errExecutionTimeout)
 	e.clock.Go(func() {
 		out, fail := x.rt.resumeGuarded(runCtx, sm, resume, &last)
-		finished.Fire()
+		finished()
 		x.finish(out, fail, context.Cause(runCtx), last)
 		cancel(nil)
 	})
