@@ -110,15 +110,16 @@ func evalJSONata(field, expr string, s *scope, rt *runtime) (any, error) {
 		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", expr, field)
 	}
 	// Normalize to plain JSON values: numbers as float64, objects as maps.
-	// A value already made of JSON's types is copied; anything else
-	// (an invalid UTF-8 string, which encoding/json repairs) takes the
-	// round trip through encoding/json.
+	// A value already made of JSON's types is kept as it is (parts of it
+	// may be the state's data: neither gnata nor the engine modifies a
+	// value in place); anything else (an invalid UTF-8 string, which
+	// encoding/json repairs) takes the round trip through encoding/json.
 	norm := gnata.NormalizeValue(v)
-	if plain, ok := jsonataPlain(norm); ok {
-		if n := payloadLen(plain); n > MaxPayloadBytes {
+	if plainUTF8(norm) {
+		if n := payloadLen(norm); n > MaxPayloadBytes {
 			return nil, failf(ErrDataLimitExceeded, "%s: the result of '%s' is %d bytes, more than Step Functions' payload limit of %d", field, expr, n, MaxPayloadBytes)
 		}
-		return plain, nil
+		return norm, nil
 	}
 	b, err := json.Marshal(norm)
 	if err != nil {
@@ -130,35 +131,28 @@ func evalJSONata(field, expr string, s *scope, rt *runtime) (any, error) {
 	return decodeJSON(b)
 }
 
-// jsonataPlain copies a normalized JSONata result made of JSON's types,
-// as encoding it and decoding it would give it. It reports false for
-// anything else, and for a string that is not valid UTF-8.
-func jsonataPlain(v any) (any, bool) {
+// plainUTF8 is plainJSON with every string and key valid UTF-8, as
+// decoding JSON gives it.
+func plainUTF8(v any) bool {
 	switch x := v.(type) {
 	case string:
-		return x, utf8.ValidString(x)
+		return utf8.ValidString(x)
 	case map[string]any:
-		out := make(map[string]any, len(x))
 		for k, e := range x {
-			c, ok := jsonataPlain(e)
-			if !ok || !utf8.ValidString(k) {
-				return nil, false
+			if !utf8.ValidString(k) || !plainUTF8(e) {
+				return false
 			}
-			out[k] = c
 		}
-		return out, true
+		return true
 	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			c, ok := jsonataPlain(e)
-			if !ok {
-				return nil, false
+		for _, e := range x {
+			if !plainUTF8(e) {
+				return false
 			}
-			out[i] = c
 		}
-		return out, true
+		return true
 	}
-	return jsonCopy(v)
+	return plainJSON(v)
 }
 
 // jsonataDeadline is the context of one evaluation: gnata only asks it

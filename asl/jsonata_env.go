@@ -67,11 +67,14 @@ func (s *scope) jsonataVars(rt *runtime, names []string) map[string]any {
 	return vars
 }
 
-// jsonataStates is $states with JSONata's nulls, made once per scope
-// and again after setState.
+// jsonataStates is $states with JSONata's nulls, made once per scope;
+// setState converts only what it sets.
 func (s *scope) jsonataStates() map[string]any {
 	if s.jsonStates == nil && s.states != nil {
-		s.jsonStates = withJSONataNulls(s.states).(map[string]any)
+		s.jsonStates = make(map[string]any, len(s.states)+1)
+		for k, v := range s.states {
+			s.jsonStates[k] = withJSONataNulls(v)
+		}
 	}
 	return s.jsonStates
 }
@@ -84,10 +87,19 @@ func (s *scope) jsonataInput() any {
 	return s.jsonataStates()["input"]
 }
 
-// setState sets $states.<name> (result, errorOutput).
+// setState sets $states.<name> (result, errorOutput). The converted
+// $states is replaced, not changed: an expression evaluated before may
+// have returned it.
 func (s *scope) setState(name string, v any) {
 	s.states[name] = v
-	s.jsonStates = nil
+	if s.jsonStates != nil {
+		states := make(map[string]any, len(s.jsonStates)+1)
+		for k, e := range s.jsonStates {
+			states[k] = e
+		}
+		states[name] = withJSONataNulls(v)
+		s.jsonStates = states
+	}
 }
 
 // jsonataNull is gnata's JSON null. gnata reads a Go nil as JSONata's

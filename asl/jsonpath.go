@@ -260,6 +260,11 @@ func (s *scope) getPath(p *compiledPath) (value any, ok bool, err error) {
 	var data any
 	switch p.root {
 	case rootContext:
+		if p.walk && s.context == nil && s.lazy != nil {
+			if v, found, ok := s.lazy.lookup(p.steps); ok {
+				return v, found, nil
+			}
+		}
 		data = s.contextObject()
 	case rootVariable:
 		v, found := s.vars.get(p.variable)

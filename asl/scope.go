@@ -1,6 +1,10 @@
 package asl
 
-import "time"
+import (
+	"time"
+
+	"github.com/ohler55/ojg/jp"
+)
 
 // scope is what paths and expressions are evaluated against.
 type scope struct {
@@ -33,6 +37,40 @@ func (s *scope) contextObject() any {
 		s.context = l.rt.contextObject(l.st, l.f, l.entered, l.retry, l.token)
 	}
 	return s.context
+}
+
+// lookup reads a path of names and indexes into $$ without building
+// it, when it can: its Execution and StateMachine objects are made once
+// per run, and $$.State's fields are at hand. ok is false for any other
+// path, and under TestState, whose context the caller may override.
+func (l *lazyContext) lookup(steps []jp.Frag) (value any, found, ok bool) {
+	if len(steps) == 0 || l.f.inspect != nil {
+		return nil, false, false
+	}
+	first, _ := steps[0].(jp.Child)
+	switch string(first) {
+	case "Execution", "StateMachine":
+		execution, machine := l.rt.contextParts()
+		data := execution
+		if first == "StateMachine" {
+			data = machine
+		}
+		value, found, _ = walkReference(jp.Expr(steps[1:]), data)
+		return value, found, true
+	case "State":
+		if len(steps) != 2 {
+			return nil, false, false
+		}
+		switch steps[1] {
+		case jp.Child("EnteredTime"):
+			return l.entered.Format(time.RFC3339Nano), true, true
+		case jp.Child("Name"):
+			return l.st.Name, true, true
+		case jp.Child("RetryCount"):
+			return float64(l.retry), true, true
+		}
+	}
+	return nil, false, false
 }
 
 // jsonPathScope is the scope of a JSONPath state's evaluation over data.
