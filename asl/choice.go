@@ -105,8 +105,7 @@ func ruleOperator(rule choiceRule) (op string, path bool, err error) {
 func (rt *runtime) evalRule(st *State, rule *rule, sc *scope) (bool, error) {
 	switch {
 	case rule.hasCondition:
-		left := MaxPayloadBytes
-		v, err := evalJSONataValue("Condition", rule.condition, sc, rt, &left)
+		v, err := rule.condition.eval("Condition", sc, rt)
 		if err != nil {
 			return false, err
 		}

@@ -49,6 +49,9 @@ type compiledJSONata struct {
 	// names are the variables the expression names, which are all that
 	// an evaluation binds (see jsonataVars).
 	names []string
+	// statesPath is the path after $states of an expression that only
+	// reads one (see readStatesPath), else nil.
+	statesPath []string
 }
 
 var jsonataExprs parsedCache[*compiledJSONata]
@@ -59,7 +62,7 @@ func compileJSONata(expr string) (*compiledJSONata, error) {
 	if c, ok := jsonataExprs.get(expr); ok {
 		return c, c.err
 	}
-	c := &compiledJSONata{names: jsonataNames(expr)}
+	c := &compiledJSONata{names: jsonataNames(expr), statesPath: statesPathOf(expr)}
 	if c.err = checkJSONataSource(expr); c.err == nil {
 		c.expr, c.err = gnata.Compile(expr)
 	}
@@ -90,24 +93,31 @@ func jsonataFunc(f func(args []any) (any, error)) any {
 }
 
 // evalJSONata evaluates one expression with $states and the variables.
-// field names where the expression is written, as AWS names it in its
-// errors: "Output", "Arguments/Input/id", "Items[2]".
-func evalJSONata(field, expr string, s *scope, rt *runtime) (any, error) {
+// field and rel name where the expression is written, as AWS names it in
+// its errors: "Output", "Arguments" and "/Input/id", "Items" and "[2]".
+// An expression that only reads a path of names into $states is read
+// without gnata.
+func evalJSONata(field, rel, expr string, s *scope, rt *runtime) (any, error) {
 	c, err := compileJSONata(expr)
 	if err != nil {
-		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' is not valid: %v", expr, field, err)
+		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' is not valid: %v", expr, field+rel, err)
+	}
+	if c.statesPath != nil {
+		if v, ok := s.readStatesPath(c.statesPath); ok {
+			return v, nil
+		}
 	}
 	v, err := c.expr.EvalWithVars(newJSONataDeadline(), s.jsonataInput(), s.jsonataVars(rt, c.names))
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = errJSONataTimeout
 		}
-		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' threw an error: %v", expr, field, err)
+		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' threw an error: %v", expr, field+rel, err)
 	}
 	if v == nil {
 		// "JSON cannot represent an undefined value": the developer
 		// guide's "Failure to return a result", with AWS's wording.
-		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", expr, field)
+		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", expr, field+rel)
 	}
 	// Normalize to plain JSON values: numbers as float64, objects as maps.
 	// A value already made of JSON's types is kept as it is (parts of it
@@ -116,17 +126,14 @@ func evalJSONata(field, expr string, s *scope, rt *runtime) (any, error) {
 	// encoding/json repairs) takes the round trip through encoding/json.
 	norm := gnata.NormalizeValue(v)
 	if plainUTF8(norm) {
-		if n := payloadLen(norm); n > MaxPayloadBytes {
-			return nil, failf(ErrDataLimitExceeded, "%s: the result of '%s' is %d bytes, more than Step Functions' payload limit of %d", field, expr, n, MaxPayloadBytes)
-		}
-		return norm, nil
+		return norm, nil // its size is measured by the caller
 	}
 	b, err := json.Marshal(norm)
 	if err != nil {
-		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned a value JSON cannot hold (such as a function): %v", expr, field, err)
+		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned a value JSON cannot hold (such as a function): %v", expr, field+rel, err)
 	}
 	if len(b) > MaxPayloadBytes {
-		return nil, failf(ErrDataLimitExceeded, "%s: the result of '%s' is %d bytes, more than Step Functions' payload limit of %d", field, expr, len(b), MaxPayloadBytes)
+		return nil, failf(ErrDataLimitExceeded, "%s: the result of '%s' is %d bytes, more than Step Functions' payload limit of %d", field+rel, expr, len(b), MaxPayloadBytes)
 	}
 	return decodeJSON(b)
 }
@@ -176,75 +183,6 @@ func (d *jsonataDeadline) Err() error {
 		return context.DeadlineExceeded
 	}
 	return nil
-}
-
-// evalJSONataTemplate evaluates every "{% %}" string of a JSONata field
-// (Arguments, Output, Assign, Items, ...), keeping other values as written.
-func evalJSONataTemplate(field string, raw json.RawMessage, s *scope, rt *runtime) (any, error) {
-	v, err := decodeJSONataTemplate(raw)
-	if err != nil {
-		return nil, failf(ErrRuntime, "%s is not JSON: %v", field, err)
-	}
-	left := MaxPayloadBytes
-	return evalJSONataValue(strings.ReplaceAll(field, ".", "/"), v, s, rt, &left)
-}
-
-// jsonataTemplates caches decoded JSONata fields by their text.
-var jsonataTemplates parsedCache[any]
-
-// decodeJSONataTemplate decodes a JSONata field, once per distinct text;
-// the decoded value is never modified (evalJSONataValue builds new
-// containers).
-func decodeJSONataTemplate(raw json.RawMessage) (any, error) {
-	if v, ok := jsonataTemplates.getRaw(raw); ok {
-		return v, nil
-	}
-	v, err := decodeJSON(raw)
-	if err != nil {
-		return nil, err
-	}
-	jsonataTemplates.put(string(raw), v)
-	return v, nil
-}
-
-// evalJSONataValue evaluates a field's value; left is how many bytes its
-// expressions' results may still add (see spend).
-func evalJSONataValue(field string, v any, s *scope, rt *runtime, left *int) (any, error) {
-	switch x := v.(type) {
-	case string:
-		if expr, ok := jsonataExpr(x); ok {
-			val, err := evalJSONata(field, expr, s, rt)
-			if err != nil {
-				return nil, err
-			}
-			if spend(left, val) {
-				return nil, limitExceeded(field)
-			}
-			return val, nil
-		}
-		return x, nil
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			val, err := evalJSONataValue(field+"/"+k, e, s, rt, left)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = val
-		}
-		return out, nil
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			val, err := evalJSONataValue(fmt.Sprintf("%s[%d]", field, i), e, s, rt, left)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = val
-		}
-		return out, nil
-	}
-	return v, nil
 }
 
 // checkJSONata reports the expressions of a JSONata field that do not
