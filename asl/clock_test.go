@@ -79,3 +79,42 @@ func TestWorkersRunConcurrentUnits(t *testing.T) {
 		<-ran
 	}
 }
+
+// TestWaitRunsTheExecution: a Wait that cannot be cancelled runs an
+// execution not yet started on its own goroutine, and the clock counts
+// it as it counts work it started: two executions sharing a clock still
+// end at their own virtual times.
+func TestWaitRunsTheExecution(t *testing.T) {
+	wait := func(seconds string) *StateMachine {
+		sm, err := Parse([]byte(`{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":` + seconds + `,"End":true}}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sm
+	}
+	start := time.Unix(0, 0)
+	clock := NewVirtualClock(start)
+	e := NewEngine(Options{Clock: clock})
+	clock.Hold() // both start at 0
+	long, err := e.Start(context.Background(), wait("60"), nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, err := e.Start(context.Background(), wait("30"), nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Release()
+	for _, c := range []struct {
+		x    *Execution
+		want time.Duration
+	}{{long, time.Minute}, {short, 30 * time.Second}} {
+		res, err := c.x.Wait(context.Background())
+		if err != nil || res.Status != StatusSucceeded {
+			t.Fatalf("%v %s", err, res.Status)
+		}
+		if got := c.x.StopDate().Sub(start); got != c.want {
+			t.Errorf("ended after %v, want %v", got, c.want)
+		}
+	}
+}

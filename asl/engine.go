@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -125,6 +126,9 @@ type Execution struct {
 	stop   time.Time
 	// cancel and done are replaced, under mu, by a redrive.
 
+	// run is the execution's work until it is taken (see dispatch).
+	run atomic.Pointer[unit]
+
 	tokens []string // its task tokens; guarded by the engine's mu
 }
 
@@ -212,7 +216,7 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 		timeout, timeoutCause = MaxExpressDuration, errExpressDuration
 	}
 	finished := e.watchTimeout(runCtx, timeout, cancel, timeoutCause)
-	e.clock.Go(func() {
+	x.dispatch(e.clock, func() {
 		var last int64 = 1
 		out, fail := x.rt.runGuarded(runCtx, sm, in, &last)
 		finished()
@@ -295,7 +299,17 @@ func (x *Execution) finish(out any, fail *Failure, cause error, last int64) {
 }
 
 // Wait blocks until the execution ends (or ctx does) and returns its result.
+//
+// A Wait whose ctx cannot be cancelled (context.Background) runs the
+// execution itself if it has not started yet: the caller would only
+// block until it ends, and a goroutine that waits for another to run
+// its work costs two thread wake-ups per execution.
 func (x *Execution) Wait(ctx context.Context) (Result, error) {
+	if ctx.Done() == nil {
+		if u := x.run.Load(); u != nil {
+			u.take()
+		}
+	}
 	select {
 	case <-x.Done():
 		return x.Result(), nil

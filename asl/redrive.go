@@ -197,7 +197,7 @@ func (e *Engine) Redrive(ctx context.Context, x *Execution, sm *StateMachine) er
 	e.clock.Hold()
 	defer e.clock.Release()
 	finished := e.watchTimeout(runCtx, time.Duration(sm.TimeoutSeconds)*time.Second, cancel, errExecutionTimeout)
-	e.clock.Go(func() {
+	x.dispatch(e.clock, func() {
 		out, fail := x.rt.resumeGuarded(runCtx, sm, resume, &last)
 		finished()
 		x.finish(out, fail, context.Cause(runCtx), last)

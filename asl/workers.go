@@ -57,3 +57,36 @@ func (p *workerPool) loop(f func()) {
 		f = <-p.work
 	}
 }
+
+// unit is an execution's work, run once by whichever takes it first: a
+// unit of work on the clock, or a Wait (see Execution.Wait).
+type unit struct {
+	f     func()
+	clock Clock
+	taken atomic.Bool
+}
+
+// dispatch starts f as the execution's work. The clock counts it as
+// running from now until it returns, whoever runs it: the unit holds the
+// clock until it is taken, and its work is then counted once, as the
+// clock's unit of work or as the Wait that took it.
+func (x *Execution) dispatch(c Clock, f func()) {
+	u := &unit{f: f, clock: c}
+	c.Hold()
+	x.run.Store(u)
+	c.Go(func() {
+		if u.taken.CompareAndSwap(false, true) {
+			c.Release() // Go counts this goroutine already
+			u.f()
+		}
+	})
+}
+
+// take runs the unit's work on the calling goroutine unless it was taken
+// before.
+func (u *unit) take() {
+	if u.taken.CompareAndSwap(false, true) {
+		defer u.clock.Release()
+		u.f()
+	}
+}
