@@ -60,7 +60,7 @@ func (rt *runtime) choice(st *State, input any, f *frame, entered time.Time) (an
 		return nil, "", fail
 	}
 	if st.QueryLanguage == JSONata {
-		out, fail := rt.jsonataOutput(st, sc, input)
+		out, fail := rt.jsonataOutput(st, sc, f, input)
 		return out, next, fail
 	}
 	out, fail := outputPath(st, effective, sc)

@@ -166,13 +166,18 @@ func (rt *runtime) assign(st *State, raw json.RawMessage, sc *scope, f *frame) *
 }
 
 // jsonataOutput evaluates Output, or returns def when there is none.
-func (rt *runtime) jsonataOutput(st *State, sc *scope, def any) (any, *Failure) {
+// An Output that is one expression tells runState its size, measured
+// against the payload limit already.
+func (rt *runtime) jsonataOutput(st *State, sc *scope, f *frame, def any) (any, *Failure) {
 	if st.Output == nil {
 		return def, nil
 	}
-	v, err := evalJSONataTemplate("Output", st.Output, sc, rt)
+	v, size, err := jsonataTemplateOf(st.Output).evalSized("Output", sc, rt)
 	if err != nil {
 		return nil, asFailure(err)
+	}
+	if size >= 0 {
+		f.outputLen = size
 	}
 	return v, nil
 }

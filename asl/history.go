@@ -164,42 +164,45 @@ type history struct {
 	events []Event
 }
 
-// record is an event as the history keeps it. A state's entered and
-// exited events keep the state's name and allocate nothing more; other
-// events keep their details, a pointer to one of the *Details types
-// (placed in Event's field for typ when read), or nil.
+// record is an event as the history keeps it, in 80 bytes. A state's
+// entered and exited events keep the state's name and allocate nothing
+// more; other events keep their details, a pointer to one of the
+// *Details types (placed in Event's field for typ when read), or nil.
 type record struct {
-	prev    int64
-	at      time.Time
-	typ     string
+	prev int64
+	at   int64 // Unix nanoseconds
+	typ  string
+	// details are the event's details, or nil.
 	details any
 	name    string
-	// payload is the event's input, output or parameters, rendered
-	// into the details when the history is read, if hasPayload.
-	payload    any
-	hasPayload bool
+	// payload is the event's input, output or parameters, rendered into
+	// the details when the history is read, or noPayload.
+	payload any
 }
+
+// noPayload is the payload of an event that has none.
+type noPayload struct{}
 
 // add records an event of type typ with its details (nil for none)
 // after parent (0: the previous event), and returns its id.
 func (h *history) add(parent int64, typ string, details any) int64 {
-	return h.push(parent, record{typ: typ, details: details})
+	return h.push(parent, record{typ: typ, details: details, payload: noPayload{}})
 }
 
 // addPayload is add for an event whose details carry a JSON payload:
 // value, rendered into it when the history is read.
 func (h *history) addPayload(parent int64, typ string, details, value any) int64 {
-	return h.push(parent, record{typ: typ, details: details, payload: value, hasPayload: true})
+	return h.push(parent, record{typ: typ, details: details, payload: value})
 }
 
 // addState records a state's entered or exited event (typ ends in
 // "Entered" or "Exited"), whose payload is the state's input or output.
 func (h *history) addState(parent int64, typ, name string, value any) int64 {
-	return h.push(parent, record{typ: typ, name: name, payload: value, hasPayload: true})
+	return h.push(parent, record{typ: typ, name: name, payload: value})
 }
 
 func (h *history) push(parent int64, r record) int64 {
-	r.at = h.clock.Now()
+	r.at = h.clock.Now().UnixNano()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	id := int64(len(h.records) + 1)
@@ -213,14 +216,15 @@ func (h *history) push(parent int64, r record) int64 {
 
 // event expands a record into the Event with this id.
 func (r *record) event(id int64) Event {
-	e := Event{ID: id, PreviousEventID: r.prev, Timestamp: r.at, Type: r.typ}
+	e := Event{ID: id, PreviousEventID: r.prev, Timestamp: time.Unix(0, r.at).UTC(), Type: r.typ}
+	_, none := r.payload.(noPayload)
 	text := ""
-	if r.hasPayload {
+	if !none {
 		text = toJSON(r.payload)
 	}
 	if r.details == nil {
 		switch {
-		case !r.hasPayload:
+		case none:
 		case strings.HasSuffix(r.typ, "Entered"):
 			e.StateEnteredEventDetails = &StateEnteredDetails{Name: r.name, Input: text}
 		default:
@@ -228,7 +232,7 @@ func (r *record) event(id int64) Event {
 		}
 		return e
 	}
-	if r.hasPayload {
+	if !none {
 		switch d := r.details.(type) {
 		case *ExecutionStartedDetails:
 			d.Input = text

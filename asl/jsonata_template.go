@@ -105,11 +105,22 @@ func evalJSONataTemplate(field string, raw json.RawMessage, s *scope, rt *runtim
 // eval evaluates the template. Values without an expression are shared,
 // not copied: the engine never modifies a value in place.
 func (t *jsonataTemplate) eval(field string, s *scope, rt *runtime) (any, error) {
+	v, _, err := t.evalSized(field, s, rt)
+	return v, err
+}
+
+// evalSized is eval, with the value's encoded size when the template is
+// one expression, else -1.
+func (t *jsonataTemplate) evalSized(field string, s *scope, rt *runtime) (any, int, error) {
 	if t.err != nil {
-		return nil, failf(ErrRuntime, "%s is not JSON: %v", field, t.err)
+		return nil, -1, failf(ErrRuntime, "%s is not JSON: %v", field, t.err)
 	}
 	left := MaxPayloadBytes
-	return t.root.eval(strings.ReplaceAll(field, ".", "/"), s, rt, &left)
+	v, err := t.root.eval(strings.ReplaceAll(field, ".", "/"), s, rt, &left)
+	if err != nil || t.root.kind != jtExpr {
+		return v, -1, err
+	}
+	return v, MaxPayloadBytes - left, nil
 }
 
 // eval evaluates a node; left is how many bytes its expressions' results

@@ -12,7 +12,7 @@ import (
 func (rt *runtime) pass(st *State, input any, f *frame, entered time.Time) (any, *Failure) {
 	if st.QueryLanguage == JSONata {
 		sc := rt.jsonataScope(st, input, f, entered, 0, "")
-		out, fail := rt.jsonataOutput(st, sc, input)
+		out, fail := rt.jsonataOutput(st, sc, f, input)
 		if fail != nil {
 			return nil, fail
 		}
@@ -56,7 +56,7 @@ func (rt *runtime) pass(st *State, input any, f *frame, entered time.Time) (any,
 // succeed runs a Succeed state, which passes its input on.
 func (rt *runtime) succeed(st *State, input any, f *frame, entered time.Time) (any, *Failure) {
 	if st.QueryLanguage == JSONata {
-		return rt.jsonataOutput(st, rt.jsonataScope(st, input, f, entered, 0, ""), input)
+		return rt.jsonataOutput(st, rt.jsonataScope(st, input, f, entered, 0, ""), f, input)
 	}
 	sc := rt.jsonPathScope(st, input, f, entered, 0, "")
 	effective, fail := inputPath(st, sc)
@@ -171,7 +171,7 @@ func (rt *runtime) wait(ctx context.Context, st *State, input any, f *frame, ent
 		return nil, cancelled(ctx)
 	}
 	if st.QueryLanguage == JSONata {
-		return rt.jsonataOutput(st, sc, input)
+		return rt.jsonataOutput(st, sc, f, input)
 	}
 	return outputPath(st, effective, sc)
 }

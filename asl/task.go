@@ -120,7 +120,7 @@ func (rt *runtime) taskOutput(st *State, input, result any, sc *scope, f *frame)
 		if fail := rt.assignState(st, sc, f); fail != nil {
 			return nil, fail
 		}
-		return rt.jsonataOutput(st, sc, result)
+		return rt.jsonataOutput(st, sc, f, result)
 	}
 	if st.ResultSelector != nil {
 		s := *sc
