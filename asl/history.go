@@ -164,17 +164,17 @@ type history struct {
 	events []Event
 }
 
-// record is an event as the history keeps it, in 80 bytes. A state's
-// entered and exited events keep the state's name and allocate nothing
-// more; other events keep their details, a pointer to one of the
+// record is an event as the history keeps it, in 64 bytes. A state's
+// entered and exited events keep the state, for its name, and allocate
+// nothing more; other events keep their details, a pointer to one of the
 // *Details types (placed in Event's field for typ when read), or nil.
 type record struct {
 	prev int64
 	at   int64 // Unix nanoseconds
 	typ  string
-	// details are the event's details, or nil.
+	// details are the event's details, the *State of an entered or
+	// exited event, or nil.
 	details any
-	name    string
 	// payload is the event's input, output or parameters, rendered into
 	// the details when the history is read, or noPayload.
 	payload any
@@ -197,8 +197,8 @@ func (h *history) addPayload(parent int64, typ string, details, value any) int64
 
 // addState records a state's entered or exited event (typ ends in
 // "Entered" or "Exited"), whose payload is the state's input or output.
-func (h *history) addState(parent int64, typ, name string, value any) int64 {
-	return h.push(parent, record{typ: typ, name: name, payload: value})
+func (h *history) addState(parent int64, typ string, st *State, value any) int64 {
+	return h.push(parent, record{typ: typ, details: st, payload: value})
 }
 
 func (h *history) push(parent int64, r record) int64 {
@@ -222,13 +222,11 @@ func (r *record) event(id int64) Event {
 	if !none {
 		text = toJSON(r.payload)
 	}
-	if r.details == nil {
-		switch {
-		case none:
-		case strings.HasSuffix(r.typ, "Entered"):
-			e.StateEnteredEventDetails = &StateEnteredDetails{Name: r.name, Input: text}
-		default:
-			e.StateExitedEventDetails = &StateExitedDetails{Name: r.name, Output: text}
+	if st, ok := r.details.(*State); ok {
+		if strings.HasSuffix(r.typ, "Entered") {
+			e.StateEnteredEventDetails = &StateEnteredDetails{Name: st.Name, Input: text}
+		} else {
+			e.StateExitedEventDetails = &StateExitedDetails{Name: st.Name, Output: text}
 		}
 		return e
 	}

@@ -19,7 +19,7 @@ func TestHistoryPlacesEveryDetails(t *testing.T) {
 			continue
 		}
 		if typ == "StateEntered" || typ == "StateExited" {
-			continue // made from the state's name, see TestHistoryStateEvents
+			continue // made from the state, see TestHistoryStateEvents
 		}
 		details := reflect.New(field.Type.Elem())
 		h := &history{clock: NewVirtualClock(time.Unix(0, 0))}
@@ -40,8 +40,8 @@ func TestHistoryPlacesEveryDetails(t *testing.T) {
 // and render its input or output when the history is read.
 func TestHistoryStateEvents(t *testing.T) {
 	h := &history{clock: NewVirtualClock(time.Unix(0, 0))}
-	h.addState(0, "TaskStateEntered", "T", map[string]any{"a": 1.0})
-	h.addState(0, "TaskStateExited", "T", []any{"x"})
+	h.addState(0, "TaskStateEntered", &State{Name: "T"}, map[string]any{"a": 1.0})
+	h.addState(0, "TaskStateExited", &State{Name: "T"}, []any{"x"})
 	h.addPayload(0, "TaskScheduled", &TaskScheduledDetails{Resource: "r"}, map[string]any{"p": true})
 	events := h.snapshot()
 	if d := events[0].StateEnteredEventDetails; d == nil || d.Name != "T" || d.Input != `{"a":1}` {

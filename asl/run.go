@@ -116,7 +116,7 @@ func cancelled(ctx context.Context) *Failure {
 func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame) (output any, next string, fail *Failure) {
 	entered := rt.clock.Now()
 	plan := st.compiled()
-	*f.last = rt.hist.addState(*f.last, plan.enteredType, st.Name, input)
+	*f.last = rt.hist.addState(*f.last, plan.enteredType, st, input)
 	n := f.inputLen
 	f.inputLen = -1
 	if n < 0 {
@@ -158,6 +158,6 @@ func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame)
 		return nil, "", failf(ErrDataLimitExceeded, "the output of state %q is %d bytes; at most %d are allowed", st.Name, n, MaxPayloadBytes)
 	}
 	f.inputLen = n // the next state's input is this output
-	*f.last = rt.hist.addState(*f.last, plan.exitedType, st.Name, output)
+	*f.last = rt.hist.addState(*f.last, plan.exitedType, st, output)
 	return output, next, nil
 }
