@@ -45,7 +45,7 @@ func (t *ActivityTask) Start(workerName string) bool {
 	}
 	// The event is written under tw.mu: the execution closes tw under it
 	// before it writes its own next event, which orders the two.
-	t.rt.event(t.f, Event{Type: "ActivityStarted", ActivityStartedEventDetails: &ActivityStartedDetails{WorkerName: workerName}})
+	t.rt.event(t.f, "ActivityStarted", &ActivityStartedDetails{WorkerName: workerName})
 	t.tw.beats++
 	if t.tw.sig != nil {
 		t.tw.sig.Fire()
@@ -60,12 +60,12 @@ func (t *ActivityTask) Start(workerName string) bool {
 func (rt *runtime) activity(ctx context.Context, st *State, input any, f *frame, timeout, heartbeat time.Duration) (any, *Failure) {
 	d := &ActivityScheduledDetails{Resource: st.Resource, TimeoutInSeconds: int64(timeout / time.Second), HeartbeatInSeconds: int64(heartbeat / time.Second)}
 	inputJSON := toJSON(input)
-	rt.event(f, Event{Type: "ActivityScheduled", ActivityScheduledEventDetails: d}, render(&d.Input, input))
+	rt.eventPayload(f, "ActivityScheduled", d, input)
 
 	tw := rt.engine.newToken(rt, st.Name)
 	defer rt.engine.closeToken(tw)
 	tw.mu.Lock()
-	tw.input = clone(input)
+	tw.input = input
 	tw.mu.Unlock()
 	task := &ActivityTask{ActivityArn: st.Resource, Token: tw.token, ExecutionArn: rt.exec.Arn, State: st.Name, Input: inputJSON, tw: tw, rt: rt, f: f}
 	cancel, err := rt.engine.opts.Activities.Schedule(task)
@@ -75,7 +75,7 @@ func (rt *runtime) activity(ctx context.Context, st *State, input any, f *frame,
 			fail = &Failure{Name: api.Code, Cause: api.Message}
 		}
 		rt.closeActivity(tw)
-		rt.event(f, Event{Type: "ActivityScheduleFailed", ActivityScheduleFailedEventDetails: &FailureDetails{Error: fail.Name, Cause: fail.Cause}})
+		rt.event(f, "ActivityScheduleFailed", &FailureDetails{Error: fail.Name, Cause: fail.Cause})
 		return nil, fail
 	}
 	defer cancel()
@@ -86,14 +86,14 @@ func (rt *runtime) activity(ctx context.Context, st *State, input any, f *frame,
 	case fail != nil && ctx.Err() != nil: // aborted or the execution timed out
 		return nil, fail
 	case fail != nil && timedOut:
-		rt.event(f, Event{Type: "ActivityTimedOut", ActivityTimedOutEventDetails: &FailureDetails{Error: fail.Name, Cause: fail.Cause}})
+		rt.event(f, "ActivityTimedOut", &FailureDetails{Error: fail.Name, Cause: fail.Cause})
 		return nil, fail
 	case fail != nil:
-		rt.event(f, Event{Type: "ActivityFailed", ActivityFailedEventDetails: &FailureDetails{Error: fail.Name, Cause: fail.Cause}})
+		rt.event(f, "ActivityFailed", &FailureDetails{Error: fail.Name, Cause: fail.Cause})
 		return nil, fail
 	}
 	out := &OutputDetails{}
-	rt.event(f, Event{Type: "ActivitySucceeded", ActivitySucceededEventDetails: out}, render(&out.Output, result))
+	rt.eventPayload(f, "ActivitySucceeded", out, result)
 	return result, nil
 }
 

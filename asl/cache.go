@@ -2,7 +2,6 @@ package asl
 
 import (
 	"sync"
-	"unsafe"
 
 	"github.com/ohler55/ojg/jp"
 )
@@ -20,19 +19,28 @@ type parsedCache[V any] struct {
 
 const maxCached = 4096
 
-func (c *parsedCache[V]) get(key []byte) (V, bool) {
+func (c *parsedCache[V]) get(key string) (V, bool) {
 	c.mu.RLock()
-	v, ok := c.m[string(key)] // no allocation for the lookup
+	v, ok := c.m[key]
 	c.mu.RUnlock()
 	return v, ok
 }
 
-func (c *parsedCache[V]) put(key []byte, v V) {
+// getRaw is get for a key held as bytes (a field's raw JSON): the
+// conversion in the index expression does not copy them.
+func (c *parsedCache[V]) getRaw(key []byte) (V, bool) {
+	c.mu.RLock()
+	v, ok := c.m[string(key)]
+	c.mu.RUnlock()
+	return v, ok
+}
+
+func (c *parsedCache[V]) put(key string, v V) {
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= maxCached {
 		c.m = map[string]V{}
 	}
-	c.m[string(key)] = v
+	c.m[key] = v
 	c.mu.Unlock()
 }
 
@@ -42,17 +50,13 @@ var paths parsedCache[jp.Expr]
 // parseJSONPath parses the part of a path after its root, once per
 // distinct path.
 func parseJSONPath(rest string) (jp.Expr, error) {
-	if x, ok := paths.get([]byte(rest)); ok {
+	if x, ok := paths.get(rest); ok {
 		return x, nil
 	}
 	x, err := parseJSONPathSafely(rest)
 	if err != nil {
 		return nil, err
 	}
-	paths.put([]byte(rest), x)
+	paths.put(rest, x)
 	return x, nil
 }
-
-// unsafeBytes is s's bytes without a copy, for a cache lookup: the
-// caches never modify or keep the key slice.
-func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }

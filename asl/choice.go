@@ -1,11 +1,71 @@
 package asl
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
 	"time"
 )
+
+// choiceRule is a rule of a Choice state, decoded generically.
+type choiceRule map[string]any
+
+// choice runs a Choice state: the first rule that matches gives the next
+// state, else Default.
+func (rt *runtime) choice(st *State, input any, f *frame, entered time.Time) (any, string, *Failure) {
+	var sc *scope
+	effective := input
+	if st.QueryLanguage == JSONata {
+		sc = rt.jsonataScope(st, input, f, entered, 0, "")
+	} else {
+		sc = rt.jsonPathScope(st, input, f, entered, 0, "")
+		var fail *Failure
+		if effective, fail = inputPath(st, sc); fail != nil {
+			return nil, "", fail
+		}
+		f.inspect.record(inspectAfterInputPath, effective)
+		sc.input = effective
+	}
+	next := ""
+	var ruleAssign json.RawMessage
+	choices := st.compiled().choices
+	for i, raw := range st.Choices {
+		var c choice
+		ok := true
+		if choices != nil {
+			c = choices[i]
+		} else if c, ok = choiceOf(raw); !ok {
+			return nil, "", failf(ErrRuntime, "Choices[%d] of state %q is not an object", i, st.Name)
+		}
+		matched, err := rt.evalRule(st, c.rule, sc)
+		if err != nil {
+			return nil, "", asFailure(err)
+		}
+		if matched {
+			next, ruleAssign = c.next, c.assign
+			break
+		}
+	}
+	if next == "" {
+		next = st.Default
+	}
+	if next == "" {
+		return nil, "", failf(ErrNoChoiceMatched, "no Choice rule of state %q matched, and it has no Default", st.Name)
+	}
+	if fail := rt.assignState(st, sc, f); fail != nil {
+		return nil, "", fail
+	}
+	if fail := rt.assign(st, ruleAssign, sc, f); fail != nil {
+		return nil, "", fail
+	}
+	if st.QueryLanguage == JSONata {
+		out, fail := rt.jsonataOutput(st, sc, f, input)
+		return out, next, fail
+	}
+	out, fail := outputPath(st, effective, sc)
+	return out, next, fail
+}
 
 // comparisons are the JSONPath Choice operators with the type they compare.
 var comparisons = map[string]string{
@@ -45,8 +105,7 @@ func ruleOperator(rule choiceRule) (op string, path bool, err error) {
 func (rt *runtime) evalRule(st *State, rule *rule, sc *scope) (bool, error) {
 	switch {
 	case rule.hasCondition:
-		left := MaxPayloadBytes
-		v, err := evalJSONataValue("Condition", rule.condition, sc, rt, &left)
+		v, err := rule.condition.eval("Condition", sc, rt)
 		if err != nil {
 			return false, err
 		}

@@ -132,15 +132,17 @@ func (v *VirtualClock) Sleep(ctx context.Context, d time.Duration) error {
 // NewSignal implements Clock.
 func (v *VirtualClock) NewSignal() Signal { return &virtualSignal{clock: v, ch: make(chan struct{})} }
 
-// Go implements Clock: f counts as running work until it returns.
+// Go implements Clock: f counts as running work until it returns. It
+// runs on a goroutine kept for further work (see workers), so a clock
+// used inside a testing/synctest bubble must wrap Go to start its own.
 func (v *VirtualClock) Go(f func()) {
 	v.mu.Lock()
 	v.busy++
 	v.mu.Unlock()
-	go func() {
+	workers.run(func() {
 		defer v.Release()
 		f()
-	}()
+	})
 }
 
 // Hold implements Clock.
@@ -165,34 +167,60 @@ func (v *VirtualClock) Advance(d time.Duration) {
 	v.mu.Lock()
 	target := v.now.Add(d)
 	for v.timers.Len() > 0 && !v.timers[0].at.After(target) {
-		t := heap.Pop(&v.timers).(*vtimer)
-		if t.sig.woken {
-			continue
-		}
-		v.now = maxTime(v.now, t.at)
-		t.sig.wakeLocked(true)
+		v.fireLocked(heap.Pop(&v.timers).(*vtimer))
 	}
 	v.now = maxTime(v.now, target)
 	v.mu.Unlock()
 }
 
 // advanceLocked jumps to the earliest wake-up when no work runs. Waiters
-// whose context was cancelled are woken first, at the current time.
+// whose context was cancelled are woken first, at the current time, and
+// again after a timer's function ran (it may have cancelled some).
 func (v *VirtualClock) advanceLocked() {
-	if v.busy <= 0 {
+	for v.busy <= 0 {
 		for s, ctx := range v.waiting {
 			if ctx.Err() != nil && !s.woken {
 				s.wakeLocked(false)
 			}
 		}
-	}
-	for v.busy <= 0 && v.timers.Len() > 0 {
-		t := heap.Pop(&v.timers).(*vtimer)
-		if t.sig.woken {
-			continue
+		if v.busy > 0 || v.timers.Len() == 0 {
+			return
 		}
+		v.fireLocked(heap.Pop(&v.timers).(*vtimer))
+	}
+}
+
+// fireLocked moves time to a timer popped from the heap and wakes its
+// waiter or calls its function.
+func (v *VirtualClock) fireLocked(t *vtimer) {
+	if t.fn != nil {
 		v.now = maxTime(v.now, t.at)
-		t.sig.wakeLocked(true)
+		t.fn()
+		return
+	}
+	if t.sig.woken {
+		return
+	}
+	v.now = maxTime(v.now, t.at)
+	t.sig.wakeLocked(true)
+}
+
+// afterFunc calls f when virtual time reaches d from now, with the clock
+// locked, so f must neither block nor use the clock; stop cancels it. It
+// stands for a goroutine that would wait on a signal for d (an
+// execution's timeout) without the goroutine.
+func (v *VirtualClock) afterFunc(d time.Duration, f func()) (stop func()) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.seq++
+	t := &vtimer{at: v.now.Add(d), seq: v.seq, fn: f}
+	heap.Push(&v.timers, t)
+	return func() {
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		if t.index >= 0 {
+			heap.Remove(&v.timers, t.index)
+		}
 	}
 }
 
@@ -283,7 +311,10 @@ func (s *virtualSignal) Wait(ctx context.Context, timeout time.Duration) (bool, 
 type vtimer struct {
 	at  time.Time
 	seq int
-	sig *virtualSignal
+	sig *virtualSignal // the waiter to wake, or nil
+	fn  func()         // called instead, if set (see afterFunc)
+	// index is the timer's place in the heap, or -1 once it is out.
+	index int
 }
 
 type timerHeap []*vtimer
@@ -295,11 +326,20 @@ func (h timerHeap) Less(i, j int) bool {
 	}
 	return h[i].at.Before(h[j].at)
 }
-func (h timerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *timerHeap) Push(x any)   { *h = append(*h, x.(*vtimer)) }
+func (h timerHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
+func (h *timerHeap) Push(x any) {
+	t := x.(*vtimer)
+	t.index = len(*h)
+	*h = append(*h, t)
+}
 func (h *timerHeap) Pop() any {
 	old := *h
 	t := old[len(old)-1]
+	old[len(old)-1] = nil
 	*h = old[:len(old)-1]
+	t.index = -1
 	return t
 }

@@ -82,7 +82,7 @@ func (rt *runtime) distributedMap(ctx context.Context, st *State, input any, sc 
 		// Each child has its own randomness, seeded by its index, so runs
 		// repeat however the children interleave.
 		childRT := &runtime{engine: rt.engine, exec: rt.exec, clock: rt.clock, rng: newRand(rt.engine.opts.Seed*7919 + int64(i) + 1), hist: h}
-		last := h.add(0, Event{Type: "ExecutionStarted", ExecutionStartedEventDetails: &ExecutionStartedDetails{Input: toJSON(inputs[i]), RoleArn: rt.engine.opts.RoleArn}})
+		last := h.add(0, "ExecutionStarted", &ExecutionStartedDetails{Input: toJSON(inputs[i]), RoleArn: rt.engine.opts.RoleArn})
 		out, fail := childRT.runMachine(ctx, st.ItemProcessor, clone(inputs[i]), f.vars.child(), &mapItem{Index: i, Value: inputs[i]}, &last)
 		child.Output, child.Events, child.Stop = out, h.snapshot(), rt.clock.Now()
 		if fail != nil {
@@ -105,11 +105,11 @@ func (rt *runtime) distributedMap(ctx context.Context, st *State, input any, sc 
 
 	if fail := rt.checkTolerance(st, run, children); fail != nil {
 		run.end(MapRunFailed, rt.clock.Now())
-		rt.event(f, Event{Type: "MapRunFailed", MapRunFailedEventDetails: &FailureDetails{Error: fail.Name, Cause: fail.Cause}})
+		rt.event(f, "MapRunFailed", &FailureDetails{Error: fail.Name, Cause: fail.Cause})
 		return nil, fail
 	}
 	run.end(MapRunSucceeded, rt.clock.Now())
-	rt.event(f, Event{Type: "MapRunSucceeded"})
+	rt.event(f, "MapRunSucceeded", nil)
 	result, fail := rt.mapResult(ctx, st, sc, mapRunArn, children)
 	if fail != nil {
 		return nil, fail

@@ -2,10 +2,12 @@ package asl
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
-	"unsafe"
+	"strings"
 
 	"github.com/ohler55/ojg/jp"
 	"github.com/sfnkit/sfnkit/internal/jsonstring"
@@ -92,6 +94,64 @@ func appendJSONFloat(b []byte, f float64) ([]byte, bool) {
 	return b, true
 }
 
+// toJSON renders a value as Step Functions shows it in history and output.
+func toJSON(v any) string {
+	b, err := marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%v", v)
+	}
+	return string(b)
+}
+
+// marshal encodes without HTML escaping, as Step Functions does.
+func marshal(v any) ([]byte, error) {
+	if out, ok := appendJSON(make([]byte, 0, 256), v); ok {
+		return out, nil
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return []byte(strings.TrimSuffix(b.String(), "\n")), nil
+}
+
+func truncateJSON(v any, max int) string {
+	s := toJSON(v)
+	if len(s) > max {
+		return s[:max] + "…"
+	}
+	return s
+}
+
+// plainJSON reports whether v is made only of what decoding JSON gives:
+// objects as map[string]any, arrays as []any, strings, finite float64s,
+// booleans and nil.
+func plainJSON(v any) bool {
+	switch x := v.(type) {
+	case nil, bool, string:
+		return true
+	case float64:
+		return !math.IsInf(x, 0) && !math.IsNaN(x)
+	case map[string]any:
+		for _, e := range x {
+			if !plainJSON(e) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, e := range x {
+			if !plainJSON(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // jsonCopy deep-copies a value made of JSON's types, as decoding its
 // encoding would give it (numbers as float64). It reports false for any
 // other type, or a number JSON cannot hold.
@@ -127,6 +187,25 @@ func jsonCopy(v any) (any, bool) {
 		return out, true
 	}
 	return nil, false
+}
+
+// clone deep-copies a JSON value, so states never share mutable data.
+func clone(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = clone(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = clone(e)
+		}
+		return out
+	}
+	return v
 }
 
 // jsonLen is len of the encoding appendJSON gives, without building it:
@@ -260,13 +339,32 @@ func chainLen(steps []jp.Frag, valueLen int) (int, bool) {
 	return n, true
 }
 
-// sameValue reports whether a and b are the same value: the same
-// dynamic type and the same data word (the same map, slice header box
-// or boxed scalar). It may report false for equal values.
+// sameValue reports whether a and b are the same value: the same map or
+// the same slice (its first element at the same address, the same
+// length), or equal scalars. Either way their encodings have the same
+// size, which is all runState asks. It may report false for equal
+// values.
 func sameValue(a, b any) bool {
-	type iface struct{ typ, data unsafe.Pointer }
-	x, y := (*iface)(unsafe.Pointer(&a)), (*iface)(unsafe.Pointer(&b))
-	return x.typ == y.typ && x.data == y.data
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		return ok && len(x) == len(y) && reflect.ValueOf(x).UnsafePointer() == reflect.ValueOf(y).UnsafePointer()
+	case []any:
+		y, ok := b.([]any)
+		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case float64:
+		y, ok := b.(float64)
+		return ok && x == y && math.Signbit(x) == math.Signbit(y)
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case nil:
+		return b == nil
+	}
+	return false
 }
 
 // intLen is the number of characters of n in decimal, with its sign.

@@ -2,14 +2,12 @@ package asl
 
 import (
 	"context"
-	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -125,6 +123,9 @@ type Execution struct {
 	stop   time.Time
 	// cancel and done are replaced, under mu, by a redrive.
 
+	// run is the execution's work until it is taken (see dispatch).
+	run atomic.Pointer[unit]
+
 	tokens []string // its task tokens; guarded by the engine's mu
 }
 
@@ -191,7 +192,7 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	}
 	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	x.cancel = cancel
-	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock, records: make([]record, 0, 64), pending: make([]payload, 0, 48)}}
+	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock, records: make([]record, 0, 64)}}
 	if !express {
 		x.rt.rd = &redriveState{}
 	}
@@ -200,34 +201,46 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	}
 	e.mu.Unlock()
 	started := &ExecutionStartedDetails{RoleArn: e.opts.RoleArn}
-	x.rt.hist.add(0, Event{Type: "ExecutionStarted", ExecutionStartedEventDetails: started}, render(&started.Input, in))
+	x.rt.hist.addPayload(0, "ExecutionStarted", started, in)
 
 	// The caller is not counted as work on the clock: hold it while both
 	// goroutines start, or a virtual clock could see the watcher idle
 	// before the execution runs and jump to the execution's timeout.
 	e.clock.Hold()
 	defer e.clock.Release()
-	finished := e.clock.NewSignal()
 	timeout, timeoutCause := time.Duration(sm.TimeoutSeconds)*time.Second, errExecutionTimeout
 	if express && (timeout == 0 || timeout > MaxExpressDuration) {
 		timeout, timeoutCause = MaxExpressDuration, errExpressDuration
 	}
-	if timeout > 0 {
-		e.clock.Go(func() {
-			timedOut, _ := finished.Wait(runCtx, timeout)
-			if timedOut {
-				cancel(timeoutCause)
-			}
-		})
-	}
-	e.clock.Go(func() {
+	finished := e.watchTimeout(runCtx, timeout, cancel, timeoutCause)
+	x.dispatch(e.clock, func() {
 		var last int64 = 1
 		out, fail := x.rt.runGuarded(runCtx, sm, in, &last)
-		finished.Fire()
+		finished()
 		x.finish(out, fail, context.Cause(runCtx), last)
 		cancel(nil)
 	})
 	return x, nil
+}
+
+// watchTimeout cancels runCtx with cause once it has run for timeout
+// (none if zero), unless finished, which it returns, is called first. On
+// a VirtualClock this is a timer's function; on another clock, a unit of
+// work waiting for the timeout.
+func (e *Engine) watchTimeout(runCtx context.Context, timeout time.Duration, cancel context.CancelCauseFunc, cause error) (finished func()) {
+	if timeout <= 0 {
+		return func() {}
+	}
+	if v, ok := e.clock.(*VirtualClock); ok {
+		return v.afterFunc(timeout, func() { cancel(cause) })
+	}
+	done := e.clock.NewSignal()
+	e.clock.Go(func() {
+		if timedOut, _ := done.Wait(runCtx, timeout); timedOut {
+			cancel(cause)
+		}
+	})
+	return done.Fire
 }
 
 // validateName applies StartExecution's rules to an execution name.
@@ -261,19 +274,19 @@ func (x *Execution) finish(out any, fail *Failure, cause error, last int64) {
 		if errors.Is(cause, errExpressDuration) {
 			res.Cause = fmt.Sprintf("The Express execution ran longer than %v, the most an Express workflow may run", MaxExpressDuration)
 		}
-		h.add(last, Event{Type: "ExecutionTimedOut", ExecutionTimedOutEventDetails: &FailureDetails{Error: res.Error, Cause: res.Cause}})
+		h.add(last, "ExecutionTimedOut", &FailureDetails{Error: res.Error, Cause: res.Cause})
 	case errors.Is(cause, errAborted):
 		x.mu.Lock()
 		res = x.result // Stop recorded the error and cause
 		x.mu.Unlock()
 		res.Status = StatusAborted
-		h.add(last, Event{Type: "ExecutionAborted", ExecutionAbortedEventDetails: &FailureDetails{Error: res.Error, Cause: res.Cause}})
+		h.add(last, "ExecutionAborted", &FailureDetails{Error: res.Error, Cause: res.Cause})
 	case fail != nil:
 		res = Result{Status: StatusFailed, Error: fail.Name, Cause: fail.Cause}
-		h.add(last, Event{Type: "ExecutionFailed", ExecutionFailedEventDetails: &FailureDetails{Error: fail.Name, Cause: fail.Cause}})
+		h.add(last, "ExecutionFailed", &FailureDetails{Error: fail.Name, Cause: fail.Cause})
 	default:
 		d := &OutputDetails{}
-		h.add(last, Event{Type: "ExecutionSucceeded", ExecutionSucceededEventDetails: d}, render(&d.Output, out))
+		h.addPayload(last, "ExecutionSucceeded", d, out)
 	}
 	x.mu.Lock()
 	x.result, x.stop = res, x.rt.clock.Now()
@@ -283,7 +296,17 @@ func (x *Execution) finish(out any, fail *Failure, cause error, last int64) {
 }
 
 // Wait blocks until the execution ends (or ctx does) and returns its result.
+//
+// A Wait whose ctx cannot be cancelled (context.Background) runs the
+// execution itself if it has not started yet: the caller would only
+// block until it ends, and a goroutine that waits for another to run
+// its work costs two thread wake-ups per execution.
 func (x *Execution) Wait(ctx context.Context) (Result, error) {
+	if ctx.Done() == nil {
+		if u := x.run.Load(); u != nil {
+			u.take()
+		}
+	}
 	select {
 	case <-x.Done():
 		return x.Result(), nil
@@ -359,92 +382,4 @@ func (e *Engine) Run(ctx context.Context, sm *StateMachine, input []byte) (Resul
 	}
 	res, err := x.Wait(ctx)
 	return res, x.History(), err
-}
-
-// runtime is the engine's state for one execution.
-type runtime struct {
-	engine *Engine
-	exec   *Execution
-	clock  Clock
-	hist   *history
-
-	rngMu sync.Mutex
-	rng   *rand.Rand
-
-	// jsonataOnce makes the execution's JSONata $uuid and $random.
-	jsonataOnce                sync.Once
-	jsonataUUID, jsonataRandom any
-
-	// ctxExecution and ctxMachine are $$.Execution (as of ctxRedrives
-	// redrives) and $$.StateMachine; see contextParts.
-	ctxMu                    sync.Mutex
-	ctxExecution, ctxMachine map[string]any
-	ctxRedrives              int
-
-	childMu  sync.Mutex
-	children []ChildExecution
-	mapRuns  []*mapRun     // the Distributed Map runs, guarded by childMu
-	rd       *redriveState // nil for Express, TestState and child executions
-	pending  []*tokenWait  // tasks waiting for their tokens
-	changed  chan struct{} // closed when pending changes
-}
-
-func (rt *runtime) randFloat() float64 {
-	rt.rngMu.Lock()
-	defer rt.rngMu.Unlock()
-	return rt.rng.Float64()
-}
-
-func (rt *runtime) randIntn(n int) int {
-	rt.rngMu.Lock()
-	defer rt.rngMu.Unlock()
-	return rt.rng.IntN(n)
-}
-
-func (rt *runtime) uuid() string {
-	rt.rngMu.Lock()
-	defer rt.rngMu.Unlock()
-	return uuidFrom(rt.rng)
-}
-
-// newRand is an execution's seeded randomness: PCG, whose state is two
-// words (math/rand's source allocates 5 KB per execution).
-func newRand(seed int64) *rand.Rand {
-	return rand.New(rand.NewPCG(uint64(seed), 0x5f3759df))
-}
-
-// uuidFrom makes a version-4 UUID from the engine's seeded randomness, so
-// runs repeat exactly.
-func uuidFrom(r *rand.Rand) string {
-	var b [16]byte
-	binary.LittleEndian.PutUint64(b[:8], r.Uint64())
-	binary.LittleEndian.PutUint64(b[8:], r.Uint64())
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	s := hex.EncodeToString(b[:])
-	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
-}
-
-func lastSegment(arn string) string {
-	for i := len(arn) - 1; i >= 0; i-- {
-		if arn[i] == ':' {
-			return arn[i+1:]
-		}
-	}
-	return arn
-}
-
-// executionArn derives an execution ARN from its state machine's.
-func executionArn(smArn, smName, name string) string {
-	prefix := smArn[:len(smArn)-len(smName)]
-	return replaceOnce(prefix, ":stateMachine:", ":execution:") + smName + ":" + name
-}
-
-func replaceOnce(s, old, new string) string {
-	for i := 0; i+len(old) <= len(s); i++ {
-		if s[i:i+len(old)] == old {
-			return s[:i] + new + s[i+len(old):]
-		}
-	}
-	return s
 }

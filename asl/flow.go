@@ -103,7 +103,7 @@ func (rt *runtime) parallel(ctx context.Context, st *State, input any, f *frame,
 	if fail != nil {
 		return nil, fail
 	}
-	rt.event(f, Event{Type: "ParallelStateStarted"})
+	rt.event(f, "ParallelStateStarted", nil)
 	outputs := make([]any, len(st.Branches))
 	start := *f.last
 	memo := rt.memoBegin(st, f) // a redrive reruns only the branches that failed
@@ -121,13 +121,13 @@ func (rt *runtime) parallel(ctx context.Context, st *State, input any, f *frame,
 		return fail
 	})
 	if fail != nil {
-		rt.event(f, Event{Type: "ParallelStateFailed", ExecutionFailedEventDetails: nil})
+		rt.event(f, "ParallelStateFailed", nil)
 		return nil, fail
 	}
 	if ctx.Err() != nil {
 		return nil, cancelled(ctx)
 	}
-	rt.event(f, Event{Type: "ParallelStateSucceeded"})
+	rt.event(f, "ParallelStateSucceeded", nil)
 	return rt.taskOutput(st, input, outputs, sc, f)
 }
 
@@ -150,7 +150,7 @@ func (rt *runtime) mapState(ctx context.Context, st *State, input any, f *frame,
 		return rt.distributedMap(ctx, st, input, sc, items, int(limit), f)
 	}
 
-	rt.event(f, Event{Type: "MapStateStarted", MapStateStartedEventDetails: &MapStartedDetails{Length: len(items)}})
+	rt.event(f, "MapStateStarted", &MapStartedDetails{Length: len(items)})
 	outputs := make([]any, len(items))
 	start := *f.last
 	memo := rt.memoBegin(st, f) // a redrive reruns only the iterations that failed
@@ -165,22 +165,22 @@ func (rt *runtime) mapState(ctx context.Context, st *State, input any, f *frame,
 		if fail != nil {
 			return fail
 		}
-		rt.event(iterFrame, Event{Type: "MapIterationStarted", MapIterationStartedEventDetails: &MapIterationDetails{Name: st.Name, Index: i}})
+		rt.event(iterFrame, "MapIterationStarted", &MapIterationDetails{Name: st.Name, Index: i})
 		out, fail := rt.runMachine(ctx, st.ItemProcessor, itemInput, f.vars.child(), iterFrame.item, &last)
 		if fail != nil {
-			rt.event(iterFrame, Event{Type: "MapIterationFailed", MapIterationFailedEventDetails: &MapIterationDetails{Name: st.Name, Index: i}})
+			rt.event(iterFrame, "MapIterationFailed", &MapIterationDetails{Name: st.Name, Index: i})
 			return fail
 		}
-		rt.event(iterFrame, Event{Type: "MapIterationSucceeded", MapIterationSucceededEventDetails: &MapIterationDetails{Name: st.Name, Index: i}})
+		rt.event(iterFrame, "MapIterationSucceeded", &MapIterationDetails{Name: st.Name, Index: i})
 		outputs[i] = out
 		memo.remember(i, out)
 		return nil
 	})
 	if fail != nil {
-		rt.event(f, Event{Type: "MapStateFailed"})
+		rt.event(f, "MapStateFailed", nil)
 		return nil, fail
 	}
-	rt.event(f, Event{Type: "MapStateSucceeded"})
+	rt.event(f, "MapStateSucceeded", nil)
 	return rt.taskOutput(st, input, outputs, sc, f)
 }
 

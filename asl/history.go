@@ -1,10 +1,9 @@
 package asl
 
 import (
-	"reflect"
+	"strings"
 	"sync"
 	"time"
-	"unsafe"
 )
 
 // Event is one entry of an execution's history, shaped like an element of
@@ -151,90 +150,170 @@ type MapRunStartedDetails struct {
 
 // history collects events; branches and iterations append concurrently.
 // An event is kept as a record of a few words, and becomes an Event (its
-// type's details field set, its JSON payloads rendered) when the history
+// type's details field set, its JSON payload rendered) when the history
 // is read: most executions' histories are never read, and an Event, with
 // a field for every kind of details, is more than 400 bytes. Rendering
-// later is safe because the engine never modifies a value in place.
+// later is safe because the engine never modifies a value in place, and
+// neither may a task handler modify its input (see TaskRequest.Input) or
+// a result it returned.
 type history struct {
 	mu      sync.Mutex
 	records []record
 	clock   Clock
-	pending []payload // grown by append; an execution's start sizes both
 	// events are the records read so far, as Events.
 	events []Event
 }
 
-// record is an event as the history keeps it: its one details pointer,
-// untyped, and which field of Event it belongs in.
+// record is an event as the history keeps it, in 64 bytes. A state's
+// entered and exited events keep the state, for its name, and allocate
+// nothing more; other events keep their details, a pointer to one of the
+// *Details types (placed in Event's field for typ when read), or nil.
 type record struct {
-	prev    int64
-	at      time.Time
-	typ     string
-	details unsafe.Pointer
-	slot    int8 // an index of detailSlots, or -1 for none
+	prev int64
+	at   int64 // Unix nanoseconds
+	typ  string
+	// details are the event's details, the *State of an entered or
+	// exited event, or nil.
+	details any
+	// payload is the event's input, output or parameters, rendered into
+	// the details when the history is read, or noPayload.
+	payload any
 }
 
-// detailSlots are the offsets of Event's details fields, every field
-// after Type, each a pointer.
-var detailSlots = func() []uintptr {
-	t := reflect.TypeFor[Event]()
-	typeField, _ := t.FieldByName("Type")
-	var offsets []uintptr
-	for i := typeField.Index[0] + 1; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if f.Type.Kind() != reflect.Pointer {
-			panic("asl: Event." + f.Name + " is not a pointer: history records keep one details pointer")
-		}
-		offsets = append(offsets, f.Offset)
-	}
-	return offsets
-}()
+// noPayload is the payload of an event that has none.
+type noPayload struct{}
 
-// recordOf makes e's record: the one details field that is set.
-func recordOf(e *Event) record {
-	r := record{prev: e.PreviousEventID, at: e.Timestamp, typ: e.Type, slot: -1}
-	for i, off := range detailSlots {
-		if p := *(*unsafe.Pointer)(unsafe.Add(unsafe.Pointer(e), off)); p != nil {
-			r.details, r.slot = p, int8(i)
-			break
-		}
-	}
-	return r
+// add records an event of type typ with its details (nil for none)
+// after parent (0: the previous event), and returns its id.
+func (h *history) add(parent int64, typ string, details any) int64 {
+	return h.push(parent, record{typ: typ, details: details, payload: noPayload{}})
 }
 
-// event expands a record into the Event with this id.
-func (r *record) event(id int64) Event {
-	e := Event{ID: id, PreviousEventID: r.prev, Timestamp: r.at, Type: r.typ}
-	if r.slot >= 0 {
-		*(*unsafe.Pointer)(unsafe.Add(unsafe.Pointer(&e), detailSlots[r.slot])) = r.details
-	}
-	return e
+// addPayload is add for an event whose details carry a JSON payload:
+// value, rendered into it when the history is read.
+func (h *history) addPayload(parent int64, typ string, details, value any) int64 {
+	return h.push(parent, record{typ: typ, details: details, payload: value})
 }
 
-// payload is an event field to render from a value.
-type payload struct {
-	field *string
-	value any
+// addState records a state's entered or exited event (typ ends in
+// "Entered" or "Exited"), whose payload is the state's input or output.
+func (h *history) addState(parent int64, typ string, st *State, value any) int64 {
+	return h.push(parent, record{typ: typ, details: st, payload: value})
 }
 
-// render is a payload of an event: field (inside the event's details) is
-// set to value's JSON when the history is read.
-func render(field *string, value any) payload { return payload{field, value} }
-
-// add records an event after parent (0: the previous one) and returns its
-// id; payloads are rendered on read.
-func (h *history) add(parent int64, e Event, payloads ...payload) int64 {
-	now := h.clock.Now()
+func (h *history) push(parent int64, r record) int64 {
+	r.at = h.clock.Now().UnixNano()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.pending = append(h.pending, payloads...)
 	id := int64(len(h.records) + 1)
 	if parent == 0 {
 		parent = id - 1
 	}
-	e.PreviousEventID, e.Timestamp = parent, now
-	h.records = append(h.records, recordOf(&e))
+	r.prev = parent
+	h.records = append(h.records, r)
 	return id
+}
+
+// event expands a record into the Event with this id.
+func (r *record) event(id int64) Event {
+	e := Event{ID: id, PreviousEventID: r.prev, Timestamp: time.Unix(0, r.at).UTC(), Type: r.typ}
+	_, none := r.payload.(noPayload)
+	text := ""
+	if !none {
+		text = toJSON(r.payload)
+	}
+	if st, ok := r.details.(*State); ok {
+		if strings.HasSuffix(r.typ, "Entered") {
+			e.StateEnteredEventDetails = &StateEnteredDetails{Name: st.Name, Input: text}
+		} else {
+			e.StateExitedEventDetails = &StateExitedDetails{Name: st.Name, Output: text}
+		}
+		return e
+	}
+	if !none {
+		switch d := r.details.(type) {
+		case *ExecutionStartedDetails:
+			d.Input = text
+		case *OutputDetails:
+			d.Output = text
+		case *TaskScheduledDetails:
+			d.Parameters = text
+		case *TaskOutputDetails:
+			d.Output = text
+		case *LambdaScheduledDetails:
+			d.Input = text
+		case *ActivityScheduledDetails:
+			d.Input = text
+		}
+	}
+	e.place(r.details)
+	return e
+}
+
+// place sets the details field of e's type to d.
+func (e *Event) place(d any) {
+	switch e.Type {
+	case "ExecutionStarted":
+		e.ExecutionStartedEventDetails, _ = d.(*ExecutionStartedDetails)
+	case "ExecutionSucceeded":
+		e.ExecutionSucceededEventDetails, _ = d.(*OutputDetails)
+	case "ExecutionFailed":
+		e.ExecutionFailedEventDetails, _ = d.(*FailureDetails)
+	case "ExecutionTimedOut":
+		e.ExecutionTimedOutEventDetails, _ = d.(*FailureDetails)
+	case "ExecutionAborted":
+		e.ExecutionAbortedEventDetails, _ = d.(*FailureDetails)
+	case "ExecutionRedriven":
+		e.ExecutionRedrivenEventDetails, _ = d.(*RedriveDetails)
+	case "TaskScheduled":
+		e.TaskScheduledEventDetails, _ = d.(*TaskScheduledDetails)
+	case "TaskStarted":
+		e.TaskStartedEventDetails, _ = d.(*TaskDetails)
+	case "TaskSubmitted":
+		e.TaskSubmittedEventDetails, _ = d.(*TaskOutputDetails)
+	case "TaskSucceeded":
+		e.TaskSucceededEventDetails, _ = d.(*TaskOutputDetails)
+	case "TaskFailed":
+		e.TaskFailedEventDetails, _ = d.(*TaskFailureDetails)
+	case "TaskTimedOut":
+		e.TaskTimedOutEventDetails, _ = d.(*TaskFailureDetails)
+	case "LambdaFunctionScheduled":
+		e.LambdaFunctionScheduledEventDetails, _ = d.(*LambdaScheduledDetails)
+	case "LambdaFunctionSucceeded":
+		e.LambdaFunctionSucceededEventDetails, _ = d.(*OutputDetails)
+	case "LambdaFunctionFailed":
+		e.LambdaFunctionFailedEventDetails, _ = d.(*FailureDetails)
+	case "LambdaFunctionTimedOut":
+		e.LambdaFunctionTimedOutEventDetails, _ = d.(*FailureDetails)
+	case "MapStateStarted":
+		e.MapStateStartedEventDetails, _ = d.(*MapStartedDetails)
+	case "MapIterationStarted":
+		e.MapIterationStartedEventDetails, _ = d.(*MapIterationDetails)
+	case "MapIterationSucceeded":
+		e.MapIterationSucceededEventDetails, _ = d.(*MapIterationDetails)
+	case "MapIterationFailed":
+		e.MapIterationFailedEventDetails, _ = d.(*MapIterationDetails)
+	case "MapIterationAborted":
+		e.MapIterationAbortedEventDetails, _ = d.(*MapIterationDetails)
+	case "MapRunStarted":
+		e.MapRunStartedEventDetails, _ = d.(*MapRunStartedDetails)
+	case "MapRunFailed":
+		e.MapRunFailedEventDetails, _ = d.(*FailureDetails)
+	case "MapRunRedriven":
+		e.MapRunRedrivenEventDetails, _ = d.(*MapRunRedrivenDetails)
+	case "ActivityScheduled":
+		e.ActivityScheduledEventDetails, _ = d.(*ActivityScheduledDetails)
+	case "ActivityScheduleFailed":
+		e.ActivityScheduleFailedEventDetails, _ = d.(*FailureDetails)
+	case "ActivityStarted":
+		e.ActivityStartedEventDetails, _ = d.(*ActivityStartedDetails)
+	case "ActivitySucceeded":
+		e.ActivitySucceededEventDetails, _ = d.(*OutputDetails)
+	case "ActivityFailed":
+		e.ActivityFailedEventDetails, _ = d.(*FailureDetails)
+	case "ActivityTimedOut":
+		e.ActivityTimedOutEventDetails, _ = d.(*FailureDetails)
+	}
 }
 
 // MaxHistoryEvents is how many events one execution may have; Step
@@ -250,10 +329,6 @@ func (h *history) len() int {
 func (h *history) snapshot() []Event {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for _, p := range h.pending {
-		*p.field = toJSON(p.value)
-	}
-	h.pending = nil
 	for i := len(h.events); i < len(h.records); i++ {
 		h.events = append(h.events, h.records[i].event(int64(i+1)))
 	}

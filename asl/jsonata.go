@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -46,22 +45,28 @@ func jsonataExpr(s string) (string, bool) {
 type compiledJSONata struct {
 	expr *gnata.Expression
 	err  error
+	// names are the variables the expression names, which are all that
+	// an evaluation binds (see jsonataVars).
+	names []string
+	// statesPath is the path after $states of an expression that only
+	// reads one (see readStatesPath), else nil.
+	statesPath []string
 }
 
-var jsonataExprs parsedCache[compiledJSONata]
+var jsonataExprs parsedCache[*compiledJSONata]
 
 // compileJSONata checks an expression's bounds and compiles it, once per
 // distinct expression.
-func compileJSONata(expr string) (*gnata.Expression, error) {
-	if c, ok := jsonataExprs.get([]byte(expr)); ok {
-		return c.expr, c.err
+func compileJSONata(expr string) (*compiledJSONata, error) {
+	if c, ok := jsonataExprs.get(expr); ok {
+		return c, c.err
 	}
-	var c compiledJSONata
+	c := &compiledJSONata{names: jsonataNames(expr), statesPath: statesPathOf(expr)}
 	if c.err = checkJSONataSource(expr); c.err == nil {
 		c.expr, c.err = gnata.Compile(expr)
 	}
-	jsonataExprs.put([]byte(expr), c)
-	return c.expr, c.err
+	jsonataExprs.put(expr, c)
+	return c, c.err
 }
 
 // builtinFunction is the type gnata gives a function bound in its
@@ -87,115 +92,84 @@ func jsonataFunc(f func(args []any) (any, error)) any {
 }
 
 // evalJSONata evaluates one expression with $states and the variables.
-// field names where the expression is written, as AWS names it in its
-// errors: "Output", "Arguments/Input/id", "Items[2]".
-func evalJSONata(field, expr string, s *scope, rt *runtime) (any, error) {
-	e, err := compileJSONata(expr)
+// field and rel name where the expression is written, as AWS names it in
+// its errors: "Output", "Arguments" and "/Input/id", "Items" and "[2]".
+// An expression that only reads a path of names into $states is read
+// without gnata.
+func evalJSONata(field, rel, expr string, s *scope, rt *runtime) (any, error) {
+	c, err := compileJSONata(expr)
 	if err != nil {
-		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' is not valid: %v", expr, field, err)
+		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' is not valid: %v", expr, field+rel, err)
 	}
-	vars, input := s.jsonataEnv(rt)
-	v, err := e.EvalWithVars(newJSONataDeadline(), input, vars)
+	if c.statesPath != nil {
+		if v, ok := s.readStatesPath(c.statesPath); ok {
+			return v, nil
+		}
+	}
+	v, err := c.expr.EvalWithVars(newJSONataDeadline(), s.jsonataInput(), s.jsonataVars(rt, c.names))
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = errJSONataTimeout
 		}
-		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' threw an error: %v", expr, field, err)
+		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' threw an error: %v", expr, field+rel, err)
 	}
 	if v == nil {
 		// "JSON cannot represent an undefined value": the developer
 		// guide's "Failure to return a result", with AWS's wording.
-		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", expr, field)
+		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", expr, field+rel)
 	}
 	// Normalize to plain JSON values: numbers as float64, objects as maps.
-	// A value already made of JSON's types is copied; anything else
-	// (an invalid UTF-8 string, which encoding/json repairs) takes the
-	// round trip through encoding/json.
+	// A value already made of JSON's types is kept as it is (parts of it
+	// may be the state's data: neither gnata nor the engine modifies a
+	// value in place); anything else (an invalid UTF-8 string, which
+	// encoding/json repairs) takes the round trip through encoding/json.
 	norm := gnata.NormalizeValue(v)
-	if plain, ok := jsonataPlain(norm); ok {
-		if n := payloadLen(plain); n > MaxPayloadBytes {
-			return nil, failf(ErrDataLimitExceeded, "%s: the result of '%s' is %d bytes, more than Step Functions' payload limit of %d", field, expr, n, MaxPayloadBytes)
-		}
-		return plain, nil
+	if plainUTF8(norm) {
+		return norm, nil // its size is measured by the caller
 	}
 	b, err := json.Marshal(norm)
 	if err != nil {
-		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned a value JSON cannot hold (such as a function): %v", expr, field, err)
+		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned a value JSON cannot hold (such as a function): %v", expr, field+rel, err)
 	}
 	if len(b) > MaxPayloadBytes {
-		return nil, failf(ErrDataLimitExceeded, "%s: the result of '%s' is %d bytes, more than Step Functions' payload limit of %d", field, expr, len(b), MaxPayloadBytes)
+		return nil, failf(ErrDataLimitExceeded, "%s: the result of '%s' is %d bytes, more than Step Functions' payload limit of %d", field+rel, expr, len(b), MaxPayloadBytes)
 	}
 	return decodeJSON(b)
 }
 
-// jsonataPlain copies a normalized JSONata result made of JSON's types,
-// as encoding it and decoding it would give it. It reports false for
-// anything else, and for a string that is not valid UTF-8.
-func jsonataPlain(v any) (any, bool) {
+// plainUTF8 is plainJSON with every string and key valid UTF-8, as
+// decoding JSON gives it.
+func plainUTF8(v any) bool {
 	switch x := v.(type) {
 	case string:
-		return x, utf8.ValidString(x)
+		return utf8.ValidString(x)
 	case map[string]any:
-		out := make(map[string]any, len(x))
 		for k, e := range x {
-			c, ok := jsonataPlain(e)
-			if !ok || !utf8.ValidString(k) {
-				return nil, false
+			if !utf8.ValidString(k) || !plainUTF8(e) {
+				return false
 			}
-			out[k] = c
 		}
-		return out, true
+		return true
 	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			c, ok := jsonataPlain(e)
-			if !ok {
-				return nil, false
+		for _, e := range x {
+			if !plainUTF8(e) {
+				return false
 			}
-			out[i] = c
 		}
-		return out, true
+		return true
 	}
-	return jsonCopy(v)
-}
-
-// jsonataEnv is what the scope's expressions evaluate with: the
-// variables (with $states, the Step Functions functions, $uuid and
-// $random) and the input. It is made once per scope and made again after
-// Assign or a change of $states (setState).
-func (s *scope) jsonataEnv(rt *runtime) (vars map[string]any, input any) {
-	if s.env != nil {
-		return s.env, s.envInput
-	}
-	vars = s.vars.all()
-	for name, v := range vars {
-		vars[name] = withJSONataNulls(v)
-	}
-	for name, f := range stepFunctionsFunctions {
-		vars[name] = f
-	}
-	vars["uuid"], vars["random"] = rt.jsonataFuncs()
-	if s.states != nil {
-		states := withJSONataNulls(s.states).(map[string]any)
-		vars["states"] = states
-		input = states["input"]
-	}
-	s.env, s.envInput = vars, input
-	return vars, input
-}
-
-// setState sets $states.<name> (result, errorOutput).
-func (s *scope) setState(name string, v any) {
-	s.states[name] = v
-	s.env = nil
+	return plainJSON(v)
 }
 
 // jsonataDeadline is the context of one evaluation: gnata only asks it
 // for Err, at every function call, so a deadline needs no timer, and the
-// time is read at every 1024th call only.
+// time is read at every 1024th call only. gnata evaluates on the calling
+// goroutine, so calls is a plain counter: an atomic one is a
+// synchronization point for the race detector, which made deep
+// recursion (TestJSONataRecursionIsBounded) half as slow again.
 type jsonataDeadline struct {
 	at    time.Time
-	calls atomic.Uint32
+	calls uint32
 }
 
 func newJSONataDeadline() *jsonataDeadline {
@@ -207,143 +181,10 @@ func (*jsonataDeadline) Done() <-chan struct{}       { return nil }
 func (*jsonataDeadline) Value(any) any               { return nil }
 
 func (d *jsonataDeadline) Err() error {
-	if d.calls.Add(1)%1024 == 0 && time.Now().After(d.at) {
+	if d.calls++; d.calls%1024 == 0 && time.Now().After(d.at) {
 		return context.DeadlineExceeded
 	}
 	return nil
-}
-
-// jsonataNull is gnata's JSON null. gnata reads a Go nil as JSONata's
-// undefined, so a null in the data would vanish from an object built
-// from it and make a path to it look undefined; the engine's plain JSON
-// values hold null as nil and are converted before evaluation.
-var jsonataNull = func() any {
-	v, err := gnata.DecodeJSON(json.RawMessage("null"))
-	if err != nil || !gnata.IsNull(v) {
-		panic(fmt.Sprintf("gnata does not decode null as its null sentinel: %v, %v", v, err))
-	}
-	return v
-}()
-
-// withJSONataNulls returns v with every JSON null as jsonataNull. It
-// copies only the objects and arrays that hold a null, so data without
-// nulls, the usual case, is passed as it is.
-func withJSONataNulls(v any) any {
-	out, _ := nullsConverted(v)
-	return out
-}
-
-// nullsConverted is withJSONataNulls, and whether it changed anything.
-func nullsConverted(v any) (any, bool) {
-	switch x := v.(type) {
-	case nil:
-		return jsonataNull, true
-	case map[string]any:
-		var out map[string]any
-		for k, e := range x {
-			c, changed := nullsConverted(e)
-			if !changed {
-				continue
-			}
-			if out == nil {
-				out = make(map[string]any, len(x))
-				for k2, e2 := range x {
-					out[k2] = e2
-				}
-			}
-			out[k] = c
-		}
-		if out == nil {
-			return x, false
-		}
-		return out, true
-	case []any:
-		var out []any
-		for i, e := range x {
-			c, changed := nullsConverted(e)
-			if !changed {
-				continue
-			}
-			if out == nil {
-				out = append([]any(nil), x...)
-			}
-			out[i] = c
-		}
-		if out == nil {
-			return x, false
-		}
-		return out, true
-	}
-	return v, false
-}
-
-// evalJSONataTemplate evaluates every "{% %}" string of a JSONata field
-// (Arguments, Output, Assign, Items, ...), keeping other values as written.
-func evalJSONataTemplate(field string, raw json.RawMessage, s *scope, rt *runtime) (any, error) {
-	v, err := decodeJSONataTemplate(raw)
-	if err != nil {
-		return nil, failf(ErrRuntime, "%s is not JSON: %v", field, err)
-	}
-	left := MaxPayloadBytes
-	return evalJSONataValue(strings.ReplaceAll(field, ".", "/"), v, s, rt, &left)
-}
-
-// jsonataTemplates caches decoded JSONata fields by their text.
-var jsonataTemplates parsedCache[any]
-
-// decodeJSONataTemplate decodes a JSONata field, once per distinct text;
-// the decoded value is never modified (evalJSONataValue builds new
-// containers).
-func decodeJSONataTemplate(raw json.RawMessage) (any, error) {
-	if v, ok := jsonataTemplates.get(raw); ok {
-		return v, nil
-	}
-	v, err := decodeJSON(raw)
-	if err != nil {
-		return nil, err
-	}
-	jsonataTemplates.put(raw, v)
-	return v, nil
-}
-
-// evalJSONataValue evaluates a field's value; left is how many bytes its
-// expressions' results may still add (see spend).
-func evalJSONataValue(field string, v any, s *scope, rt *runtime, left *int) (any, error) {
-	switch x := v.(type) {
-	case string:
-		if expr, ok := jsonataExpr(x); ok {
-			val, err := evalJSONata(field, expr, s, rt)
-			if err != nil {
-				return nil, err
-			}
-			if spend(left, val) {
-				return nil, limitExceeded(field)
-			}
-			return val, nil
-		}
-		return x, nil
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			val, err := evalJSONataValue(field+"/"+k, e, s, rt, left)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = val
-		}
-		return out, nil
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			val, err := evalJSONataValue(fmt.Sprintf("%s[%d]", field, i), e, s, rt, left)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = val
-		}
-		return out, nil
-	}
-	return v, nil
 }
 
 // checkJSONata reports the expressions of a JSONata field that do not

@@ -1,52 +1,15 @@
 package asl
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 
 	// ojg evaluates the JSONPath the States Language allows (filters, wild
 	// cards, slices, descent) on plain Go JSON values; it is maintained and
 	// fast, and lets us inspect a parsed path to enforce reference paths.
 	"github.com/ohler55/ojg/jp"
 )
-
-// scope is what paths and expressions are evaluated against.
-type scope struct {
-	input   any            // $
-	context any            // $$; built on first use when lazy is set
-	vars    *variables     // $name
-	states  map[string]any // $states, for JSONata
-
-	// lazy is where $$ comes from when it is first read: most states
-	// never read it. A copy of the scope builds its own.
-	lazy *lazyContext
-
-	// env and envInput are the JSONata variables and input, made on
-	// first use (see jsonataEnv).
-	env      map[string]any
-	envInput any
-}
-
-// lazyContext is what a state's $$ is made from.
-type lazyContext struct {
-	rt      *runtime
-	st      *State
-	f       *frame
-	entered time.Time
-	retry   int
-	token   string
-}
-
-// contextObject is $$, built on first use.
-func (s *scope) contextObject() any {
-	if l := s.lazy; l != nil && s.context == nil {
-		s.context = l.rt.contextObject(l.st, l.f, l.entered, l.retry, l.token)
-	}
-	return s.context
-}
 
 var varRef = regexp.MustCompile(`^\$([A-Za-z_][A-Za-z0-9_]*)(.*)$`)
 
@@ -249,7 +212,7 @@ var compiledPaths parsedCache[*compiledPath]
 
 // pathOf compiles a path, once per distinct path.
 func pathOf(path string) *compiledPath {
-	if p, ok := compiledPaths.get(unsafeBytes(path)); ok {
+	if p, ok := compiledPaths.get(path); ok {
 		return p
 	}
 	p := &compiledPath{src: path}
@@ -283,7 +246,7 @@ func pathOf(path string) *compiledPath {
 			}
 		}
 	}
-	compiledPaths.put(unsafeBytes(path), p)
+	compiledPaths.put(path, p)
 	return p
 }
 
@@ -297,6 +260,11 @@ func (s *scope) getPath(p *compiledPath) (value any, ok bool, err error) {
 	var data any
 	switch p.root {
 	case rootContext:
+		if p.walk && s.context == nil && s.lazy != nil {
+			if v, found, ok := s.lazy.lookup(p.steps); ok {
+				return v, found, nil
+			}
+		}
 		data = s.contextObject()
 	case rootVariable:
 		v, found := s.vars.get(p.variable)
@@ -357,115 +325,4 @@ func (s *scope) dataFor(path string) any {
 		return v
 	}
 	return s.input
-}
-
-// setPath returns data with value placed at the reference path ref,
-// creating objects for missing fields. data is not modified.
-func setPath(data any, ref string, value any) (any, error) {
-	p := pathOf(ref)
-	if p.splitErr != nil || p.err != nil || !p.definite {
-		return nil, failf(ErrResultPathMatchFailure, "ResultPath %q is not a reference path", ref)
-	}
-	if len(p.steps) == 0 {
-		return value, nil
-	}
-	return setSteps(data, p.steps, value, ref)
-}
-
-// setSteps sets value at steps, copying each object and array on the way
-// (copy on write): values are never modified in place, so the input keeps
-// its shape for whoever else holds it (the history, Catch's ResultPath,
-// a Parallel sibling) without a deep copy of the whole document.
-
-func setSteps(node any, steps []jp.Frag, value any, ref string) (any, error) {
-	if len(steps) == 0 {
-		return value, nil
-	}
-	switch f := steps[0].(type) {
-	case jp.Child:
-		obj, ok := node.(map[string]any)
-		if node == nil {
-			obj, ok = map[string]any{}, true
-		}
-		if !ok {
-			return nil, failf(ErrResultPathMatchFailure, "unable to apply ResultPath %q: the input at '%s' is not an object", ref, string(f))
-		}
-		child, err := setSteps(obj[string(f)], steps[1:], value, ref)
-		if err != nil {
-			return nil, err
-		}
-		out := make(map[string]any, len(obj)+1)
-		for k, v := range obj {
-			out[k] = v
-		}
-		out[string(f)] = child
-		return out, nil
-	case jp.Nth:
-		arr, ok := node.([]any)
-		i := int(f)
-		if i < 0 && ok {
-			i += len(arr)
-		}
-		if !ok || i < 0 || i >= len(arr) {
-			return nil, failf(ErrResultPathMatchFailure, "unable to apply ResultPath %q: no element [%d] in the input", ref, int(f))
-		}
-		child, err := setSteps(arr[i], steps[1:], value, ref)
-		if err != nil {
-			return nil, err
-		}
-		out := append([]any(nil), arr...)
-		out[i] = child
-		return out, nil
-	}
-	return nil, failf(ErrResultPathMatchFailure, "unable to apply ResultPath %q", ref)
-}
-
-// clone deep-copies a JSON value, so states never share mutable data.
-func clone(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = clone(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = clone(e)
-		}
-		return out
-	}
-	return v
-}
-
-// toJSON renders a value as Step Functions shows it in history and output.
-func toJSON(v any) string {
-	b, err := marshal(v)
-	if err != nil {
-		return fmt.Sprintf("%v", v)
-	}
-	return string(b)
-}
-
-// marshal encodes without HTML escaping, as Step Functions does.
-func marshal(v any) ([]byte, error) {
-	if out, ok := appendJSON(make([]byte, 0, 256), v); ok {
-		return out, nil
-	}
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return []byte(strings.TrimSuffix(b.String(), "\n")), nil
-}
-
-func truncateJSON(v any, max int) string {
-	s := toJSON(v)
-	if len(s) > max {
-		return s[:max] + "…"
-	}
-	return s
 }

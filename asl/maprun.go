@@ -258,7 +258,7 @@ func (rt *runtime) openMapRun(st *State, sc *scope, f *frame, inputs []any, limi
 		if prev != nil && prev.run != nil && len(prev.run.weights) == len(inputs) {
 			r := prev.run
 			count := r.redriven(rt.clock.Now())
-			rt.event(f, Event{Type: "MapRunRedriven", MapRunRedrivenEventDetails: &MapRunRedrivenDetails{MapRunArn: r.run.Arn, RedriveCount: count}})
+			rt.event(f, "MapRunRedriven", &MapRunRedrivenDetails{MapRunArn: r.run.Arn, RedriveCount: count})
 			return r, nil
 		}
 	}
@@ -282,7 +282,7 @@ func (rt *runtime) openMapRun(st *State, sc *scope, f *frame, inputs []any, limi
 		}
 	}
 	arn := rt.mapRunArn(st)
-	rt.event(f, Event{Type: "MapRunStarted", MapRunStartedEventDetails: &MapRunStartedDetails{MapRunArn: arn}})
+	rt.event(f, "MapRunStarted", &MapRunStartedDetails{MapRunArn: arn})
 	return rt.startMapRun(arn, limit, count, pct, countSet, pctSet, weights), nil
 }
 

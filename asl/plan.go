@@ -37,7 +37,7 @@ type choice struct {
 
 // rule is a Choice rule compiled from its decoded form; see evalRule.
 type rule struct {
-	condition    any // JSONata Condition
+	condition    *jsonataTemplate // JSONata Condition
 	hasCondition bool
 	and, or      []*rule
 	hasAnd       bool
@@ -126,7 +126,7 @@ func choiceOf(raw json.RawMessage) (c choice, ok bool) {
 func compileRule(m choiceRule) *rule {
 	r := &rule{}
 	if cond, ok := m["Condition"]; ok {
-		r.condition, r.hasCondition = cond, true
+		r.condition, r.hasCondition = &jsonataTemplate{root: compileJTNode(cond, "")}, true
 		return r
 	}
 	sub := func(v any) *rule {

@@ -193,20 +193,13 @@ func (e *Engine) Redrive(ctx context.Context, x *Execution, sm *StateMachine) er
 	x.result, x.stop, x.cancel, x.done = Result{Status: StatusRunning}, time.Time{}, cancel, make(chan struct{})
 	x.mu.Unlock()
 
-	last := x.rt.hist.add(0, Event{Type: "ExecutionRedriven", ExecutionRedrivenEventDetails: &RedriveDetails{RedriveCount: count}})
+	last := x.rt.hist.add(0, "ExecutionRedriven", &RedriveDetails{RedriveCount: count})
 	e.clock.Hold()
 	defer e.clock.Release()
-	finished := e.clock.NewSignal()
-	if timeout := time.Duration(sm.TimeoutSeconds) * time.Second; timeout > 0 {
-		e.clock.Go(func() {
-			if timedOut, _ := finished.Wait(runCtx, timeout); timedOut {
-				cancel(errExecutionTimeout)
-			}
-		})
-	}
-	e.clock.Go(func() {
+	finished := e.watchTimeout(runCtx, time.Duration(sm.TimeoutSeconds)*time.Second, cancel, errExecutionTimeout)
+	x.dispatch(e.clock, func() {
 		out, fail := x.rt.resumeGuarded(runCtx, sm, resume, &last)
-		finished.Fire()
+		finished()
 		x.finish(out, fail, context.Cause(runCtx), last)
 		cancel(nil)
 	})

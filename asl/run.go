@@ -2,10 +2,7 @@ package asl
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"math"
-	"time"
 )
 
 // frame is where a state runs: the variables of its machine, the Map item it
@@ -33,8 +30,16 @@ type mapItem struct {
 	Value any
 }
 
-func (rt *runtime) event(f *frame, e Event, payloads ...payload) {
-	*f.last = rt.hist.add(*f.last, e, payloads...)
+// event records an event of the frame's thread; details are nil or a
+// pointer to one of Event's details types.
+func (rt *runtime) event(f *frame, typ string, details any) {
+	*f.last = rt.hist.add(*f.last, typ, details)
+}
+
+// eventPayload is event with a payload rendered into details when the
+// history is read.
+func (rt *runtime) eventPayload(f *frame, typ string, details, value any) {
+	*f.last = rt.hist.addPayload(*f.last, typ, details, value)
 }
 
 // runMachine runs a state machine (or branch, or iteration) to its end.
@@ -106,49 +111,12 @@ func cancelled(ctx context.Context) *Failure {
 	return &Failure{Name: "States.Aborted", Cause: ctx.Err().Error()}
 }
 
-// contextObject builds $$ for a state. Its Execution and StateMachine
-// objects are the same for every state of a run, and made once.
-func (rt *runtime) contextObject(st *State, f *frame, entered time.Time, retryCount int, token string) map[string]any {
-	execution, machine := rt.contextParts()
-	c := make(map[string]any, 5)
-	c["Execution"] = execution
-	c["State"] = map[string]any{"EnteredTime": entered.Format(time.RFC3339Nano), "Name": st.Name, "RetryCount": float64(retryCount)}
-	c["StateMachine"] = machine
-	if token != "" {
-		c["Task"] = map[string]any{"Token": token}
-	}
-	if f.item != nil {
-		c["Map"] = map[string]any{"Item": map[string]any{"Index": float64(f.item.Index), "Value": f.item.Value}}
-	}
-	f.inspect.overlayContext(c)
-	return c
-}
-
-// contextParts are $$.Execution, made again only after a redrive (which
-// changes its RedriveCount), and $$.StateMachine.
-func (rt *runtime) contextParts() (execution, machine map[string]any) {
-	x := rt.exec
-	redrives := x.RedriveCount()
-	rt.ctxMu.Lock()
-	defer rt.ctxMu.Unlock()
-	if rt.ctxExecution == nil || rt.ctxRedrives != redrives {
-		rt.ctxExecution = map[string]any{
-			"Id": x.Arn, "Input": x.Input, "Name": x.Name, "RoleArn": rt.engine.opts.RoleArn,
-			"StartTime": x.StartTime.Format(time.RFC3339Nano), "RedriveCount": float64(redrives),
-		}
-		rt.ctxRedrives = redrives
-		rt.ctxMachine = map[string]any{"Id": rt.engine.opts.StateMachineArn, "Name": lastSegment(rt.engine.opts.StateMachineArn)}
-	}
-	return rt.ctxExecution, rt.ctxMachine
-}
-
 // runState runs one state and returns its output and the next state ("" at
 // the end).
 func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame) (output any, next string, fail *Failure) {
 	entered := rt.clock.Now()
-	enteredDetails := &StateEnteredDetails{Name: st.Name}
 	plan := st.compiled()
-	rt.event(f, Event{Type: plan.enteredType, StateEnteredEventDetails: enteredDetails}, render(&enteredDetails.Input, input))
+	*f.last = rt.hist.addState(*f.last, plan.enteredType, st, input)
 	n := f.inputLen
 	f.inputLen = -1
 	if n < 0 {
@@ -190,355 +158,6 @@ func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame)
 		return nil, "", failf(ErrDataLimitExceeded, "the output of state %q is %d bytes; at most %d are allowed", st.Name, n, MaxPayloadBytes)
 	}
 	f.inputLen = n // the next state's input is this output
-	exitedDetails := &StateExitedDetails{Name: st.Name}
-	rt.event(f, Event{Type: plan.exitedType, StateExitedEventDetails: exitedDetails}, render(&exitedDetails.Output, output))
+	*f.last = rt.hist.addState(*f.last, plan.exitedType, st, output)
 	return output, next, nil
-}
-
-// jsonPathScope is the scope of a JSONPath state's evaluation over data.
-func (rt *runtime) jsonPathScope(st *State, data any, f *frame, entered time.Time, retry int, token string) *scope {
-	sc := &struct {
-		scope
-		lazyContext
-	}{scope{input: data, vars: f.vars}, lazyContext{rt: rt, st: st, f: f, entered: entered, retry: retry, token: token}}
-	sc.scope.lazy = &sc.lazyContext // one allocation for both
-	return &sc.scope
-}
-
-// jsonataScope is the scope of a JSONata state's evaluation.
-func (rt *runtime) jsonataScope(st *State, input any, f *frame, entered time.Time, retry int, token string) *scope {
-	ctxObj := rt.contextObject(st, f, entered, retry, token)
-	return &scope{input: input, context: ctxObj, vars: f.vars, states: map[string]any{"input": input, "context": ctxObj}}
-}
-
-// inputPath applies InputPath: "$" keeps the input, null gives {}.
-func inputPath(st *State, sc *scope) (any, *Failure) {
-	path, ok := st.InputPath.Path()
-	if !ok {
-		return map[string]any{}, nil
-	}
-	if path == "$" {
-		return sc.input, nil
-	}
-	v, err := sc.mustGet("InputPath", path)
-	if err != nil {
-		return nil, asFailure(err)
-	}
-	return v, nil
-}
-
-// outputPath applies OutputPath to data.
-func outputPath(st *State, data any, sc *scope) (any, *Failure) {
-	path, ok := st.OutputPath.Path()
-	if !ok {
-		return map[string]any{}, nil
-	}
-	if path == "$" {
-		return data, nil
-	}
-	s := *sc
-	s.input = data
-	v, err := s.mustGet("OutputPath", path)
-	if err != nil {
-		return nil, asFailure(err)
-	}
-	return v, nil
-}
-
-// resultPath places result into the state's raw input by ResultPath.
-func resultPath(rp optionalString, input, result any) (any, *Failure) {
-	path, ok := rp.Path()
-	if !ok {
-		return input, nil // null: the result is discarded
-	}
-	out, err := setPath(input, path, result)
-	if err != nil {
-		return nil, asFailure(err)
-	}
-	return out, nil
-}
-
-func asFailure(err error) *Failure {
-	var f *Failure
-	if errors.As(err, &f) {
-		return f
-	}
-	return &Failure{Name: ErrRuntime, Cause: err.Error()}
-}
-
-// assignState is assign of the state's own Assign field, compiled once
-// in a JSONPath state.
-func (rt *runtime) assignState(st *State, sc *scope, f *frame) *Failure {
-	plan := st.compiled()
-	if st.Assign == nil || plan.assign == nil {
-		return rt.assign(st, st.Assign, sc, f)
-	}
-	v, err := plan.assign.eval("Assign", sc, rt)
-	if err != nil {
-		return asFailure(err)
-	}
-	values, ok := v.(map[string]any)
-	if !ok {
-		return failf(ErrRuntime, "Assign of state %q must be an object", st.Name)
-	}
-	f.vars.assign(values)
-	sc.env = nil // the variables changed
-	return nil
-}
-
-// assign evaluates a state's Assign field against sc and sets the
-// variables in the frame's scope, all at once.
-func (rt *runtime) assign(st *State, raw json.RawMessage, sc *scope, f *frame) *Failure {
-	if raw == nil {
-		return nil
-	}
-	var v any
-	var err error
-	if st.QueryLanguage == JSONata {
-		v, err = evalJSONataTemplate("Assign", raw, sc, rt)
-	} else {
-		v, err = evalTemplate("Assign", raw, sc, rt)
-	}
-	if err != nil {
-		return asFailure(err)
-	}
-	values, ok := v.(map[string]any)
-	if !ok {
-		return failf(ErrRuntime, "Assign of state %q must be an object", st.Name)
-	}
-	f.vars.assign(values)
-	sc.env = nil // the variables changed
-	return nil
-}
-
-// jsonataOutput evaluates Output, or returns def when there is none.
-func (rt *runtime) jsonataOutput(st *State, sc *scope, def any) (any, *Failure) {
-	if st.Output == nil {
-		return def, nil
-	}
-	v, err := evalJSONataTemplate("Output", st.Output, sc, rt)
-	if err != nil {
-		return nil, asFailure(err)
-	}
-	return v, nil
-}
-
-func (rt *runtime) pass(st *State, input any, f *frame, entered time.Time) (any, *Failure) {
-	if st.QueryLanguage == JSONata {
-		sc := rt.jsonataScope(st, input, f, entered, 0, "")
-		out, fail := rt.jsonataOutput(st, sc, input)
-		if fail != nil {
-			return nil, fail
-		}
-		return out, rt.assignState(st, sc, f)
-	}
-	sc := rt.jsonPathScope(st, input, f, entered, 0, "")
-	effective, fail := inputPath(st, sc)
-	if fail != nil {
-		return nil, fail
-	}
-	result := effective
-	switch {
-	case st.Result != nil:
-		plan := st.compiled()
-		if !plan.hasResult {
-			return nil, failf(ErrRuntime, "Result of state %q is not JSON", st.Name)
-		}
-		result = plan.result
-	case st.Parameters != nil:
-		sc.input = effective
-		v, err := st.compiled().parameters.eval("Parameters", sc, rt)
-		if err != nil {
-			return nil, asFailure(err)
-		}
-		result = v
-	}
-	sc.input = result
-	if fail := rt.assignState(st, sc, f); fail != nil {
-		return nil, fail
-	}
-	out, fail := resultPath(st.ResultPath, input, result)
-	if fail != nil {
-		return nil, fail
-	}
-	f.noteOutputLen(st, input, result)
-	f.inspect.pass(st, effective, result, out)
-	sc.input = input
-	return outputPath(st, out, sc)
-}
-
-func (rt *runtime) succeed(st *State, input any, f *frame, entered time.Time) (any, *Failure) {
-	if st.QueryLanguage == JSONata {
-		return rt.jsonataOutput(st, rt.jsonataScope(st, input, f, entered, 0, ""), input)
-	}
-	sc := rt.jsonPathScope(st, input, f, entered, 0, "")
-	effective, fail := inputPath(st, sc)
-	if fail != nil {
-		return nil, fail
-	}
-	f.inspect.record(inspectAfterInputPath, effective)
-	return outputPath(st, effective, sc)
-}
-
-func (rt *runtime) fail(st *State, input any, f *frame, entered time.Time) *Failure {
-	out := &Failure{}
-	field := func(name string, raw json.RawMessage, path string, into *string) *Failure {
-		switch {
-		case raw != nil && st.QueryLanguage == JSONata:
-			v, err := evalJSONataTemplate(name, raw, rt.jsonataScope(st, input, f, entered, 0, ""), rt)
-			if err != nil {
-				return asFailure(err)
-			}
-			*into = formatValue(v)
-		case raw != nil:
-			if err := json.Unmarshal(raw, into); err != nil {
-				return failf(ErrRuntime, "%s of state %q must be a string", name, st.Name)
-			}
-		case path != "":
-			v, err := evalExpression(name+"Path", path, rt.jsonPathScope(st, input, f, entered, 0, ""), rt)
-			if err != nil {
-				return asFailure(err)
-			}
-			s, ok := v.(string)
-			if !ok {
-				return failf(ErrRuntime, "%sPath of state %q must give a string, not %s", name, st.Name, toJSON(v))
-			}
-			*into = s
-		}
-		return nil
-	}
-	if f := field("Error", st.Error, st.ErrorPath, &out.Name); f != nil {
-		return f
-	}
-	if f := field("Cause", st.Cause, st.CausePath, &out.Cause); f != nil {
-		return f
-	}
-	return out
-}
-
-func (rt *runtime) wait(ctx context.Context, st *State, input any, f *frame, entered time.Time) (any, *Failure) {
-	var (
-		seconds   any
-		timestamp any
-		effective = input
-		sc        *scope
-	)
-	if st.QueryLanguage == JSONata {
-		sc = rt.jsonataScope(st, input, f, entered, 0, "")
-		for _, fl := range []struct {
-			raw  json.RawMessage
-			into *any
-			name string
-		}{{st.Seconds, &seconds, "Seconds"}, {st.Timestamp, &timestamp, "Timestamp"}} {
-			if fl.raw != nil {
-				v, err := evalJSONataTemplate(fl.name, fl.raw, sc, rt)
-				if err != nil {
-					return nil, asFailure(err)
-				}
-				*fl.into = v
-			}
-		}
-	} else {
-		sc = rt.jsonPathScope(st, input, f, entered, 0, "")
-		var fail *Failure
-		if effective, fail = inputPath(st, sc); fail != nil {
-			return nil, fail
-		}
-		f.inspect.record(inspectAfterInputPath, effective)
-		sc.input = effective
-		var err error
-		switch {
-		case st.Seconds != nil:
-			seconds, err = decodeJSON(st.Seconds)
-		case st.Timestamp != nil:
-			timestamp, err = decodeJSON(st.Timestamp)
-		case st.SecondsPath != "":
-			seconds, err = sc.mustGet("SecondsPath", st.SecondsPath)
-		case st.TimestampPath != "":
-			timestamp, err = sc.mustGet("TimestampPath", st.TimestampPath)
-		}
-		if err != nil {
-			return nil, asFailure(err)
-		}
-	}
-	var d time.Duration
-	switch {
-	case seconds != nil:
-		n, ok := seconds.(float64)
-		if !ok || n < 0 || n != math.Trunc(n) || n > 99999999 {
-			return nil, failf(ErrRuntime, "the Wait state %q needs a whole, non-negative number of seconds, not %s", st.Name, toJSON(seconds))
-		}
-		d = time.Duration(n) * time.Second
-	case timestamp != nil:
-		s, _ := timestamp.(string)
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return nil, failf(ErrRuntime, "the Wait state %q needs an ISO 8601 timestamp, not %s", st.Name, toJSON(timestamp))
-		}
-		d = t.Sub(rt.clock.Now())
-	}
-	if err := rt.clock.Sleep(ctx, d); err != nil {
-		return nil, cancelled(ctx)
-	}
-	if st.QueryLanguage == JSONata {
-		return rt.jsonataOutput(st, sc, input)
-	}
-	return outputPath(st, effective, sc)
-}
-
-// choiceRule is a rule of a Choice state, decoded generically.
-type choiceRule map[string]any
-
-func (rt *runtime) choice(st *State, input any, f *frame, entered time.Time) (any, string, *Failure) {
-	var sc *scope
-	effective := input
-	if st.QueryLanguage == JSONata {
-		sc = rt.jsonataScope(st, input, f, entered, 0, "")
-	} else {
-		sc = rt.jsonPathScope(st, input, f, entered, 0, "")
-		var fail *Failure
-		if effective, fail = inputPath(st, sc); fail != nil {
-			return nil, "", fail
-		}
-		f.inspect.record(inspectAfterInputPath, effective)
-		sc.input = effective
-	}
-	next := ""
-	var ruleAssign json.RawMessage
-	choices := st.compiled().choices
-	for i, raw := range st.Choices {
-		var c choice
-		ok := true
-		if choices != nil {
-			c = choices[i]
-		} else if c, ok = choiceOf(raw); !ok {
-			return nil, "", failf(ErrRuntime, "Choices[%d] of state %q is not an object", i, st.Name)
-		}
-		matched, err := rt.evalRule(st, c.rule, sc)
-		if err != nil {
-			return nil, "", asFailure(err)
-		}
-		if matched {
-			next, ruleAssign = c.next, c.assign
-			break
-		}
-	}
-	if next == "" {
-		next = st.Default
-	}
-	if next == "" {
-		return nil, "", failf(ErrNoChoiceMatched, "no Choice rule of state %q matched, and it has no Default", st.Name)
-	}
-	if fail := rt.assignState(st, sc, f); fail != nil {
-		return nil, "", fail
-	}
-	if fail := rt.assign(st, ruleAssign, sc, f); fail != nil {
-		return nil, "", fail
-	}
-	if st.QueryLanguage == JSONata {
-		out, fail := rt.jsonataOutput(st, sc, input)
-		return out, next, fail
-	}
-	out, fail := outputPath(st, effective, sc)
-	return out, next, fail
 }

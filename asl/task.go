@@ -76,12 +76,14 @@ func (rt *runtime) task(ctx context.Context, st *State, input any, f *frame, ent
 		return nil, ev.failed(failf(ErrRuntime, "no handler for Task state %q (resource %s): register one, or give a mock", st.Name, st.Resource))
 	}
 	ev.started()
-	req := TaskRequest{StateName: st.Name, Resource: st.Resource, Input: clone(taskInput), TaskToken: token, ExecutionArn: rt.exec.Arn, Attempt: retry}
+	// No copy of the input: handlers must not modify it (see
+	// TaskRequest.Input), so the history renders it as it was sent.
+	req := TaskRequest{StateName: st.Name, Resource: st.Resource, Input: taskInput, TaskToken: token, ExecutionArn: rt.exec.Arn, Attempt: retry}
 
 	var result any
 	if ok {
 		var timedOut bool
-		result, fail, timedOut = rt.invoke(ctx, f.clockContext(ctx, rt.clock), handler, req, timeout)
+		result, fail, timedOut = rt.invoke(ctx, f, handler, req, timeout)
 		switch {
 		case timedOut:
 			return nil, ev.timedOut(failf(ErrTimeout, "the task did not finish within %v", timeout))
@@ -94,7 +96,7 @@ func (rt *runtime) task(ctx context.Context, st *State, input any, f *frame, ent
 	}
 	if tw != nil {
 		tw.mu.Lock()
-		tw.input = clone(taskInput)
+		tw.input = taskInput
 		tw.mu.Unlock()
 		ev.submitted(result)
 		result, fail = rt.awaitToken(ctx, tw, timeout, heartbeat)
@@ -118,7 +120,7 @@ func (rt *runtime) taskOutput(st *State, input, result any, sc *scope, f *frame)
 		if fail := rt.assignState(st, sc, f); fail != nil {
 			return nil, fail
 		}
-		return rt.jsonataOutput(st, sc, result)
+		return rt.jsonataOutput(st, sc, f, result)
 	}
 	if st.ResultSelector != nil {
 		s := *sc
@@ -173,76 +175,6 @@ func (rt *runtime) seconds(st *State, name string, raw json.RawMessage, path str
 	return time.Duration(n) * time.Second, nil
 }
 
-// invoke runs a handler as its own unit of work, racing it against the
-// task's timeout on the engine's clock; clockCtx is ctx with the clock
-// (see ClockFrom).
-func (rt *runtime) invoke(ctx, clockCtx context.Context, h TaskHandler, req TaskRequest, timeout time.Duration) (any, *Failure, bool) {
-	callCtx, cancel := context.WithCancel(clockCtx)
-	defer cancel()
-	done := rt.clock.NewSignal()
-	var (
-		result any
-		err    error
-	)
-	rt.clock.Go(func() {
-		defer done.Fire()
-		defer func() {
-			if r := recover(); r != nil {
-				err = failf(ErrTaskFailed, "the task handler panicked: %v", r)
-			}
-		}()
-		result, err = h.Invoke(callCtx, req)
-	})
-	timedOut, werr := done.Wait(ctx, timeout)
-	switch {
-	case werr != nil:
-		return nil, cancelled(ctx), false
-	case timedOut:
-		return nil, nil, true
-	case err != nil:
-		if f, ok := err.(*Failure); ok {
-			return nil, f, false
-		}
-		return nil, &Failure{Name: ErrTaskFailed, Cause: err.Error()}, false
-	}
-	// Results pass through JSON, as they do between AWS services: a value
-	// already made of JSON's types is copied, anything else is encoded and
-	// decoded.
-	if v, ok := jsonCopy(result); ok {
-		return v, nil, false
-	}
-	b, merr := marshal(result)
-	if merr != nil {
-		return nil, failf(ErrTaskFailed, "the task's result is not JSON: %v", merr), false
-	}
-	v, _ := decodeJSON(b)
-	return v, nil, false
-}
-
-type clockKey struct{}
-
-func withClock(ctx context.Context, c Clock) context.Context {
-	return context.WithValue(ctx, clockKey{}, c)
-}
-
-// clockContext is withClock(ctx, c), made once for the frame's states,
-// which all run under the same ctx.
-func (f *frame) clockContext(ctx context.Context, c Clock) context.Context {
-	if f.clockParent != ctx {
-		f.clockParent, f.clockCtx = ctx, withClock(ctx, c)
-	}
-	return f.clockCtx
-}
-
-// ClockFrom returns the engine's clock inside a task handler, so a fake
-// service can take (virtual) time: asl.ClockFrom(ctx).Sleep(ctx, d).
-func ClockFrom(ctx context.Context) Clock {
-	if c, ok := ctx.Value(clockKey{}).(Clock); ok {
-		return c
-	}
-	return RealClock{}
-}
-
 // resolve finds a Task's handler, if the engine has a resolver.
 func (e *Engine) resolve(stateName, resource string, input any) (TaskHandler, bool) {
 	if e.opts.Tasks == nil {
@@ -274,53 +206,53 @@ func (e taskEvents) scheduled(input any, timeout, heartbeat time.Duration) {
 	secs := int64(timeout / time.Second)
 	if e.lambda {
 		d := &LambdaScheduledDetails{Resource: e.st.Resource, TimeoutInSeconds: secs}
-		e.rt.event(e.f, Event{Type: "LambdaFunctionScheduled", LambdaFunctionScheduledEventDetails: d}, render(&d.Input, input))
+		e.rt.eventPayload(e.f, "LambdaFunctionScheduled", d, input)
 		return
 	}
 	d := &TaskScheduledDetails{
 		ResourceType: e.resourceType(), Resource: e.resource(), Region: "us-east-1",
 		TimeoutInSeconds: secs, HeartbeatInSeconds: int64(heartbeat / time.Second),
 	}
-	e.rt.event(e.f, Event{Type: "TaskScheduled", TaskScheduledEventDetails: d}, render(&d.Parameters, input))
+	e.rt.eventPayload(e.f, "TaskScheduled", d, input)
 }
 
 func (e taskEvents) started() {
 	if e.lambda {
-		e.rt.event(e.f, Event{Type: "LambdaFunctionStarted"})
+		e.rt.event(e.f, "LambdaFunctionStarted", nil)
 		return
 	}
-	e.rt.event(e.f, Event{Type: "TaskStarted", TaskStartedEventDetails: &TaskDetails{ResourceType: e.resourceType(), Resource: e.resource()}})
+	e.rt.event(e.f, "TaskStarted", &TaskDetails{ResourceType: e.resourceType(), Resource: e.resource()})
 }
 
 func (e taskEvents) submitted(output any) {
 	d := &TaskOutputDetails{ResourceType: e.resourceType(), Resource: e.resource()}
-	e.rt.event(e.f, Event{Type: "TaskSubmitted", TaskSubmittedEventDetails: d}, render(&d.Output, output))
+	e.rt.eventPayload(e.f, "TaskSubmitted", d, output)
 }
 
 func (e taskEvents) succeeded(output any) {
 	if e.lambda {
 		d := &OutputDetails{}
-		e.rt.event(e.f, Event{Type: "LambdaFunctionSucceeded", LambdaFunctionSucceededEventDetails: d}, render(&d.Output, output))
+		e.rt.eventPayload(e.f, "LambdaFunctionSucceeded", d, output)
 		return
 	}
 	d := &TaskOutputDetails{ResourceType: e.resourceType(), Resource: e.resource()}
-	e.rt.event(e.f, Event{Type: "TaskSucceeded", TaskSucceededEventDetails: d}, render(&d.Output, output))
+	e.rt.eventPayload(e.f, "TaskSucceeded", d, output)
 }
 
 func (e taskEvents) failed(f *Failure) *Failure {
 	if e.lambda {
-		e.rt.event(e.f, Event{Type: "LambdaFunctionFailed", LambdaFunctionFailedEventDetails: &FailureDetails{Error: f.Name, Cause: f.Cause}})
+		e.rt.event(e.f, "LambdaFunctionFailed", &FailureDetails{Error: f.Name, Cause: f.Cause})
 		return f
 	}
-	e.rt.event(e.f, Event{Type: "TaskFailed", TaskFailedEventDetails: &TaskFailureDetails{ResourceType: e.resourceType(), Resource: e.resource(), Error: f.Name, Cause: f.Cause}})
+	e.rt.event(e.f, "TaskFailed", &TaskFailureDetails{ResourceType: e.resourceType(), Resource: e.resource(), Error: f.Name, Cause: f.Cause})
 	return f
 }
 
 func (e taskEvents) timedOut(f *Failure) *Failure {
 	if e.lambda {
-		e.rt.event(e.f, Event{Type: "LambdaFunctionTimedOut", LambdaFunctionTimedOutEventDetails: &FailureDetails{Error: f.Name, Cause: f.Cause}})
+		e.rt.event(e.f, "LambdaFunctionTimedOut", &FailureDetails{Error: f.Name, Cause: f.Cause})
 		return f
 	}
-	e.rt.event(e.f, Event{Type: "TaskTimedOut", TaskTimedOutEventDetails: &TaskFailureDetails{ResourceType: e.resourceType(), Resource: e.resource(), Error: f.Name, Cause: f.Cause}})
+	e.rt.event(e.f, "TaskTimedOut", &TaskFailureDetails{ResourceType: e.resourceType(), Resource: e.resource(), Error: f.Name, Cause: f.Cause})
 	return f
 }

@@ -18,7 +18,14 @@ type TaskRequest struct {
 	// Resource is the state's Resource ARN.
 	Resource string
 	// Input is the effective input: Parameters (JSONPath) or Arguments
-	// (JSONata) evaluated, or the state's input without them.
+	// (JSONata) evaluated, or the state's input without them, as decoded
+	// JSON (map[string]any, []any, string, float64, bool, nil).
+	//
+	// Input is read-only. The engine passes it without a copy: its parts
+	// are shared with the state's input and output, other tasks' inputs
+	// and the history, which renders it only when read. A handler that
+	// keeps a part of it beyond the call, or changes one, must copy that
+	// part first.
 	Input any
 	// TaskToken is set for .waitForTaskToken integrations; the task's
 	// answer comes from Engine.SendTaskSuccess or SendTaskFailure.
@@ -59,6 +66,16 @@ func parseResource(resource string) (service, action, pattern string) {
 // TaskHandler performs a Task. It returns the task's result, or an error:
 // a *Failure fails the task with its name and cause; any other error fails
 // it with States.TaskFailed.
+//
+// Invoke must not modify req.Input (see TaskRequest). A result made of
+// decoded JSON's types is kept without a copy, so the handler gives it
+// up: it must not modify it, or return something it will modify later
+// (a fake returns a copy of the state it keeps). A result of other types
+// passes through encoding/json.
+//
+// On a VirtualClock the engine calls Invoke on the execution's goroutine;
+// a handler that takes time does so on ClockFrom(ctx), whose waits end
+// when the task times out.
 type TaskHandler interface {
 	Invoke(ctx context.Context, req TaskRequest) (any, error)
 }

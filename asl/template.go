@@ -53,11 +53,11 @@ var templates parsedCache[*template]
 
 // templateOf compiles a template, once per distinct text.
 func templateOf(raw json.RawMessage) *template {
-	if t, ok := templates.get(raw); ok {
+	if t, ok := templates.getRaw(raw); ok {
 		return t
 	}
 	t := compileTemplate(raw)
-	templates.put(raw, t)
+	templates.put(string(raw), t)
 	return t
 }
 

@@ -28,7 +28,8 @@ const (
 type PendingTask struct {
 	Token     string
 	StateName string
-	// Input is what the task sent (the message carrying the token).
+	// Input is what the task sent (the message carrying the token). It
+	// is read-only, as TaskRequest.Input is.
 	Input any
 }
 

@@ -58,12 +58,31 @@ func (t *Table) keyOf(item map[string]any) string {
 	return k
 }
 
+// copyItem deep-copies an item.
 func copyItem(item map[string]any) map[string]any {
 	out := make(map[string]any, len(item))
 	for k, v := range item {
-		out[k] = v
+		out[k] = copyValue(v)
 	}
 	return out
+}
+
+// copyValue deep-copies an attribute value. The table copies what it
+// stores and what it returns: a task's input is read-only and shared with
+// the execution's history (see asl.TaskRequest), and the engine keeps a
+// task's result as it is.
+func copyValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return copyItem(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = copyValue(e)
+		}
+		return out
+	}
+	return v
 }
 
 // conditionFailed is the error DynamoDB's optimized integration raises.
@@ -266,7 +285,7 @@ func (e expression) update(expr string, item map[string]any) error {
 					}
 					v = map[string]any{"N": fmt.Sprint(x + d)}
 				}
-				item[e.name(m[1])] = v
+				item[e.name(m[1])] = copyValue(v)
 			case "ADD":
 				m := addAssignment.FindStringSubmatch(part)
 				if m == nil {
