@@ -15,23 +15,28 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 
 GO    ?= go
 CDK   := $(CURDIR)/node_modules/.bin/cdk
-# SFNKIT is the sfnkit CLI, built once (go build skips an up-to-date
-# binary, where go run would link it again on every call).
+# SFNKIT is the sfnkit CLI, built by the cli target.
 SFNKIT := .build/sfnkit
 STAGE ?= dev
 LOCAL_ADDR ?= 127.0.0.1:8083
 EDGE_ADDR ?= 127.0.0.1:4566
 
-.PHONY: synth test slow race determinism bench-smoke localapp check demo render lint deploy deploy-local up browser smoke diff bootstrap deps clean
+.PHONY: synth cli test slow race determinism bench-smoke localapp check demo render lint deploy deploy-local up browser smoke diff bootstrap deps clean
 
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
 synth: deps
 	rm -f cdk.out/*-NagReport.csv # reports of renamed stacks would linger
-	@# The CLI compiles on the other core while the app synthesizes.
-	$(GO) build -o $(SFNKIT) ./cmd/sfnkit & cli=$$!; \
-	$(CDK) synth --quiet || { wait $$cli; exit 1; }; \
-	wait $$cli
-	$(SFNKIT) summary cdk.out
+	@# On a fresh machine the app waits minutes for the CDK bindings to compile,
+	@# mostly on one core: the handlers and the summary compile on the other.
+	( $(GO) build -o .build/prebuild ./internal/gobuild/prebuild && .build/prebuild ./lambdas/cmd/... ) & handlers=$$!; \
+	$(GO) build -o .build/summarize ./internal/review/summary/summarize & summarize=$$!; \
+	$(CDK) synth --quiet || { wait; exit 1; }; \
+	wait $$handlers || true; wait $$summarize
+	.build/summarize cdk.out
+
+## cli: build the sfnkit CLI into .build/sfnkit (go build skips an up-to-date binary, where go run would link it again on every call)
+cli: deps
+	$(GO) build -o $(SFNKIT) ./cmd/sfnkit
 
 ## test: unit, conformance, differential (against aws-local-stepfunctions), synthesis and behaviour tests with -short (what is slow by nature is make check's); then examples/, a module of its own that uses this one as a library, synthesized with cdk-nag (the developer loop)
 test: deps
@@ -65,11 +70,11 @@ localapp: deps
 check: lint test slow race determinism bench-smoke demo deploy-local localapp browser
 
 ## demo: synthesize, then play every workflow's sample scenarios on the synthesized state machines and print each path
-demo: synth
+demo: synth cli
 	$(SFNKIT) demo cdk.out
 
 ## render: synthesize, then write each workflow's readable ASL, Mermaid chart and SVG beside its code (commit them)
-render: synth
+render: synth cli
 	$(SFNKIT) render --svg cdk.out
 
 ## lint: gofmt, go vet, staticcheck and actionlint (the GitHub workflows, their scripts through shellcheck when it is installed) must be clean; the linters are pinned in tools/go.mod, so the module's users do not inherit them
@@ -90,13 +95,13 @@ diff: deps
 	$(CDK) diff --all -c stage=$(STAGE)
 
 ## deploy-local: synthesize, start sfnkit serve (each Lambda its own process behind a local Lambda Runtime API), create every state machine from cdk.out, run every workflow's scenarios through the AWS SDK, print results and paths, stop the server
-deploy-local: synth
+deploy-local: synth cli
 	@$(SFNKIT) serve --assembly cdk.out --addr $(LOCAL_ADDR) --edge-addr off & server=$$!; \
 	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT; \
 	$(SFNKIT) smoke --endpoint-url http://$(LOCAL_ADDR) --create --all --assembly cdk.out
 
 ## up: synthesize, then run the whole app of cdk.out in the foreground until Ctrl-C: every state machine created, its triggers on a virtual clock, its fake AWS services and APIs on the edge port $(EDGE_ADDR) (the names and commands to use them printed), the Step Functions API and the web console at http://$(LOCAL_ADDR)/console/ (README: The whole app, locally)
-up: synth
+up: synth cli
 	$(SFNKIT) serve --assembly cdk.out --addr $(LOCAL_ADDR) --edge-addr $(EDGE_ADDR) --clock virtual
 
 ## browser: the console's test in headless Chromium (installed with apt when missing) on the synthesized assembly
@@ -105,8 +110,7 @@ browser: synth
 	SFNKIT_BROWSER=1 $(GO) test -count=1 ./test/console/
 
 ## smoke: after make deploy, run the scenarios a fresh deployment can run against the deployed STAGE
-smoke: deps
-	$(GO) build -o $(SFNKIT) ./cmd/sfnkit
+smoke: cli
 	$(SFNKIT) smoke --stage $(STAGE) --assembly cdk.out
 
 ## bootstrap: prepare the account and region for CDK deployments (once per account/region)
