@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,7 +21,12 @@ import (
 // deploy, is reported at start-up and answered from the mocks file.
 func TestServeRunsTheTeamsAppLocally(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "sfnkit")
+	// Under sfnkit's own .build, at a path of this test's: go build links
+	// again only when the CLI changed.
+	bin, err := filepath.Abs(filepath.Join("..", "..", ".build", "test-examples-sfnkit"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	build := exec.Command("go", "build", "-o", bin, "./cmd/sfnkit")
 	build.Dir = ".." // sfnkit's module: the CLI comes from the library's repository
 	if out, err := build.CombinedOutput(); err != nil {
@@ -38,8 +44,8 @@ func TestServeRunsTheTeamsAppLocally(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr strings.Builder
-	serve.Stderr = &stderr
+	stderr := &watchedLog{want: "answered from --mocks", seen: make(chan struct{})}
+	serve.Stderr = stderr
 	if err := serve.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +85,10 @@ func TestServeRunsTheTeamsAppLocally(t *testing.T) {
 			t.Errorf("serve's start-up lacks %q:\n%s", want, out)
 		}
 	}
+	select { // serve writes its report on stderr, which arrives apart from stdout
+	case <-stderr.seen:
+	case <-time.After(time.Minute):
+	}
 	if !strings.Contains(stderr.String(), "function carrier-book-shipment (invoked by ") || !strings.Contains(stderr.String(), "answered from --mocks") {
 		t.Errorf("the carrier's function is not reported as mocked:\n%s", stderr.String())
 	}
@@ -101,4 +111,30 @@ func TestServeRunsTheTeamsAppLocally(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden || string(body) != `{"message":"Missing Authentication Token"}` {
 		t.Errorf("an unsigned order: %d %s; want API Gateway's 403", resp.StatusCode, body)
 	}
+}
+
+// watchedLog collects a process's output for the test to read while it
+// runs, and closes seen once the output holds want.
+type watchedLog struct {
+	mu   sync.Mutex
+	buf  strings.Builder
+	want string
+	seen chan struct{}
+	once sync.Once
+}
+
+func (w *watchedLog) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if strings.Contains(w.buf.String(), w.want) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	return len(p), nil
+}
+
+func (w *watchedLog) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
 }

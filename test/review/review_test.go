@@ -147,7 +147,9 @@ func TestChangesAndRisks(t *testing.T) {
 // TestCLI runs `sfnkit diff` as a user does: the report on stdout, and
 // --fail-on iam-widened exits 1 on the widened role.
 func TestCLI(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "sfnkit")
+	// A path of this package's own under .build: go build links again only
+	// when the CLI changed.
+	bin := filepath.Join(synthtest.ModuleRoot(), ".build", "test-review-sfnkit")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/sfnkit")
 	build.Dir = synthtest.ModuleRoot()
 	if out, err := build.CombinedOutput(); err != nil {
