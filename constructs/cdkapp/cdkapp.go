@@ -48,6 +48,7 @@ func New(props *awscdk.AppProps) awscdk.App {
 // runtime error or a panic with another value is a bug, and keeps its
 // goroutine dump.
 func Main(build func(app awscdk.App)) {
+	withoutBuiltinValidation()
 	os.Exit(run(build, os.Stderr))
 }
 
@@ -67,12 +68,11 @@ func run(build func(app awscdk.App), stderr io.Writer) (code int) {
 		fmt.Fprintln(stderr, "synth failed:", msg)
 		code = 1
 	}()
+	validate := validateAfterSynth()
 	app := New(nil)
 	build(app)
 	nag.Apply(app)
-	if wd, err := os.Getwd(); err == nil { // where the CDK CLI runs the app: its root
-		validateChangedTemplates(app, wd)
-	}
-	app.Synth(nil)
+	wd, err := os.Getwd() // where the CDK CLI runs the app: its root
+	synthValidated(app, wd, validate && err == nil)
 	return 0
 }

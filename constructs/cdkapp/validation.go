@@ -5,9 +5,12 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -18,28 +21,93 @@ import (
 // CloudFormation validation passed, named by the template's hash.
 const validationCacheDir = "cfn-validate"
 
-// validateChangedTemplates registers CDK's own CloudFormation template
-// validation on app, in a form that skips the templates it has already
-// passed. The validator costs seconds per template on every synth (most of
-// a warm `cdk synth` of this project), while a template whose bytes,
-// account, region and validator version are unchanged can only pass again.
-// A template with any finding is never remembered, so findings are
-// reported on every synth, exactly as CDK reports them. Validation stays
-// off where CDK's would be (CDK_VALIDATION=false, `cdk synth
-// --no-validation`).
-func validateChangedTemplates(app awscdk.App, appRoot string) {
-	if os.Getenv("CDK_VALIDATION") == "false" {
+// userValidation carries the user's CDK_VALIDATION (or "true" when unset)
+// into the process that withoutBuiltinValidation starts.
+const userValidation = "SFNKIT_CDK_VALIDATION"
+
+// withoutBuiltinValidation runs this program again, in place, with
+// CDK_VALIDATION=false, and returns only if it cannot, or already did. CDK
+// adds its own CloudFormation validator to every synth unless that
+// variable is false in the jsii kernel's environment, and its engine costs
+// seconds to start even when every template passed it before;
+// synthValidated runs it only where it earns its time. jsii fixes the
+// kernel's environment when Go initializes its packages, before main, so a
+// fresh exec is the only way to set it.
+func withoutBuiltinValidation() {
+	if os.Getenv(userValidation) != "" {
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return
+	}
+	user := os.Getenv("CDK_VALIDATION")
+	if user == "" {
+		user = "true"
+	}
+	env := append(os.Environ(), userValidation+"="+user, "CDK_VALIDATION=false")
+	syscall.Exec(exe, os.Args, env) // returns only on failure (Windows, say): CDK then validates as it does by default
+}
+
+// validateAfterSynth reports whether synthValidated must validate: the
+// user left validation on and CDK's built-in validator is off, which only
+// withoutBuiltinValidation's exec arranges.
+func validateAfterSynth() bool {
+	user := os.Getenv(userValidation)
+	return user != "" && user != "false" && os.Getenv("CDK_VALIDATION") == "false"
+}
+
+// synthValidated synthesizes app, then gives the templates to CDK's own
+// CloudFormation validation unless it passed each of them before: the same
+// bytes, account, region and version of CDK, which bundles the validator.
+// Only then does it register the validator (a CloudFormationValidatePlugin,
+// so CDK reports and fails on its findings exactly as it does by default)
+// and synthesize again. A template with any finding is never remembered,
+// so findings are reported on every synth.
+func synthValidated(app awscdk.App, appRoot string, validate bool) {
+	asm := app.Synth(nil)
+	if !validate {
 		return
 	}
 	dir, err := gobuild.OutputFor(appRoot, validationCacheDir)
-	if err != nil {
-		return // no cache: the plain validator runs, below
+	if err == nil && allPassedBefore(asm, dir) {
+		return
 	}
 	v := &rememberingValidator{dir: dir}
-	// A subclass of CloudFormationValidatePlugin, so CDK treats it as its
-	// own: it adds no second validator and trusts it with the assembly.
 	awscdk.NewCloudFormationValidatePlugin_Override(v, nil)
 	awscdk.Validations_Of(app).AddPlugins(v)
+	app.Synth(&awscdk.StageSynthesisOptions{Force: jsii.Bool(true)})
+}
+
+// What an environment-agnostic stack's artifact holds for its account and
+// region (cx-api's UNKNOWN_ACCOUNT and UNKNOWN_REGION); CDK then gives the
+// validator none.
+const (
+	unknownAccount = "unknown-account"
+	unknownRegion  = "unknown-region"
+)
+
+// allPassedBefore reports whether the validator passed every template of
+// asm before.
+func allPassedBefore(asm cxapi.CloudAssembly, dir string) bool {
+	for _, st := range *asm.StacksRecursively() {
+		env := st.Environment()
+		account, region := *env.Account, *env.Region
+		if account == unknownAccount {
+			account = ""
+		}
+		if region == unknownRegion {
+			region = ""
+		}
+		key, err := templateKey(*st.TemplateFullPath(), account, region)
+		if err != nil {
+			return false
+		}
+		if _, err := os.Stat(filepath.Join(dir, key)); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // templatesValidated counts the templates handed to CDK's validator in
@@ -56,14 +124,10 @@ type rememberingValidator struct {
 // Validate runs CDK's validator on the templates of ctx it has not passed
 // before, and remembers those it passes now.
 func (v *rememberingValidator) Validate(ctx awscdk.IPolicyValidationContext) *awscdk.PolicyValidationPluginReport {
-	version := ""
-	if p := v.CloudFormationValidatePlugin.Version(); p != nil {
-		version = *p
-	}
 	var todo []*awscdk.PolicyValidationStack
 	keys := map[string]string{} // template path → cache key
 	for _, st := range *ctx.StackTemplates() {
-		key, err := templateKey(version, st)
+		key, err := templateKey(*st.TemplatePath, deref(st.AccountId), deref(st.Region))
 		if err != nil {
 			todo = append(todo, st)
 			continue
@@ -73,7 +137,7 @@ func (v *rememberingValidator) Validate(ctx awscdk.IPolicyValidationContext) *aw
 			todo = append(todo, st)
 		}
 	}
-	report := &awscdk.PolicyValidationPluginReport{Success: jsii.Bool(true), Violations: &[]*awscdk.PolicyViolation{}, PluginVersion: jsii.String(version)}
+	report := &awscdk.PolicyValidationPluginReport{Success: jsii.Bool(true), Violations: &[]*awscdk.PolicyViolation{}}
 	if len(todo) == 0 {
 		return report
 	}
@@ -96,21 +160,42 @@ func (v *rememberingValidator) Validate(ctx awscdk.IPolicyValidationContext) *aw
 	return report
 }
 
-// templateKey hashes what the validator's verdict on a template depends on.
-func templateKey(version string, st *awscdk.PolicyValidationStack) (string, error) {
-	template, err := os.ReadFile(*st.TemplatePath)
+// templateKey hashes what the validator's verdict on a template depends
+// on: the template's bytes, the stack's account and region ("" when
+// unknown), and the version of the CDK library, which bundles the
+// validator and its rules.
+func templateKey(templatePath, account, region string) (string, error) {
+	template, err := os.ReadFile(templatePath)
 	if err != nil {
 		return "", err
 	}
 	h := sha256.New()
-	for _, s := range []*string{jsii.String(version), st.AccountId, st.Region} {
-		if s != nil {
-			h.Write([]byte(*s))
-		}
+	for _, s := range []string{cdkVersion(), account, region} {
+		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
 	h.Write(template)
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// cdkVersion is the version of the CDK bindings this app is built with,
+// which pins the aws-cdk-lib they embed.
+func cdkVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range info.Deps {
+			if m.Path == "github.com/aws/aws-cdk-go/awscdk/v2" {
+				return m.Version
+			}
+		}
+	}
+	return "unknown" // not a module build: still one key per template
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // someTemplates is a validation context narrowed to some of its stacks.
