@@ -213,3 +213,37 @@ func TestIntrinsicFunctions(t *testing.T) {
 		expectError(t, def, input, ErrIntrinsicFailure, "", nil)
 	}
 }
+
+// TestMapRunCountsResultsWritten: DescribeMapRun's resultsWritten counts
+// the items and child executions whose results the ResultWriter wrote
+// (Step Functions API reference, MapRunItemCounts and
+// MapRunExecutionCounts), and stays 0 without a ResultWriter.
+func TestMapRunCountsResultsWritten(t *testing.T) {
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map",
+	  "ItemReader":{"Resource":"arn:aws:states:::s3:listObjectsV2","Parameters":{"Bucket":"raw"}},
+	  "ItemBatcher":{"MaxItemsPerBatch":2},
+	  "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},
+	  %s"End":true}}}`
+	for _, tc := range []struct {
+		writer            string
+		items, executions int
+	}{
+		{`"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"results"}},`, 5, 3},
+		{``, 0, 0},
+	} {
+		src := &memoryItems{items: []any{"a", "b", "c", "d", "e"}}
+		sm, err := Parse([]byte(fmt.Sprintf(def, tc.writer)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := NewEngine(Options{Items: src, Results: src}).Start(context.Background(), sm, []byte(`{}`), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustEnd(t, x, StatusSucceeded)
+		runs := x.MapRuns()
+		if len(runs) != 1 || runs[0].Items.ResultsWritten != tc.items || runs[0].Executions.ResultsWritten != tc.executions {
+			t.Errorf("with %q: map runs %+v; want %d items and %d executions written", tc.writer, runs, tc.items, tc.executions)
+		}
+	}
+}

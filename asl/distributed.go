@@ -114,6 +114,9 @@ func (rt *runtime) distributedMap(ctx context.Context, st *State, input any, sc 
 	if fail != nil {
 		return nil, fail
 	}
+	if st.ResultWriter != nil && st.ResultWriter.Resource != "" {
+		run.resultsWritten(children)
+	}
 	return rt.taskOutput(st, input, result, sc, f)
 }
 

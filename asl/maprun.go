@@ -197,6 +197,21 @@ func (r *mapRun) end(status string, now time.Time) {
 	}
 }
 
+// resultsWritten counts the children whose results the ResultWriter wrote
+// (all of them, in the files of their status) and their items, as
+// DescribeMapRun's resultsWritten.
+func (r *mapRun) resultsWritten(children []ChildExecution) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	items := 0
+	for _, c := range children {
+		if c.Index >= 0 && c.Index < len(r.weights) {
+			items += r.weights[c.Index]
+		}
+	}
+	r.run.Items.ResultsWritten, r.run.Executions.ResultsWritten = items, len(children)
+}
+
 // MapRunUpdate is what UpdateMapRun changes; nil fields stay as they are.
 type MapRunUpdate struct {
 	MaxConcurrency             *int
