@@ -46,14 +46,15 @@ phase "compile the CDK bindings (jsii, awscdk)" go build $bindings
 phase "compile the app (constructs, stacks, workflows)" go build -o .build/sfnkit-app .
 phase "compile the handlers (linux/arm64, in parallel)" \
 	env GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build -trimpath -tags lambda.norpc "-ldflags=-s -w -buildid=" -buildvcs=false -o "$work/handlers/" ./lambdas/cmd/...
-phase "compile the sfnkit CLI (summary)" go build -o .build/sfnkit ./cmd/sfnkit
+phase "compile the summary command" go build -o .build/summarize ./internal/review/summary/summarize
 phase "cdk synth (jsii, nag, validation; handlers linked)" cdk synth --quiet
-phase "summary" .build/sfnkit summary cdk.out
+phase "summary" .build/summarize cdk.out
 printf '| %-52s | %7.1f s | %9s |\n' "sum of the parts" "$total" ""
+phase "(not make synth: make cli, the whole sfnkit CLI)" go build -o .build/sfnkit ./cmd/sfnkit
 
 # make synth itself, on a second fresh clone: downloads cached, nothing
-# compiled, so its time is the parts above without the downloads, as the
-# Makefile overlaps them.
+# compiled, so its time is the parts above without the downloads (npm ci
+# installs again, from its cache), as the Makefile overlaps them.
 rm -rf "$GOCACHE"
 git clone -q "$repo" "$work/again"
 cd "$work/again"

@@ -135,6 +135,15 @@ type pending struct {
 // buildGroup builds packages of one module for target and records their
 // directories in dirs and in the per-process memo.
 func buildGroup(group []Package, target Target, dirs map[string]string) error {
+	// Another process building for this app and target (make synth's
+	// prebuild, a parallel test's synth) holds the lock until its builds are
+	// stamped; this one then finds them current instead of compiling the
+	// same packages at the same time.
+	unlock, err := lockTarget(filepath.Join(group[0].OutputRoot, OutputDir, target.dir))
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	prints, err := fingerprints(group, target)
 	if err != nil {
 		return err
