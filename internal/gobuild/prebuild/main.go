@@ -24,9 +24,5 @@ func main() {
 	if err != nil {
 		return
 	}
-	var mains []string
-	for _, p := range strings.Fields(string(out)) {
-		mains = append(mains, p)
-	}
-	gobuild.Prepare(mains, gobuild.Lambda)
+	gobuild.Prepare(strings.Fields(string(out)), gobuild.Lambda)
 }
