@@ -111,15 +111,22 @@ func MainShared(m *testing.M, load func() error) int {
 	return m.Run()
 }
 
-// Merge returns one Assembly holding the stacks of all of assemblies, for
-// a package that checks stacks of several configurations by name. Its Dir
-// is the first's.
-func Merge(assemblies ...*Assembly) *Assembly {
-	out := &Assembly{Dir: assemblies[0].Dir, Stacks: map[string]*Stack{}}
-	for _, a := range assemblies {
+// SharedMerged returns one Assembly holding the stacks of the shared
+// syntheses of configs, for a package that checks stacks of several
+// configurations by name. Its Dir is the first's.
+func SharedMerged(configs ...Configuration) (*Assembly, error) {
+	var out *Assembly
+	for _, c := range configs {
+		a, err := Shared(c)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = &Assembly{Dir: a.Dir, Stacks: map[string]*Stack{}}
+		}
 		for name, st := range a.Stacks {
 			out.Stacks[name] = st
 		}
 	}
-	return out
+	return out, nil
 }

@@ -27,17 +27,9 @@ const (
 var assembly *synthtest.Assembly
 
 func TestMain(m *testing.M) {
-	os.Exit(synthtest.MainShared(m, func() error {
-		dev, err := synthtest.Shared(synthtest.Dev)
-		if err != nil {
-			return err
-		}
-		variants, err := synthtest.Shared(synthtest.Variants)
-		if err != nil {
-			return err
-		}
-		assembly = synthtest.Merge(dev, variants)
-		return nil
+	os.Exit(synthtest.MainShared(m, func() (err error) {
+		assembly, err = synthtest.SharedMerged(synthtest.Dev, synthtest.Variants)
+		return err
 	}))
 }
 
