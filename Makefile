@@ -66,6 +66,7 @@ bench-smoke: synth
 
 ## localapp: the whole app served as `make up` serves it, driven with the AWS CLI, signed API calls and the virtual clock, and the README's walkthrough run word for word
 localapp: deps
+	@python3 -c 'import awscli' 2>/dev/null || command -v aws >/dev/null || { sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get update && $$sudo apt-get install -y awscli; }
 	SFNKIT_LOCALAPP=1 $(GO) test -count=1 ./test/localapp/
 
 ## check: what CI runs: lint, test, and the checks slow by nature (slow, race, determinism, bench-smoke, demo, deploy-local, localapp, browser)

@@ -112,18 +112,22 @@ func serve(t *testing.T) *server {
 }
 
 // awsEnv is the environment the AWS CLI runs in: local credentials, no
-// config file, and `aws` on PATH even where only `python3 -m awscli` is.
+// config file, and `aws` on PATH even where only `python3 -m awscli` is
+// (an `aws` command already on PATH is used as it is).
 func awsEnv(t *testing.T) []string {
 	t.Helper()
-	if exec.Command("python3", "-c", "import awscli").Run() != nil {
-		t.Fatal("the AWS CLI v1 is not installed for python3 (pip install awscli); the local app's tests need it")
+	path := os.Getenv("PATH")
+	if exec.Command("python3", "-c", "import awscli").Run() == nil {
+		bin := t.TempDir()
+		shim := "#!/bin/sh\nexec python3 -m awscli \"$@\"\n"
+		if err := os.WriteFile(filepath.Join(bin, "aws"), []byte(shim), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		path = bin + string(os.PathListSeparator) + path
+	} else if _, err := exec.LookPath("aws"); err != nil {
+		t.Fatal("no AWS CLI: neither `python3 -m awscli` nor `aws` on PATH (Debian: apt-get install awscli; make localapp installs it); the local app's tests need it")
 	}
-	bin := t.TempDir()
-	shim := "#!/bin/sh\nexec python3 -m awscli \"$@\"\n"
-	if err := os.WriteFile(filepath.Join(bin, "aws"), []byte(shim), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+	return append(os.Environ(), "PATH="+path,
 		"AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local", "AWS_DEFAULT_REGION=us-east-1",
 		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=")
 }
