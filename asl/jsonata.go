@@ -48,9 +48,9 @@ type compiledJSONata struct {
 	// names are the variables the expression names, which are all that
 	// an evaluation binds (see jsonataVars).
 	names []string
-	// statesPath is the path after $states of an expression that only
-	// reads one (see readStatesPath), else nil.
-	statesPath []string
+	// direct is the expression in the shape the engine evaluates without
+	// gnata (see directExpr), else nil.
+	direct *directExpr
 }
 
 var jsonataExprs parsedCache[*compiledJSONata]
@@ -61,7 +61,7 @@ func compileJSONata(expr string) (*compiledJSONata, error) {
 	if c, ok := jsonataExprs.get(expr); ok {
 		return c, c.err
 	}
-	c := &compiledJSONata{names: jsonataNames(expr), statesPath: statesPathOf(expr)}
+	c := &compiledJSONata{names: jsonataNames(expr), direct: parseDirect(expr)}
 	if c.err = checkJSONataSource(expr); c.err == nil {
 		c.expr, c.err = gnata.Compile(expr)
 	}
@@ -94,15 +94,14 @@ func jsonataFunc(f func(args []any) (any, error)) any {
 // evalJSONata evaluates one expression with $states and the variables.
 // field and rel name where the expression is written, as AWS names it in
 // its errors: "Output", "Arguments" and "/Input/id", "Items" and "[2]".
-// An expression that only reads a path of names into $states is read
-// without gnata.
+// An expression in directExpr's shape is evaluated without gnata.
 func evalJSONata(field, rel, expr string, s *scope, rt *runtime) (any, error) {
 	c, err := compileJSONata(expr)
 	if err != nil {
 		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' is not valid: %v", expr, field+rel, err)
 	}
-	if c.statesPath != nil {
-		if v, ok := s.readStatesPath(c.statesPath); ok {
+	if c.direct != nil {
+		if v, ok := c.direct.eval(s); ok {
 			return v, nil
 		}
 	}

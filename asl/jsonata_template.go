@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -163,18 +162,6 @@ func (n *jtnode) eval(field string, s *scope, rt *runtime, left *int) (any, erro
 		return out, nil
 	}
 	return n.literal, nil
-}
-
-// statesPathExpr matches an expression that only reads a path of names
-// into $states: $states.input.order.id.
-var statesPathExpr = regexp.MustCompile(`^\$states(\.[A-Za-z_][A-Za-z0-9_]*)+$`)
-
-// statesPathOf is the names of such a path after $states, or nil.
-func statesPathOf(expr string) []string {
-	if !statesPathExpr.MatchString(expr) {
-		return nil
-	}
-	return strings.Split(expr, ".")[1:]
 }
 
 // readStatesPath reads a $states path of names through objects, as
