@@ -168,9 +168,9 @@ func TestJSONata(t *testing.T) {
 	  "T":{"Type":"Task","Resource":"` + fn + `","Arguments":{"sum":"{% $states.input.a + $states.input.b %}","who":"{% $states.context.State.Name %}"},
 	       "Assign":{"doubled":"{% $states.result.sum * 2 %}"},"Output":{"result":"{% $states.result %}","input":"{% $states.input.a %}"},"Next":"C"},
 	  "C":{"Type":"Choice","Choices":[{"Condition":"{% $doubled > 5 %}","Next":"Big"}],"Default":"Small"},
-	  "Big":{"Type":"Pass","Output":{"size":"big","doubled":"{% $doubled %}","r":"{% $states.input.result.sum %}"},"End":true},
+	  "Big":{"Type":"Pass","Output":{"size":"big","doubled":"{% $doubled %}","r":"{% $states.input.result.sum %}","at":"{% $lowercase($states.context.State.Name) %}"},"End":true},
 	  "Small":{"Type":"Pass","Output":"small","End":true}}}`
-	expectOutput(t, def, `{"a":2,"b":3}`, `{"size":"big","doubled":10,"r":5}`, (&Registry{}).HandleState("T", echo))
+	expectOutput(t, def, `{"a":2,"b":3}`, `{"size":"big","doubled":10,"r":5,"at":"big"}`, (&Registry{}).HandleState("T", echo))
 
 	// Task output defaults to the result; Pass output to the input.
 	expectOutput(t, `{"QueryLanguage":"JSONata","StartAt":"T","States":{"T":{"Type":"Task","Resource":"`+fn+`","End":true}}}`,

@@ -13,7 +13,7 @@ import (
 // (malformed JSON, a string with escapes, a number out of range) is left
 // to encoding/json, which gives the same value or the same error.
 func decodeJSON(data []byte) (any, error) {
-	d := fastDecoder{data: data}
+	d := fastDecoder{data: data, text: string(data)}
 	if v, ok := d.value(); ok {
 		d.space()
 		if d.pos == len(data) {
@@ -30,7 +30,13 @@ func decodeJSON(data []byte) (any, error) {
 // fastDecoder is a strict JSON reader for the common case. It reports
 // false, never a wrong value, on what it does not handle.
 type fastDecoder struct {
-	data  []byte
+	data []byte
+	// text is data as one string, made once: the strings a document
+	// holds are slices of it, not an allocation each (a third of what
+	// decoding an execution's input allocated). A string kept from the
+	// document keeps the document's text alive, which is at most a
+	// payload.
+	text  string
 	pos   int
 	depth int
 }
@@ -175,7 +181,7 @@ func (d *fastDecoder) str() (string, bool) {
 				return "", false
 			}
 			d.pos = i + 1
-			return string(s), true
+			return d.text[start:i], true
 		case c == '\\' || c < 0x20:
 			return "", false
 		}

@@ -152,6 +152,37 @@ func plainJSON(v any) bool {
 	return false
 }
 
+// plainJSONLen is plainJSON and, for a plain value, its encoded size, in
+// one walk: a task's result is checked and then measured (see
+// frame.measured).
+func plainJSONLen(v any) (int, bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		n := 2 + max(len(x)-1, 0)
+		for k, e := range x {
+			m, ok := plainJSONLen(e)
+			if !ok {
+				return 0, false
+			}
+			n += jsonstring.Len(k) + 1 + m
+		}
+		return n, true
+	case []any:
+		n := 2 + max(len(x)-1, 0)
+		for _, e := range x {
+			m, ok := plainJSONLen(e)
+			if !ok {
+				return 0, false
+			}
+			n += m
+		}
+		return n, true
+	case nil, bool, string, float64:
+		return jsonLen(x)
+	}
+	return 0, false
+}
+
 // jsonCopy deep-copies a value made of JSON's types, as decoding its
 // encoding would give it (numbers as float64). It reports false for any
 // other type, or a number JSON cannot hold.
@@ -272,9 +303,11 @@ func (f *frame) noteOutputLen(st *State, input, result any) {
 	if p.splitErr != nil || p.err != nil || !p.definite {
 		return
 	}
-	resultLen, ok := jsonLen(result)
+	resultLen, ok := f.measuredLen, f.measuredLen > 0 && sameValue(result, f.measured) // 0: nothing measured
 	if !ok {
-		return
+		if resultLen, ok = jsonLen(result); !ok {
+			return
+		}
 	}
 	if len(p.steps) == 0 {
 		f.outputLen = resultLen // "$": the result is the output

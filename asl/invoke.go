@@ -39,7 +39,10 @@ func (rt *runtime) invoke(ctx context.Context, f *frame, h TaskHandler, req Task
 		}
 		return nil, &Failure{Name: ErrTaskFailed, Cause: err.Error()}, false
 	}
-	v, fail := taskResult(result)
+	v, n, fail := taskResult(result)
+	if n >= 0 {
+		f.measured, f.measuredLen = v, n
+	}
 	return v, fail, false
 }
 
@@ -48,19 +51,20 @@ func (rt *runtime) invoke(ctx context.Context, f *frame, h TaskHandler, req Task
 // decoding JSON gives is kept as it is (the handler gave it up, see
 // TaskHandler), ints are copied as float64, anything else is encoded and
 // decoded.
-func taskResult(result any) (any, *Failure) {
-	if plainJSON(result) {
-		return result, nil
+// Its size is returned when the check measured it, else -1.
+func taskResult(result any) (any, int, *Failure) {
+	if n, ok := plainJSONLen(result); ok {
+		return result, n, nil
 	}
 	if v, ok := jsonCopy(result); ok {
-		return v, nil
+		return v, -1, nil
 	}
 	b, err := marshal(result)
 	if err != nil {
-		return nil, failf(ErrTaskFailed, "the task's result is not JSON: %v", err)
+		return nil, -1, failf(ErrTaskFailed, "the task's result is not JSON: %v", err)
 	}
 	v, _ := decodeJSON(b)
-	return v, nil
+	return v, -1, nil
 }
 
 // callHandler calls h, turning a panic into the task's failure.

@@ -72,7 +72,7 @@ func (s *scope) jsonataVars(rt *runtime, names []string) map[string]any {
 func (s *scope) jsonataStates() map[string]any {
 	if s.jsonStates == nil && s.states != nil {
 		s.jsonStates = make(map[string]any, len(s.states)+1)
-		for k, v := range s.states {
+		for k, v := range s.statesWithContext() {
 			s.jsonStates[k] = withJSONataNulls(v)
 		}
 	}

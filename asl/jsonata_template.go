@@ -174,6 +174,9 @@ func (s *scope) readStatesPath(names []string) (any, bool) {
 		return nil, false
 	}
 	var v any = s.states
+	if names[0] == "context" {
+		v = s.statesWithContext()
+	}
 	for _, name := range names {
 		m, ok := v.(map[string]any)
 		if !ok {

@@ -18,6 +18,11 @@ type frame struct {
 	// output's, when the state could tell it from what it changed (see
 	// resultLen), else -1.
 	stateInputLen, outputLen int
+	// measured is the last task result whose encoded size, measuredLen,
+	// taskResult learnt while checking it, so that noteOutputLen does not
+	// walk it again.
+	measured    any
+	measuredLen int
 	// clockCtx is clockParent with the clock; see clockContext.
 	clockParent, clockCtx context.Context
 	// inspect, set only by TestState, records the state's data flow.

@@ -50,6 +50,16 @@ func (l *lazyContext) lookup(steps []jp.Frag) (value any, found, ok bool) {
 	first, _ := steps[0].(jp.Child)
 	switch string(first) {
 	case "Execution", "StateMachine":
+		if len(steps) == 2 && first == "Execution" {
+			// The execution's own names, read without building the
+			// context object: most reads of $$ are $$.Execution.Id.
+			switch steps[1] {
+			case jp.Child("Id"):
+				return l.rt.exec.Arn, true, true
+			case jp.Child("Name"):
+				return l.rt.exec.Name, true, true
+			}
+		}
 		execution, machine := l.rt.contextParts()
 		data := execution
 		if first == "StateMachine" {
@@ -84,9 +94,24 @@ func (rt *runtime) jsonPathScope(st *State, data any, f *frame, entered time.Tim
 }
 
 // jsonataScope is the scope of a JSONata state's evaluation.
+// Its $states.context, like a JSONPath state's $$, is built on first use
+// (see statesWithContext): most expressions read only $states.input.
 func (rt *runtime) jsonataScope(st *State, input any, f *frame, entered time.Time, retry int, token string) *scope {
-	ctxObj := rt.contextObject(st, f, entered, retry, token)
-	return &scope{input: input, context: ctxObj, vars: f.vars, states: map[string]any{"input": input, "context": ctxObj}}
+	sc := &struct {
+		scope
+		lazyContext
+	}{scope{input: input, vars: f.vars, states: make(map[string]any, 4)}, lazyContext{rt: rt, st: st, f: f, entered: entered, retry: retry, token: token}}
+	sc.scope.lazy = &sc.lazyContext
+	sc.states["input"] = input
+	return &sc.scope
+}
+
+// statesWithContext is $states with its context built.
+func (s *scope) statesWithContext() map[string]any {
+	if _, built := s.states["context"]; !built && s.states != nil && s.lazy != nil {
+		s.states["context"] = s.contextObject()
+	}
+	return s.states
 }
 
 // contextObject builds $$ for a state. Its Execution and StateMachine
