@@ -192,7 +192,15 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	}
 	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	x.cancel = cancel
-	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock, records: make([]record, 0, 64)}}
+	var start *statePlan
+	historyLen := int32(64)
+	if st := sm.States[sm.StartAt]; st != nil {
+		start = st.compiled()
+		if n := start.historyLen.Load(); n > 0 {
+			historyLen = n
+		}
+	}
+	x.rt = &runtime{engine: e, exec: x, clock: e.clock, rng: rng, hist: &history{clock: e.clock, records: make([]record, 0, historyLen)}}
 	if !express {
 		x.rt.rd = &redriveState{}
 	}
@@ -219,6 +227,9 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 		finished()
 		x.finish(out, fail, context.Cause(runCtx), last)
 		cancel(nil)
+		if start != nil {
+			start.historyLen.Store(int32(min(x.rt.hist.len(), 1<<16)))
+		}
 	})
 	return x, nil
 }

@@ -3,6 +3,7 @@ package asl
 import (
 	"encoding/json"
 	"strconv"
+	"sync/atomic"
 )
 
 // statePlan is what a state's fields compile to, once per parsed
@@ -26,6 +27,10 @@ type statePlan struct {
 	// enteredType and exitedType are the types of the state's history
 	// events (TaskStateEntered, ...).
 	enteredType, exitedType string
+	// historyLen is how many events the last execution that started at
+	// this state recorded; the next one's history is made that big, not
+	// grown or oversized (it was a fifth of what an execution allocated).
+	historyLen atomic.Int32
 }
 
 // choice is a top-level Choice rule: the rule, its Next and its Assign.
