@@ -96,15 +96,29 @@ func jsonataFunc(f func(args []any) (any, error)) any {
 // its errors: "Output", "Arguments" and "/Input/id", "Items" and "[2]".
 // An expression in directExpr's shape is evaluated without gnata.
 func evalJSONata(field, rel, expr string, s *scope, rt *runtime) (any, error) {
+	v, _, err := evalJSONataBounded(field, rel, expr, s, rt)
+	return v, err
+}
+
+// evalJSONataBounded is evalJSONata and, for an expression evaluated
+// directly, an upper bound on its result's encoded size known without
+// measuring it (see directExpr.bound), else -1.
+func evalJSONataBounded(field, rel, expr string, s *scope, rt *runtime) (any, int, error) {
 	c, err := compileJSONata(expr)
 	if err != nil {
-		return nil, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' is not valid: %v", expr, field+rel, err)
+		return nil, -1, failf(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' is not valid: %v", expr, field+rel, err)
 	}
 	if c.direct != nil {
 		if v, ok := c.direct.eval(s); ok {
-			return v, nil
+			return v, c.direct.bound(s), nil
 		}
 	}
+	v, err := evalGnata(c, field, rel, expr, s, rt)
+	return v, -1, err
+}
+
+// evalGnata evaluates a compiled expression with gnata.
+func evalGnata(c *compiledJSONata, field, rel, expr string, s *scope, rt *runtime) (any, error) {
 	v, err := c.expr.EvalWithVars(newJSONataDeadline(), s.jsonataInput(), s.jsonataVars(rt, c.names))
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {

@@ -3,6 +3,8 @@ package asl
 import (
 	"strconv"
 	"strings"
+
+	"github.com/sfnkit/sfnkit/internal/jsonstring"
 )
 
 // directExpr is a JSONata expression the engine evaluates without gnata:
@@ -83,6 +85,53 @@ func (d *directExpr) eval(s *scope) (any, bool) {
 		}
 	}
 	return out, true
+}
+
+// bound is an upper bound on the encoded size of what eval gave, from
+// sizes the frame already knows, or -1: $states.input is within the
+// state's input, whose size runState knows; $states.result is the task
+// result taskResult measured; an object is at most its keys and its
+// values' bounds; a $merge is at most its objects together. runState
+// measures exactly where a bound passes the payload limit.
+func (d *directExpr) bound(s *scope) int {
+	switch d.kind {
+	case directLiteral:
+		n, _ := jsonLen(d.literal)
+		return n
+	case directPath:
+		if s.lazy == nil {
+			return -1
+		}
+		f := s.lazy.f
+		switch d.names[0] {
+		case "input":
+			return f.stateInputLen // a part of the input is no larger than it
+		case "result":
+			if f.measuredLen > 0 && sameValue(s.states["result"], f.measured) {
+				return f.measuredLen
+			}
+		}
+		return -1
+	case directObject:
+		n := 2 + max(len(d.keys)-1, 0)
+		for i, k := range d.keys {
+			b := d.elems[i].bound(s)
+			if b < 0 {
+				return -1
+			}
+			n += jsonstring.Len(k) + 1 + b
+		}
+		return n
+	}
+	n := 0
+	for i := range d.elems {
+		b := d.elems[i].bound(s)
+		if b < 0 {
+			return -1
+		}
+		n += b
+	}
+	return n
 }
 
 // parseDirect returns expr as a directExpr, or nil if it is not one.

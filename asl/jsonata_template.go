@@ -114,12 +114,23 @@ func (t *jsonataTemplate) evalSized(field string, s *scope, rt *runtime) (any, i
 	if t.err != nil {
 		return nil, -1, failf(ErrRuntime, "%s is not JSON: %v", field, t.err)
 	}
-	left := MaxPayloadBytes
-	v, err := t.root.eval(strings.ReplaceAll(field, ".", "/"), s, rt, &left)
-	if err != nil || t.root.kind != jtExpr {
-		return v, -1, err
+	field = strings.ReplaceAll(field, ".", "/")
+	if t.root.kind == jtExpr {
+		// One expression: its size, or a bound on it when one is known
+		// without measuring (runState measures a bound past the limit).
+		v, bound, err := evalJSONataBounded(field, t.root.rel, t.root.expr, s, rt)
+		if err != nil || bound >= 0 && bound <= MaxPayloadBytes {
+			return v, bound, err
+		}
+		left := MaxPayloadBytes
+		if err := t.root.spend(field, v, &left); err != nil {
+			return nil, -1, err
+		}
+		return v, MaxPayloadBytes - left, nil
 	}
-	return v, MaxPayloadBytes - left, nil
+	left := MaxPayloadBytes
+	v, err := t.root.eval(field, s, rt, &left)
+	return v, -1, err
 }
 
 // eval evaluates a node; left is how many bytes its expressions' results
@@ -131,14 +142,7 @@ func (n *jtnode) eval(field string, s *scope, rt *runtime, left *int) (any, erro
 		if err != nil {
 			return nil, err
 		}
-		size := jsonLenUpTo(v, *left)
-		if size > MaxPayloadBytes {
-			return nil, failf(ErrDataLimitExceeded, "%s%s: the result of '%s' is larger than Step Functions' payload limit of %d bytes", field, n.rel, n.expr, MaxPayloadBytes)
-		}
-		if *left -= size; *left < 0 {
-			return nil, limitExceeded(field + n.rel)
-		}
-		return v, nil
+		return v, n.spend(field, v, left)
 	case jtObject:
 		out := make(map[string]any, len(n.children))
 		for i := range n.children {
@@ -162,6 +166,19 @@ func (n *jtnode) eval(field string, s *scope, rt *runtime, left *int) (any, erro
 		return out, nil
 	}
 	return n.literal, nil
+}
+
+// spend takes the size of v, an expression's result, from left (see
+// spend): a single result past the limit is named by its expression.
+func (n *jtnode) spend(field string, v any, left *int) error {
+	size := jsonLenUpTo(v, *left)
+	if size > MaxPayloadBytes {
+		return failf(ErrDataLimitExceeded, "%s%s: the result of '%s' is larger than Step Functions' payload limit of %d bytes", field, n.rel, n.expr, MaxPayloadBytes)
+	}
+	if *left -= size; *left < 0 {
+		return limitExceeded(field + n.rel)
+	}
+	return nil
 }
 
 // readStatesPath reads a $states path of names through objects, as

@@ -33,3 +33,32 @@ func TestTemplatesAreBounded(t *testing.T) {
 	expectOutput(t, `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"n.$":"States.ArrayLength(States.Array($.s, $.s))"},"End":true}}}`,
 		`{"s":"`+strings.Repeat("x", 1000)+`"}`, `{"n":2}`, nil)
 }
+
+// TestSizeBoundsNeverFailAState: a JSONata Output evaluated directly
+// passes on an upper bound of its size ($merge of the input with itself
+// is bounded at twice the input), and the states after it add to that
+// bound. A bound past the limit is measured before anything fails: the
+// chain below (100 KiB, then bounds of 200 and 300 KiB where the data is
+// 100 and 200 KiB) stays within 256 KiB until its last state, which
+// passes it and fails naming that state.
+func TestSizeBoundsNeverFailAState(t *testing.T) {
+	input := `{"big":"` + strings.Repeat("x", 100*1024) + `"}`
+	chain := `{"StartAt":"Twice","States":{
+	  "Twice":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $merge([$states.input, $states.input]) %}","Next":"Add"},
+	  "Again":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $merge([$states.input, $states.input, {\"n\": 1}]) %}","Next":"Last"},
+	  "Add":{"Type":"Pass","Result":"` + strings.Repeat("y", 100*1024) + `","ResultPath":"$.more","Next":"Again"},
+	  "Last":{"Type":"Pass","Result":"` + strings.Repeat("z", 100*1024) + `","ResultPath":"$.most","End":true}}}`
+	res, events := execute(t, chain, input, nil)
+	if res.Status != StatusFailed || res.Error != ErrDataLimitExceeded || !strings.Contains(res.Cause, `"Last"`) {
+		t.Fatalf("%s %s (%s); want %s naming Last", res.Status, res.Error, res.Cause, ErrDataLimitExceeded)
+	}
+	exited := 0
+	for _, e := range events {
+		if e.StateExitedEventDetails != nil {
+			exited++
+		}
+	}
+	if exited != 3 {
+		t.Errorf("%d states exited; want Twice, Add and Again", exited)
+	}
+}

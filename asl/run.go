@@ -13,10 +13,12 @@ type frame struct {
 	last *int64
 	// inputLen is the encoded size of the next state's input when known
 	// (it is the previous state's output, already measured), else -1.
+	// It and the two below may be upper bounds, not exact sizes (see
+	// directExpr.bound); runState measures a bound past the limit.
 	inputLen int
 	// stateInputLen is the running state's input size; outputLen its
 	// output's, when the state could tell it from what it changed (see
-	// resultLen), else -1.
+	// noteOutputLen), else -1.
 	stateInputLen, outputLen int
 	// measured is the last task result whose encoded size, measuredLen,
 	// taskResult learnt while checking it, so that noteOutputLen does not
@@ -122,9 +124,11 @@ func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame)
 	entered := rt.clock.Now()
 	plan := st.compiled()
 	*f.last = rt.hist.addState(*f.last, plan.enteredType, st, input)
+	// inputLen and outputLen may be upper bounds (see directExpr.bound):
+	// one past the limit is measured before the state fails.
 	n := f.inputLen
 	f.inputLen = -1
-	if n < 0 {
+	if n < 0 || n > MaxPayloadBytes {
 		n = payloadLen(input)
 	}
 	if n > MaxPayloadBytes {
@@ -157,6 +161,9 @@ func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame)
 	case f.outputLen >= 0:
 		n = f.outputLen
 	default:
+		n = payloadLen(output)
+	}
+	if n > MaxPayloadBytes {
 		n = payloadLen(output)
 	}
 	if n > MaxPayloadBytes {
