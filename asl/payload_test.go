@@ -62,3 +62,14 @@ func TestSizeBoundsNeverFailAState(t *testing.T) {
 		t.Errorf("%d states exited; want Twice, Add and Again", exited)
 	}
 }
+
+// TestReservedRoomNeverFailsATemplate: a template's input paths have the
+// input's size set aside each instead of being measured; when what is
+// left cannot hold the rest (here a 120 KiB States.Format after four
+// 60 KiB reservations), the template is measured exactly and passes.
+func TestReservedRoomNeverFailsATemplate(t *testing.T) {
+	big := strings.Repeat("x", 60*1024)
+	def := `{"StartAt":"P","States":{"P":{"Type":"Pass","ResultPath":"$.p","Parameters":{
+	  "a.$":"$.s","b.$":"$.s","c.$":"$.s","d.$":"$.s","f.$":"States.Format('{}{}', $.big, $.big)"},"OutputPath":"$.p.a","End":true}}}`
+	expectOutput(t, def, `{"s":"small","big":"`+big+`"}`, `"small"`, nil)
+}

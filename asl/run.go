@@ -25,6 +25,9 @@ type frame struct {
 	// walk it again.
 	measured    any
 	measuredLen int
+	// stateInput is the running state's input, whose size is
+	// stateInputLen.
+	stateInput any
 	// clockCtx is clockParent with the clock; see clockContext.
 	clockParent, clockCtx context.Context
 	// inspect, set only by TestState, records the state's data flow.
@@ -134,7 +137,7 @@ func (rt *runtime) runState(ctx context.Context, st *State, input any, f *frame)
 	if n > MaxPayloadBytes {
 		return nil, "", failf(ErrDataLimitExceeded, "the input of state %q is %d bytes; at most %d are allowed", st.Name, n, MaxPayloadBytes)
 	}
-	f.stateInputLen, f.outputLen = n, -1
+	f.stateInput, f.stateInputLen, f.outputLen = input, n, -1
 	next = st.Next
 	switch st.Type {
 	case TypePass:

@@ -14,6 +14,9 @@ import (
 // never modified after compilation, so executions share it.
 type template struct {
 	root tnode
+	// inputPaths counts the nodes that read a name-and-index path from
+	// the input (fromInput).
+	inputPaths int
 	// err is why raw is not JSON, reported when the template is evaluated.
 	err error
 }
@@ -45,6 +48,9 @@ type tnode struct {
 	// which the payload limit's message names.
 	parent   string
 	children []tnode
+	// fromInput is a path of names and indexes into the input, whose
+	// value is a part of it (see template.eval).
+	fromInput bool
 }
 
 // templates caches compiled templates by their JSON text, for callers
@@ -67,7 +73,20 @@ func compileTemplate(raw json.RawMessage) *template {
 	if err != nil {
 		return &template{err: err}
 	}
-	return &template{root: compileTNode(v, "", "", "")}
+	t := &template{root: compileTNode(v, "", "", "")}
+	t.inputPaths = countInputPaths(&t.root)
+	return t
+}
+
+func countInputPaths(n *tnode) int {
+	c := 0
+	if n.fromInput {
+		c++
+	}
+	for i := range n.children {
+		c += countInputPaths(&n.children[i])
+	}
+	return c
 }
 
 func compileTNode(v any, key, rel, parent string) tnode {
@@ -101,6 +120,7 @@ func compileTNode(v any, key, rel, parent string) tnode {
 				c.call, c.callErr = parseIntrinsic(expr)
 			default:
 				c.kind, c.path = tPath, pathOf(expr)
+				c.fromInput = c.path.root == rootInput && c.path.walk && c.path.splitErr == nil && c.path.err == nil
 			}
 			children = append(children, c)
 		}
@@ -136,18 +156,35 @@ func (t *template) eval(field string, s *scope, rt *runtime) (any, error) {
 		return nil, failf(ErrRuntime, "%s is not JSON: %v", field, t.err)
 	}
 	left := MaxPayloadBytes
-	return t.root.eval(field, s, rt, &left)
+	if t.inputPaths > 0 && s.lazy != nil {
+		// Each value a fromInput path reads is a part of the state's
+		// input, no larger than it: when the input's size is known and
+		// as many copies of it fit, their room is set aside instead of
+		// measuring each value. Should the rest not fit in what is left,
+		// the template is evaluated again measuring everything, so the
+		// reservation never fails a template that fits.
+		f := s.lazy.f
+		if n := f.stateInputLen; n >= 0 && t.inputPaths*n <= MaxPayloadBytes && sameValue(s.input, f.stateInput) {
+			reserved := left - t.inputPaths*n
+			v, err := t.root.eval(field, s, rt, &reserved, true)
+			if err == nil || reserved >= 0 {
+				return v, err
+			}
+		}
+	}
+	return t.root.eval(field, s, rt, &left, false)
 }
 
 // eval evaluates a node; left is how many bytes the values it takes from
 // paths and intrinsics may still add.
-func (n *tnode) eval(field string, s *scope, rt *runtime, left *int) (any, error) {
+// With reserved, fromInput paths spend nothing: their room was set aside.
+func (n *tnode) eval(field string, s *scope, rt *runtime, left *int, reserved bool) (any, error) {
 	switch n.kind {
 	case tObject:
 		out := make(map[string]any, len(n.children))
 		for i := range n.children {
 			c := &n.children[i]
-			v, err := c.eval(field, s, rt, left)
+			v, err := c.eval(field, s, rt, left, reserved)
 			if err != nil {
 				return nil, err
 			}
@@ -157,7 +194,7 @@ func (n *tnode) eval(field string, s *scope, rt *runtime, left *int) (any, error
 	case tArray:
 		out := make([]any, len(n.children))
 		for i := range n.children {
-			v, err := n.children[i].eval(field, s, rt, left)
+			v, err := n.children[i].eval(field, s, rt, left, reserved)
 			if err != nil {
 				return nil, err
 			}
@@ -181,7 +218,7 @@ func (n *tnode) eval(field string, s *scope, rt *runtime, left *int) (any, error
 		if err != nil {
 			return nil, err
 		}
-		if spend(left, v) {
+		if !(reserved && n.fromInput) && spend(left, v) {
 			return nil, limitExceeded(field + n.parent)
 		}
 		return v, nil
