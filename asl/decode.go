@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/sfnkit/sfnkit/internal/jsonstring"
 )
 
 // decodeJSON reads JSON into plain Go values (float64 numbers), as
@@ -13,18 +15,26 @@ import (
 // (malformed JSON, a string with escapes, a number out of range) is left
 // to encoding/json, which gives the same value or the same error.
 func decodeJSON(data []byte) (any, error) {
+	v, _, err := decodeJSONSized(data)
+	return v, err
+}
+
+// decodeJSONSized is decodeJSON and an upper bound on the value's
+// encoded size (exact but for repeated keys), counted while decoding, or
+// -1: an execution's first state need not measure its input again.
+func decodeJSONSized(data []byte) (any, int, error) {
 	d := fastDecoder{data: data, text: string(data)}
 	if v, ok := d.value(); ok {
 		d.space()
 		if d.pos == len(data) {
-			return v, nil
+			return v, d.size, nil
 		}
 	}
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {
-		return nil, err
+		return nil, -1, err
 	}
-	return v, nil
+	return v, -1, nil
 }
 
 // fastDecoder is a strict JSON reader for the common case. It reports
@@ -36,7 +46,10 @@ type fastDecoder struct {
 	// decoding an execution's input allocated). A string kept from the
 	// document keeps the document's text alive, which is at most a
 	// payload.
-	text  string
+	text string
+	// size is the encoding's size of what was read, as the engine
+	// encodes it (see jsonLen).
+	size  int
 	pos   int
 	depth int
 }
@@ -85,6 +98,7 @@ func (d *fastDecoder) literal(word string) bool {
 		return false
 	}
 	d.pos += len(word)
+	d.size += len(word)
 	return true
 }
 
@@ -94,6 +108,7 @@ func (d *fastDecoder) object() (any, bool) {
 	}
 	defer func() { d.depth-- }()
 	d.pos++ // {
+	d.size += 2
 	m := map[string]any{}
 	d.space()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
@@ -114,6 +129,7 @@ func (d *fastDecoder) object() (any, bool) {
 			return nil, false
 		}
 		d.pos++
+		d.size++
 		v, ok := d.value()
 		if !ok {
 			return nil, false
@@ -126,6 +142,7 @@ func (d *fastDecoder) object() (any, bool) {
 		switch d.data[d.pos] {
 		case ',':
 			d.pos++
+			d.size++
 		case '}':
 			d.pos++
 			return m, true
@@ -141,6 +158,7 @@ func (d *fastDecoder) array() (any, bool) {
 	}
 	defer func() { d.depth-- }()
 	d.pos++ // [
+	d.size += 2
 	a := []any{}
 	d.space()
 	if d.pos < len(d.data) && d.data[d.pos] == ']' {
@@ -160,6 +178,7 @@ func (d *fastDecoder) array() (any, bool) {
 		switch d.data[d.pos] {
 		case ',':
 			d.pos++
+			d.size++
 		case ']':
 			d.pos++
 			return a, true
@@ -173,17 +192,24 @@ func (d *fastDecoder) array() (any, bool) {
 // characters; encoding/json reads the others.
 func (d *fastDecoder) str() (string, bool) {
 	start := d.pos + 1
+	ascii := true
 	for i := start; i < len(d.data); i++ {
 		switch c := d.data[i]; {
 		case c == '"':
-			s := d.data[start:i]
-			if !utf8.Valid(s) {
-				return "", false
+			if ascii {
+				d.size += i - start + 2
+			} else {
+				if !utf8.Valid(d.data[start:i]) {
+					return "", false
+				}
+				d.size += jsonstring.Len(d.text[start:i])
 			}
 			d.pos = i + 1
 			return d.text[start:i], true
 		case c == '\\' || c < 0x20:
 			return "", false
+		case c >= utf8.RuneSelf:
+			ascii = false
 		}
 	}
 	return "", false
@@ -228,6 +254,7 @@ func (d *fastDecoder) number() (any, bool) {
 	if err != nil {
 		return nil, false
 	}
-	d.pos = i
+	n, _ := jsonLen(f)
+	d.pos, d.size = i, d.size+n
 	return f, true
 }

@@ -3,6 +3,7 @@ package asl
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -12,7 +13,7 @@ var decodeCases = []string{
 	`{}`, `[]`, `null`, `true`, `false`, `0`, `-0`, `1.5e3`, `-12.25E-2`, `"x"`, ` {"a" : [1, 2 ,{"b":null}] } `,
 	`{"a":1,"a":2}`, `{"é":"ü\u2028"}`, `"\u00e9\n\t\"\\"`, `"\ud800"`, "\"\xff\"", "{\"\xff\":1}", `1e400`, `-`, `01`, `1.`, `.5`,
 	`1e`, `[1,]`, `{"a":1,}`, `{"a"}`, `{a:1}`, `[1 2]`, `"unterminated`, "\"tab\tinside\"", `tru`, `nul`, `{"a":1} x`, ``, `   `,
-	`[[[[[[[[[[]]]]]]]]]]`, `{"k":{"k":{"k":[1,"2",3.5,true,null]}}}`, `123456789012345678901234567890`, `0.1`, `-0.0`,
+	`[[[[[[[[[[]]]]]]]]]]`, `{"a":"x","a":"longer"}`, `[" ", "é", 1e2, 1.50, -0, 1E-7]`, `{"k":{"k":{"k":[1,"2",3.5,true,null]}}}`, `123456789012345678901234567890`, `0.1`, `-0.0`,
 }
 
 func TestDecodeJSONMatchesEncodingJSON(t *testing.T) {
@@ -40,5 +41,14 @@ func checkDecode(t *testing.T, doc string) {
 		t.Errorf("decodeJSON(%q): error %q, encoding/json's %q", doc, err, wantErr)
 	case err == nil && !reflect.DeepEqual(got, want):
 		t.Errorf("decodeJSON(%q) = %#v, encoding/json gives %#v", doc, got, want)
+	}
+	// The size counted while decoding is the encoding's, or more where
+	// a repeated key was dropped; never less, or the payload limit
+	// could be passed unseen.
+	if _, size, err := decodeJSONSized([]byte(doc)); err == nil && size >= 0 {
+		n := len(toJSON(got))
+		if size < n || size > n && !strings.Contains(doc, ",") {
+			t.Errorf("decodeJSONSized(%q) counted %d bytes; its encoding %s has %d", doc, size, toJSON(got), n)
+		}
 	}
 }

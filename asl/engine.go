@@ -152,7 +152,7 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	if len(input) == 0 {
 		input = []byte("{}")
 	}
-	in, err := decodeJSON(input)
+	in, inputLen, err := decodeJSONSized(input)
 	if err != nil {
 		return nil, fmt.Errorf("the input is not JSON: %v", err)
 	}
@@ -223,7 +223,7 @@ func (e *Engine) Start(ctx context.Context, sm *StateMachine, input []byte, name
 	finished := e.watchTimeout(runCtx, timeout, cancel, timeoutCause)
 	x.dispatch(e.clock, func() {
 		var last int64 = 1
-		out, fail := x.rt.runGuarded(runCtx, sm, in, &last)
+		out, fail := x.rt.runGuarded(runCtx, sm, in, inputLen, &last)
 		finished()
 		x.finish(out, fail, context.Cause(runCtx), last)
 		cancel(nil)

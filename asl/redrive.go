@@ -210,5 +210,5 @@ func (e *Engine) Redrive(ctx context.Context, x *Execution, sm *StateMachine) er
 // recoverRuntime.
 func (rt *runtime) resumeGuarded(ctx context.Context, sm *StateMachine, p *resumePoint, last *int64) (out any, fail *Failure) {
 	defer recoverRuntime(&fail)
-	return rt.runFrom(ctx, sm, p.state, p.input, p.vars, nil, last)
+	return rt.runFrom(ctx, sm, p.state, p.input, -1, p.vars, nil, last)
 }

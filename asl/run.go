@@ -54,16 +54,17 @@ func (rt *runtime) eventPayload(f *frame, typ string, details, value any) {
 
 // runMachine runs a state machine (or branch, or iteration) to its end.
 func (rt *runtime) runMachine(ctx context.Context, sm *StateMachine, input any, vars *variables, item *mapItem, last *int64) (any, *Failure) {
-	return rt.runFrom(ctx, sm, sm.StartAt, input, vars, item, last)
+	return rt.runFrom(ctx, sm, sm.StartAt, input, -1, vars, item, last)
 }
 
 // runFrom runs a state machine from the state name (a redrive resumes
 // there) to its end; at the top level it notes where it stopped.
-func (rt *runtime) runFrom(ctx context.Context, sm *StateMachine, name string, input any, vars *variables, item *mapItem, last *int64) (any, *Failure) {
+// inputLen is input's encoded size, or a bound on it, if known, else -1.
+func (rt *runtime) runFrom(ctx context.Context, sm *StateMachine, name string, input any, inputLen int, vars *variables, item *mapItem, last *int64) (any, *Failure) {
 	if vars == nil {
 		vars = &variables{}
 	}
-	f := &frame{vars: vars, item: item, last: last, inputLen: -1}
+	f := &frame{vars: vars, item: item, last: last, inputLen: inputLen}
 	for steps := 0; ; steps++ {
 		if err := ctx.Err(); err != nil {
 			rt.noteResume(f, name, input)
@@ -98,9 +99,9 @@ func recoverRuntime(fail **Failure) {
 }
 
 // runGuarded is runMachine under recoverRuntime.
-func (rt *runtime) runGuarded(ctx context.Context, sm *StateMachine, input any, last *int64) (out any, fail *Failure) {
+func (rt *runtime) runGuarded(ctx context.Context, sm *StateMachine, input any, inputLen int, last *int64) (out any, fail *Failure) {
 	defer recoverRuntime(&fail)
-	return rt.runMachine(ctx, sm, input, nil, nil, last)
+	return rt.runFrom(ctx, sm, sm.StartAt, input, inputLen, nil, nil, last)
 }
 
 // workGuarded is one unit of a fanOut under recoverRuntime.
