@@ -56,6 +56,55 @@ func Shared(c Configuration) (*Assembly, error) {
 	return Read(dir)
 }
 
+// Own returns the directory of a test package's own synthesis, made by
+// calling synthesize on a fresh directory only if none of the same
+// sources exists: a package that synthesizes its own apps (package
+// cdksynth) then starts no jsii kernel until its sources change. The key
+// is Shared's with the package's own files (every file in the test's
+// directory, tests included: they build the apps) and name; the same lock
+// and atomic move apply. Tests must only read the directory.
+func Own(name string, synthesize func(dir string) error) (string, error) {
+	root := ModuleRoot()
+	key, err := sourceKey(root, "own/"+name)
+	if err != nil {
+		return "", err
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	pkgKey, err := dirKey(root, wd)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(key + pkgKey))
+	return shared(filepath.Join(root, sharedDir), "own-"+name, hex.EncodeToString(sum[:]), synthesize)
+}
+
+// dirKey hashes the regular files directly in dir, by their path from
+// root.
+func dirKey(root, dir string) (string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, e := range entries { // ReadDir sorts by name
+		if !e.Type().IsRegular() {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return "", err
+		}
+		rel, _ := filepath.Rel(root, path)
+		fmt.Fprintf(h, "%s\n%d\n", rel, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
 // shared returns base/<name>-<key>, made by calling synthesize on a temporary
 // directory under the configuration's lock unless it exists already.
 func shared(base, name, key string, synthesize func(dir string) error) (string, error) {
@@ -68,7 +117,7 @@ func shared(base, name, key string, synthesize func(dir string) error) (string, 
 	}
 	defer unlock()
 	dir := filepath.Join(base, name+"-"+key[:16])
-	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err == nil {
+	if st, err := os.Stat(dir); err == nil && st.IsDir() { // moved into place complete
 		return dir, nil
 	}
 	tmp, err := os.MkdirTemp(base, "."+name+"-*")

@@ -124,3 +124,35 @@ func TestSourceKeyFollowsWhatTheBuildReads(t *testing.T) {
 		t.Error("two configurations share a key")
 	}
 }
+
+// TestOwnKeyFollowsThePackagesFiles: a test package's own synthesis is
+// made again when any file of the package changes, its tests included,
+// since they build the apps.
+func TestOwnKeyFollowsThePackagesFiles(t *testing.T) {
+	root := t.TempDir()
+	pkg := filepath.Join(root, "test", "own")
+	if err := os.MkdirAll(pkg, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, content string) {
+		if err := os.WriteFile(filepath.Join(pkg, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("own_test.go", "package own\n")
+	before, err := dirKey(root, pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := dirKey(root, pkg); again != before {
+		t.Fatal("the key of unchanged files changed")
+	}
+	write("own_test.go", "package own // the app has one more stack\n")
+	if after, _ := dirKey(root, pkg); after == before {
+		t.Error("a change to the package's test kept the key")
+	}
+	write("testdata.json", "{}")
+	if added, _ := dirKey(root, pkg); added == before {
+		t.Error("a new file kept the key")
+	}
+}

@@ -68,14 +68,19 @@ func workflow(v variant) func(app awscdk.App) {
 var dirs = map[string]string{}
 
 func TestMain(m *testing.M) {
+	changed := base
+	changed.recordName, changed.catch, changed.timeout, changed.widenRole = "StoreOrder", false, 10*time.Second, true
+	variants := map[string]variant{"base": base, "changed": changed}
 	os.Exit(cdksynth.Main(m, "review", func(dir string) error {
-		changed := base
-		changed.recordName, changed.catch, changed.timeout, changed.widenRole = "StoreOrder", false, 10*time.Second, true
-		for name, v := range map[string]variant{"base": base, "changed": changed} {
-			dirs[name] = filepath.Join(dir, name)
-			if _, err := cdksynth.SynthApp(dirs[name], workflow(v)); err != nil {
+		for name, v := range variants {
+			if _, err := cdksynth.SynthApp(filepath.Join(dir, name), workflow(v)); err != nil {
 				return err
 			}
+		}
+		return nil
+	}, func(dir string) error {
+		for name := range variants {
+			dirs[name] = filepath.Join(dir, name)
 		}
 		return nil
 	}))

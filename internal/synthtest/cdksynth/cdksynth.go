@@ -33,24 +33,28 @@ func SynthApp(outdir string, build func(app awscdk.App)) (*synthtest.Assembly, e
 	return synthtest.Read(outdir)
 }
 
-// Main runs a test package that synthesizes once: it puts the pinned Node
-// first, turns off the template validator (seconds per synth; `make synth`
-// keeps it on), calls synth with a fresh directory, runs the tests, then
-// removes the directory and stops the jsii kernel. Use it as
+// Main runs a test package that synthesizes its own apps: synth makes
+// them in the directory it is given, and use reads them from the
+// directory they are in. synth runs only when no synthesis of the same
+// sources is cached (synthtest.Own: the module's sources and the
+// package's own files); a package whose tests make no other jsii call
+// then starts no jsii kernel at all. The pinned Node comes first on PATH
+// and the template validator is off (seconds per synth; `make synth`
+// keeps it on).
+// Use it as
 //
-//	func TestMain(m *testing.M) { os.Exit(cdksynth.Main(m, "orders", synth)) }
-func Main(m *testing.M, name string, synth func(dir string) error) int {
+//	func TestMain(m *testing.M) { os.Exit(cdksynth.Main(m, "orders", synth, use)) }
+func Main(m *testing.M, name string, synth, use func(dir string) error) int {
 	synthtest.UsePinnedNode()
 	os.Setenv("CDK_VALIDATION", "false")
 	defer jsii.Close()
-	dir, err := os.MkdirTemp("", name+"-synth-")
+	dir, err := synthtest.Own(name, synth)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintln(os.Stderr, "synth:", err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
-	if err := synth(dir); err != nil {
-		fmt.Fprintln(os.Stderr, "synth:", err)
+	if err := use(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "reading the synthesis:", err)
 		return 1
 	}
 	return m.Run()
