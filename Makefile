@@ -41,8 +41,12 @@ cli: deps
 ## test: unit, conformance, differential (against aws-local-stepfunctions), synthesis and behaviour tests with -short (what is slow by nature is make check's); then examples/, a module of its own that uses this one as a library, synthesized with cdk-nag (the developer loop)
 test: deps
 	@# examples/ runs beside the module's packages, its output printed after theirs.
-	out=$$(mktemp); (cd examples && $(GO) test -short ./... >"$$out" 2>&1) & examples=$$!; \
-	SFNKIT_REQUIRE_DIFFERENTIAL=1 $(GO) test -short ./... || { wait $$examples; cat "$$out"; rm -f "$$out"; exit 1; }; \
+	@# -ldflags=-w links the test binaries without DWARF (a fifth of the link,
+	@# which is much of the loop); run go test without it to debug a test.
+	@# One package more than cores runs at once: several tests spend their
+	@# time waiting on processes they start (the AWS CLI, sfnkit serve).
+	out=$$(mktemp); (cd examples && $(GO) test -short -ldflags=-w ./... >"$$out" 2>&1) & examples=$$!; \
+	SFNKIT_REQUIRE_DIFFERENTIAL=1 $(GO) test -short -ldflags=-w -p $$(( $$(nproc) + 1 )) ./... || { wait $$examples; cat "$$out"; rm -f "$$out"; exit 1; }; \
 	status=0; wait $$examples || status=$$?; echo "examples/:"; cat "$$out"; rm -f "$$out"; exit $$status
 
 ## slow: the tests that -short skips, slow by nature (every scenario through serve with each function a process; CDK's template validator run for real)
