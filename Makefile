@@ -24,12 +24,17 @@ EDGE_ADDR ?= 127.0.0.1:4566
 .PHONY: synth cli test slow race determinism bench-smoke localapp check demo render lint deploy deploy-local up browser smoke diff bootstrap deps clean
 
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
-synth: deps
+synth: .build/go-modules.stamp
 	rm -f cdk.out/*-NagReport.csv # reports of renamed stacks would linger
-	@# On a fresh machine the app waits minutes for the CDK bindings to compile,
-	@# mostly on one core: the handlers and the summary compile on the other.
+	@# On a fresh machine the app waits minutes for the CDK bindings to compile:
+	@# npm installs the CDK CLI meanwhile (it waits on the network), and the
+	@# handlers and the summary compile beside the app. cdk synth then finds
+	@# the app built (cdk.json's go build links nothing new).
+	$(MAKE) --no-print-directory node_modules/.installed & npm=$$!; \
 	( $(GO) build -o .build/prebuild ./internal/gobuild/prebuild && .build/prebuild ./lambdas/cmd/... ) & handlers=$$!; \
 	$(GO) build -o .build/summarize ./internal/review/summary/summarize & summarize=$$!; \
+	$(GO) build -o .build/sfnkit-app . || { wait; exit 1; }; \
+	wait $$npm || { wait; exit 1; }; \
 	$(CDK) synth --quiet || { wait; exit 1; }; \
 	wait $$handlers || true; wait $$summarize
 	.build/summarize cdk.out
@@ -124,7 +129,11 @@ smoke: cli
 bootstrap: deps
 	$(CDK) bootstrap
 
-deps: node_modules/.installed .build/go-modules.stamp
+## deps: install the pinned npm packages and download the Go modules, both at once (each mostly waits on the network)
+deps:
+	$(MAKE) --no-print-directory node_modules/.installed & npm=$$!; \
+	$(MAKE) --no-print-directory .build/go-modules.stamp || { wait; exit 1; }; \
+	wait $$npm
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
