@@ -24,12 +24,13 @@ EDGE_ADDR ?= 127.0.0.1:4566
 .PHONY: synth cli test slow race determinism bench-smoke localapp check demo render lint deploy deploy-local up browser smoke diff bootstrap deps clean
 
 ## synth: install the tools, build, synthesize every stack into cdk.out with cdk-nag enforced, summarize
-synth: .build/go-modules.stamp
+synth:
 	rm -f cdk.out/*-NagReport.csv # reports of renamed stacks would linger
 	@# On a fresh machine the app waits minutes for the CDK bindings to compile:
 	@# npm installs the CDK CLI meanwhile (it waits on the network), and the
-	@# handlers and the summary compile beside the app. cdk synth then finds
-	@# the app built (cdk.json's go build links nothing new).
+	@# handlers and the summary compile beside the app. Each go build downloads
+	@# the modules it needs (only those: not the tests' or the linters'). cdk
+	@# synth then finds the app built (cdk.json's go build links nothing new).
 	$(MAKE) --no-print-directory node_modules/.installed & npm=$$!; \
 	( $(GO) build -o .build/prebuild ./internal/gobuild/prebuild && .build/prebuild ./lambdas/cmd/... ) & handlers=$$!; \
 	$(GO) build -o .build/summarize ./internal/review/summary/summarize & summarize=$$!; \
