@@ -3,7 +3,9 @@ package asl
 import (
 	"container/heap"
 	"context"
+	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -96,11 +98,14 @@ func (s *realSignal) Wait(ctx context.Context, timeout time.Duration) (bool, err
 // for a token times out only when nothing else can happen — or when the
 // clock is advanced while held.
 type VirtualClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	busy   int
-	timers timerHeap
-	seq    int
+	mu  sync.Mutex
+	now time.Time
+	// nowNanos is now for Now, which every history event reads: a load
+	// instead of the lock. It is written with now, under mu.
+	nowNanos atomic.Int64
+	busy     int
+	timers   timerHeap
+	seq      int
 	// waiting holds every waiting signal with its context: a waiter whose
 	// context ended must run before time moves on.
 	waiting map[*virtualSignal]context.Context
@@ -110,11 +115,29 @@ var _ Clock = (*VirtualClock)(nil)
 
 // NewVirtualClock starts virtual time at start.
 func NewVirtualClock(start time.Time) *VirtualClock {
-	return &VirtualClock{now: start.UTC()}
+	v := &VirtualClock{}
+	v.setNowLocked(start.UTC())
+	return v
 }
+
+// setNowLocked moves the time to t; hold mu, or own v alone.
+func (v *VirtualClock) setNowLocked(t time.Time) {
+	v.now = t
+	n := t.UnixNano()
+	if !time.Unix(0, n).Equal(t) { // before 1678 or after 2262: Now takes the lock
+		n = outsideNanos
+	}
+	v.nowNanos.Store(n)
+}
+
+// outsideNanos marks a time UnixNano cannot hold.
+const outsideNanos = math.MinInt64
 
 // Now implements Clock.
 func (v *VirtualClock) Now() time.Time {
+	if n := v.nowNanos.Load(); n != outsideNanos {
+		return time.Unix(0, n).UTC()
+	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.now
@@ -169,7 +192,7 @@ func (v *VirtualClock) Advance(d time.Duration) {
 	for v.timers.Len() > 0 && !v.timers[0].at.After(target) {
 		v.fireLocked(heap.Pop(&v.timers).(*vtimer))
 	}
-	v.now = maxTime(v.now, target)
+	v.setNowLocked(maxTime(v.now, target))
 	v.mu.Unlock()
 }
 
@@ -194,14 +217,14 @@ func (v *VirtualClock) advanceLocked() {
 // waiter or calls its function.
 func (v *VirtualClock) fireLocked(t *vtimer) {
 	if t.fn != nil {
-		v.now = maxTime(v.now, t.at)
+		v.setNowLocked(maxTime(v.now, t.at))
 		t.fn()
 		return
 	}
 	if t.sig.woken {
 		return
 	}
-	v.now = maxTime(v.now, t.at)
+	v.setNowLocked(maxTime(v.now, t.at))
 	t.sig.wakeLocked(true)
 }
 

@@ -118,3 +118,16 @@ func TestWaitRunsTheExecution(t *testing.T) {
 		}
 	}
 }
+
+// TestVirtualClockKeepsTimesUnixNanoCannotHold: Now reads the time
+// without the lock as Unix nanoseconds, which span 1678 to 2262; a clock
+// started outside that span still tells its time.
+func TestVirtualClockKeepsTimesUnixNanoCannotHold(t *testing.T) {
+	for _, start := range []time.Time{{}, time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 2, 4, 5, 6, 7, time.UTC)} {
+		v := NewVirtualClock(start)
+		v.Advance(time.Hour)
+		if got, want := v.Now(), start.Add(time.Hour); !got.Equal(want) {
+			t.Errorf("started at %v: Now is %v after an hour; want %v", start, got, want)
+		}
+	}
+}
