@@ -3,22 +3,24 @@ package app_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
-
-	"github.com/sfnkit/sfnkit/constructs/cdkapp"
-	"github.com/sfnkit/sfnkit/constructs/nag"
 	"github.com/sfnkit/sfnkit/examples/app"
 )
 
 // assembly is the app's cloud assembly, synthesized once for every test.
 var assembly string
 
+// TestMain synthesizes the app as `cdk synth` runs it: cdk.json's app
+// command (this module's main package, cdkapp.Main: cdk-nag applied, and
+// CDK's template validation on the templates it has not passed before)
+// from the module root, so the handlers' relative entries resolve, with
+// cdk.json's context, into a directory of its own.
 func TestMain(m *testing.M) {
 	code := func() int {
 		dir, err := os.MkdirTemp("", "examples-synth-")
@@ -26,20 +28,45 @@ func TestMain(m *testing.M) {
 			panic(err)
 		}
 		defer os.RemoveAll(dir)
-		// The app is synthesized from the module root, as `cdk synth` runs
-		// it, so the handlers' relative entries resolve.
+		// The tests run from the module root too, as the team runs its tools.
 		if err := os.Chdir(".."); err != nil {
 			panic(err)
 		}
-		synthApp := cdkapp.New(&awscdk.AppProps{Outdir: jsii.String(dir)})
-		app.Build(synthApp)
-		nag.Apply(synthApp)
-		synthApp.Synth(nil)
+		if err := synth(dir); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
 		assembly = dir
 		return m.Run()
 	}()
-	jsii.Close()
 	os.Exit(code)
+}
+
+// synth runs the app with the CDK CLI's protocol: the output directory
+// and the context in the environment.
+func synth(outdir string) error {
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	raw, err := os.ReadFile(filepath.Join(root, "cdk.json"))
+	if err != nil {
+		return err
+	}
+	var cdkJSON struct {
+		App     string          `json:"app"`
+		Context json.RawMessage `json:"context"`
+	}
+	if err := json.Unmarshal(raw, &cdkJSON); err != nil {
+		return fmt.Errorf("cdk.json: %v", err)
+	}
+	cmd := exec.Command("bash", "-c", cdkJSON.App)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "CDK_CONTEXT_JSON="+string(cdkJSON.Context))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("synthesizing with %q: %v\n%s", cdkJSON.App, err, out)
+	}
+	return nil
 }
 
 type resource struct {
