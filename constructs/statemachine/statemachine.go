@@ -31,6 +31,7 @@ import (
 
 	"github.com/sfnkit/sfnkit/constructs/encrypted"
 	"github.com/sfnkit/sfnkit/constructs/nag"
+	"github.com/sfnkit/sfnkit/internal/policydoc"
 )
 
 // StateMachine is a state machine and everything made for it.
@@ -55,11 +56,11 @@ type StateMachine struct {
 }
 
 // LogDeliveryActions and TracingActions are what the execution role is
-// granted on Resource "*" for logging and X-Ray; AllowUnscoped adds to them.
+// granted on Resource "*" for logging and X-Ray (policydoc's lists);
+// AllowUnscoped adds to them.
 var (
-	LogDeliveryActions = []string{"logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies",
-		"logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:UpdateLogDelivery"}
-	TracingActions = []string{"xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"}
+	LogDeliveryActions = policydoc.LogDeliveryActions
+	TracingActions     = policydoc.TracingActions
 )
 
 // New defines the state machine. Invalid props panic with a message naming

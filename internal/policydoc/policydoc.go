@@ -35,3 +35,13 @@ func asList(v any) []any {
 	}
 	return []any{v}
 }
+
+// LogDeliveryActions and TracingActions support no resource-level
+// permissions, so a state machine's execution role is granted them on
+// Resource "*" for logging and X-Ray (constructs/statemachine). They are
+// here, without CDK, for the tests that check every "*" grant.
+var (
+	LogDeliveryActions = []string{"logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies",
+		"logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:UpdateLogDelivery"}
+	TracingActions = []string{"xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"}
+)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/sfnkit/sfnkit/asl"
 	"github.com/sfnkit/sfnkit/local/harness"
-	"github.com/sfnkit/sfnkit/workflows/retry"
+	"github.com/sfnkit/sfnkit/workflows/retry/policy"
 
 	etl "github.com/sfnkit/sfnkit/workflows/etl/contract"
 	images "github.com/sfnkit/sfnkit/workflows/imageprocessing/contract"
@@ -124,8 +124,8 @@ func TestTransientFaultsAreRetried(t *testing.T) {
 // in the Fail state of the failed stage, or still succeeds when only
 // bookkeeping failed.
 func TestPersistentFaults(t *testing.T) {
-	standard := 1 + retry.MaxAttempts
-	compensation := 1 + retry.CompensationMaxAttempts
+	standard := 1 + policy.MaxAttempts
+	compensation := 1 + policy.CompensationMaxAttempts
 	const anyCount = -1 // parallel iterations: the first to fail stops the others mid-retry
 	tests := []struct {
 		scenario, state string

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sfnkit/sfnkit/constructs/statemachine"
+	"github.com/sfnkit/sfnkit/internal/policydoc"
 	"github.com/sfnkit/sfnkit/internal/synthtest"
 )
 
@@ -13,7 +13,7 @@ import (
 // granted on Resource "*", because none of them supports resource-level
 // permissions: CloudWatch Logs delivery and X-Ray for every state machine
 // and function, and Rekognition's label detection for the image workflow.
-var justifiedUnscoped = slices.Concat(statemachine.LogDeliveryActions, statemachine.TracingActions,
+var justifiedUnscoped = slices.Concat(policydoc.LogDeliveryActions, policydoc.TracingActions,
 	[]string{"rekognition:detectLabels", "rekognition:detectModerationLabels"})
 
 // TestOnlyJustifiedActionsOnEveryResource collects every action granted on

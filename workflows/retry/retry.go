@@ -8,43 +8,34 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/sfnkit/sfnkit/workflows/retry/policy"
 )
 
-// LambdaServiceErrors are the transient errors of invoking a Lambda function
-// that AWS recommends every Lambda task retries.
-var LambdaServiceErrors = []string{
-	"Lambda.ServiceException",
-	"Lambda.AWSLambdaException",
-	"Lambda.SdkClientException",
-	"Lambda.TooManyRequestsException",
-}
+// LambdaServiceErrors are the transient errors of invoking a Lambda
+// function that AWS recommends every Lambda task retries
+// (policy.LambdaServiceErrors).
+var LambdaServiceErrors = policy.LambdaServiceErrors
 
-// The standard policy: 1 s, then doubling, each wait capped at MaxDelay and
-// drawn with full jitter so that executions failing together do not retry
-// in step.
+// The standard and compensation policies' values, from package policy.
 const (
-	Interval    = time.Second
-	MaxAttempts = 3
-	BackoffRate = 2
-	MaxDelay    = 10 * time.Second
-)
-
-// The compensation policy: compensations must eventually succeed, so they
-// retry for hours (bounded by the execution timeout) before giving up.
-const (
-	CompensationInterval    = 5 * time.Second
-	CompensationMaxAttempts = 100
-	CompensationMaxDelay    = 5 * time.Minute
+	Interval                = policy.Interval
+	MaxAttempts             = policy.MaxAttempts
+	BackoffRate             = policy.BackoffRate
+	MaxDelay                = policy.MaxDelay
+	CompensationInterval    = policy.CompensationInterval
+	CompensationMaxAttempts = policy.CompensationMaxAttempts
+	CompensationMaxDelay    = policy.CompensationMaxDelay
 )
 
 // Standard returns the standard retry policy for the given errors.
 func Standard(errors ...string) *awsstepfunctions.RetryProps {
-	return policy(errors, Interval, MaxAttempts, MaxDelay)
+	return props(errors, Interval, MaxAttempts, MaxDelay)
 }
 
 // Compensation returns the compensation policy for the given errors.
 func Compensation(errors ...string) *awsstepfunctions.RetryProps {
-	return policy(errors, CompensationInterval, CompensationMaxAttempts, CompensationMaxDelay)
+	return props(errors, CompensationInterval, CompensationMaxAttempts, CompensationMaxDelay)
 }
 
 // Never returns a retrier that does not retry the given errors. Placed
@@ -54,7 +45,7 @@ func Never(errors ...string) *awsstepfunctions.RetryProps {
 	return &awsstepfunctions.RetryProps{Errors: jsii.Strings(errors...), MaxAttempts: jsii.Number(0)}
 }
 
-func policy(errors []string, interval time.Duration, attempts int, maxDelay time.Duration) *awsstepfunctions.RetryProps {
+func props(errors []string, interval time.Duration, attempts int, maxDelay time.Duration) *awsstepfunctions.RetryProps {
 	return &awsstepfunctions.RetryProps{
 		Errors:         jsii.Strings(errors...),
 		Interval:       awscdk.Duration_Seconds(jsii.Number(interval.Seconds())),
