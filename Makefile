@@ -31,7 +31,7 @@ synth:
 	@# handlers and the summary compile beside the app. Each go build downloads
 	@# the modules it needs (only those: not the tests' or the linters'). cdk
 	@# synth then finds the app built (cdk.json's go build links nothing new).
-	$(MAKE) --no-print-directory node_modules/.installed & npm=$$!; \
+	$(MAKE) -s --no-print-directory node_modules/.installed & npm=$$!; \
 	( $(GO) build -o .build/prebuild ./internal/gobuild/prebuild && .build/prebuild ./lambdas/cmd/... ) & handlers=$$!; \
 	$(GO) build -o .build/summarize ./internal/review/summary/summarize & summarize=$$!; \
 	$(GO) build -o .build/sfnkit-app . || { wait; exit 1; }; \
@@ -135,8 +135,8 @@ bootstrap: deps
 
 ## deps: install the pinned npm packages and download the Go modules, both at once (each mostly waits on the network)
 deps:
-	$(MAKE) --no-print-directory node_modules/.installed & npm=$$!; \
-	$(MAKE) --no-print-directory .build/go-modules.stamp || { wait; exit 1; }; \
+	$(MAKE) -s --no-print-directory node_modules/.installed & npm=$$!; \
+	$(MAKE) -s --no-print-directory .build/go-modules.stamp || { wait; exit 1; }; \
 	wait $$npm
 
 node_modules/.installed: package.json package-lock.json
