@@ -61,7 +61,7 @@ func main() {
 	template := flag.String("template", "cdk.out/SfnkitOrderFulfillment.template.json", "the synthesized order stack")
 	duration := flag.Duration("duration", 5*time.Second, "how long to run each measurement")
 	concurrency := flag.Int("concurrency", 64, "executions in flight for the concurrent measurement")
-	rounds := flag.Int("rounds", 3, "interleaved rounds of both engines; the table gives each column's median")
+	rounds := flag.Int("rounds", 5, "interleaved rounds of both engines; the table gives each column's median")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the asl engine's replayed executions to this file")
 	memProfile := flag.String("memprofile", "", "write an allocation profile of the asl engine's replayed executions to this file")
 	flag.Parse()
@@ -115,6 +115,7 @@ func run(templatePath string, d time.Duration, concurrency, rounds int, cpuProfi
 	fmt.Printf("%-52s %14.0f %14.0f\n", "aws-local-stepfunctions 3.0.0, same responses", reference.Sequential, reference.Concurrent)
 	fmt.Printf("%-52s %13.1fx %13.1fx\n", "ratio", replayed.Sequential/reference.Sequential, replayed.Concurrent/reference.Concurrent)
 	fmt.Printf("%-52s %14.0f %14.0f\n", "sfnkit asl, real Go handlers and AWS fakes", real.Sequential, real.Concurrent)
+	fmt.Printf("\nrounds, sequential/s: sfnkit asl %s; aws-local-stepfunctions %s\n", column(ours), column(theirs))
 	fmt.Printf("\nsfnkit asl, recorded responses: %.0f allocations (%.1f KB) per execution, %d state transitions, %.2f µs per transition (sequential)\n",
 		c.allocs, c.bytes/1024, c.transitions, 1e6/replayed.Sequential/float64(c.transitions))
 	return nil
@@ -126,6 +127,15 @@ func choose(profiled bool, path string) string {
 		return path
 	}
 	return ""
+}
+
+// column lists each round's sequential rate.
+func column(ms []measurement) string {
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = fmt.Sprintf("%.0f", m.Sequential)
+	}
+	return strings.Join(parts, " ")
 }
 
 // median is the per-column median of ms.
