@@ -38,7 +38,7 @@ func (rt *runtime) childrenSnapshot() []ChildExecution {
 func (rt *runtime) distributedMap(ctx context.Context, st *State, input any, sc *scope, items []any, limit int, f *frame) (any, *Failure) {
 	selected := make([]any, len(items))
 	for i, item := range items {
-		v, fail := rt.itemInput(st, sc, &frame{vars: f.vars, item: &mapItem{Index: i, Value: item}, last: new(int64)}, rt.clock.Now(), item, i)
+		v, fail := rt.itemInput(st, sc, &frame{vars: f.vars, item: &mapItem{Index: i, Value: item}, last: new(int64), inputLen: -1, stateInputLen: -1, outputLen: -1}, rt.clock.Now(), item, i)
 		if fail != nil {
 			return nil, fail
 		}

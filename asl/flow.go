@@ -160,7 +160,7 @@ func (rt *runtime) mapState(ctx context.Context, st *State, input any, f *frame,
 			return nil
 		}
 		last := start
-		iterFrame := &frame{vars: f.vars, item: &mapItem{Index: i, Value: items[i]}, last: &last}
+		iterFrame := &frame{vars: f.vars, item: &mapItem{Index: i, Value: items[i]}, last: &last, inputLen: -1, stateInputLen: -1, outputLen: -1}
 		itemInput, fail := rt.itemInput(st, sc, iterFrame, entered, items[i], i)
 		if fail != nil {
 			return fail

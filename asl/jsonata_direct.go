@@ -105,7 +105,11 @@ func (d *directExpr) bound(s *scope) int {
 		f := s.lazy.f
 		switch d.names[0] {
 		case "input":
-			return f.stateInputLen // a part of the input is no larger than it
+			// A part of the input is no larger than it, when this is the
+			// input whose size runState noted.
+			if f.stateInputLen > 0 && sameValue(s.states["input"], f.stateInput) {
+				return f.stateInputLen
+			}
 		case "result":
 			if f.measuredLen > 0 && sameValue(s.states["result"], f.measured) {
 				return f.measuredLen
@@ -189,7 +193,7 @@ func (p *directParser) expr() (directExpr, bool) {
 		for p.at < len(p.src) && p.src[p.at] == '.' {
 			p.at++
 			n := p.name()
-			if n == "" {
+			if n == "" || n == "true" || n == "false" || n == "null" { // JSONata reads these as values, not names
 				return directExpr{}, false
 			}
 			d.names = append(d.names, n)

@@ -40,6 +40,8 @@ func TestDirectJSONataAgreesWithGnata(t *testing.T) {
 		`$merge($states.input)`, `$merge([])`, `$merge([$states.input]).order`, "$states.input . order", "-1", "01",
 		"1.", "TRUE", "null", "$x.y", "$statesx.input", "$merge2([$states.input])", `{"a": $states.input /* c */}`,
 		`{$states.input.s: 1}`, `{"a": 1,}`, "$states.input.order.n + 1", `"a" & "b"`, "$states.input.order.1a",
+		// After a dot, JSONata reads true, false and null as values.
+		"$states.input.true", `{"a": $states.input.null}`, `$merge([{"a": $states.input.false}])`,
 	}
 	for _, expr := range notDirect {
 		c, _ := compileJSONata(expr)

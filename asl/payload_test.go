@@ -1,6 +1,7 @@
 package asl
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -72,4 +73,47 @@ func TestReservedRoomNeverFailsATemplate(t *testing.T) {
 	def := `{"StartAt":"P","States":{"P":{"Type":"Pass","ResultPath":"$.p","Parameters":{
 	  "a.$":"$.s","b.$":"$.s","c.$":"$.s","d.$":"$.s","f.$":"States.Format('{}{}', $.big, $.big)"},"OutputPath":"$.p.a","End":true}}}`
 	expectOutput(t, def, `{"s":"small","big":"`+big+`"}`, `"small"`, nil)
+}
+
+// TestSizeBoundsOnlyFromTheStatesOwnInput: a Map's ItemSelector reads
+// $states.input in a frame runState never measured (the iteration's);
+// its result is measured, and fails where it passes the limit, naming
+// ItemSelector, before any iteration starts.
+func TestSizeBoundsOnlyFromTheStatesOwnInput(t *testing.T) {
+	def := `{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","Items":"{% $states.input.items %}",
+	  "ItemSelector":"{% {\"a\": $states.input.big, \"b\": $states.input.big} %}",
+	  "ItemProcessor":{"StartAt":"In","States":{"In":{"Type":"Pass","End":true}}},"End":true}}}`
+	res, events := execute(t, def, `{"items":[1],"big":"`+strings.Repeat("x", 140*1024)+`"}`, nil)
+	if res.Error != ErrDataLimitExceeded || !strings.Contains(res.Cause, "ItemSelector") {
+		t.Fatalf("%s %s (%s); want %s naming ItemSelector", res.Status, res.Error, res.Cause, ErrDataLimitExceeded)
+	}
+	for _, e := range events {
+		if e.Type == "MapIterationStarted" {
+			t.Error("an iteration started with an item past the limit")
+		}
+	}
+}
+
+// TestReservedRoomDrawsRandomnessOnce: a template that calls States.UUID
+// is evaluated once even where the reservation would not fit, so a seeded
+// execution's UUIDs are the same as without the reservation.
+func TestReservedRoomDrawsRandomnessOnce(t *testing.T) {
+	input := `{"s":"small","big":"` + strings.Repeat("x", 60*1024) + `"}`
+	uuid := func(params string) any {
+		t.Helper()
+		sm, err := Parse([]byte(`{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{` + params + `},"OutputPath":"$.e","End":true}}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, _, err := NewEngine(Options{Seed: 42}).Run(context.Background(), sm, []byte(input))
+		if err != nil || res.Status != StatusSucceeded {
+			t.Fatalf("%v %s %s", err, res.Error, res.Cause)
+		}
+		return res.Output
+	}
+	reserved := uuid(`"a.$":"$.s","b.$":"$.s","c.$":"$.s","d.$":"$.s","e.$":"States.UUID()","f.$":"States.Format('{}{}', $.big, $.big)"`)
+	plain := uuid(`"a.$":"$.s","e.$":"States.UUID()"`)
+	if reserved != plain {
+		t.Errorf("the seeded UUID is %v with four input paths and %v with one: the template drew twice", reserved, plain)
+	}
 }

@@ -64,7 +64,7 @@ func (rt *runtime) runFrom(ctx context.Context, sm *StateMachine, name string, i
 	if vars == nil {
 		vars = &variables{}
 	}
-	f := &frame{vars: vars, item: item, last: last, inputLen: inputLen}
+	f := &frame{vars: vars, item: item, last: last, inputLen: inputLen, stateInputLen: -1, outputLen: -1}
 	for steps := 0; ; steps++ {
 		if err := ctx.Err(); err != nil {
 			rt.noteResume(f, name, input)

@@ -1,6 +1,7 @@
 package asl
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -17,6 +18,10 @@ type template struct {
 	// inputPaths counts the nodes that read a name-and-index path from
 	// the input (fromInput).
 	inputPaths int
+	// random is a template that calls States.UUID or States.MathRandom:
+	// evaluating it draws from the execution's seeded randomness, so it
+	// is evaluated once, measuring everything (see eval).
+	random bool
 	// err is why raw is not JSON, reported when the template is evaluated.
 	err error
 }
@@ -75,6 +80,7 @@ func compileTemplate(raw json.RawMessage) *template {
 	}
 	t := &template{root: compileTNode(v, "", "", "")}
 	t.inputPaths = countInputPaths(&t.root)
+	t.random = bytes.Contains(raw, []byte("States.UUID")) || bytes.Contains(raw, []byte("States.MathRandom"))
 	return t
 }
 
@@ -156,15 +162,16 @@ func (t *template) eval(field string, s *scope, rt *runtime) (any, error) {
 		return nil, failf(ErrRuntime, "%s is not JSON: %v", field, t.err)
 	}
 	left := MaxPayloadBytes
-	if t.inputPaths > 0 && s.lazy != nil {
+	if t.inputPaths > 0 && !t.random && s.lazy != nil {
 		// Each value a fromInput path reads is a part of the state's
 		// input, no larger than it: when the input's size is known and
 		// as many copies of it fit, their room is set aside instead of
 		// measuring each value. Should the rest not fit in what is left,
 		// the template is evaluated again measuring everything, so the
-		// reservation never fails a template that fits.
+		// reservation never fails a template that fits; evaluating twice
+		// is unseen, since the template draws no randomness.
 		f := s.lazy.f
-		if n := f.stateInputLen; n >= 0 && t.inputPaths*n <= MaxPayloadBytes && sameValue(s.input, f.stateInput) {
+		if n := f.stateInputLen; n > 0 && t.inputPaths*n <= MaxPayloadBytes && sameValue(s.input, f.stateInput) {
 			reserved := left - t.inputPaths*n
 			v, err := t.root.eval(field, s, rt, &reserved, true)
 			if err == nil || reserved >= 0 {

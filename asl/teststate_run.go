@@ -58,7 +58,7 @@ func (t *stateTest) run(ctx context.Context) (*TestStateResponse, error) {
 	vars.assign(t.vars)
 	var last int64
 	in := &inspection{context: t.context}
-	f := &frame{vars: vars, last: &last, inputLen: -1, inspect: in}
+	f := &frame{vars: vars, last: &last, inputLen: -1, stateInputLen: -1, outputLen: -1, inspect: in}
 
 	resp := &TestStateResponse{}
 	done := make(chan struct{})
@@ -228,7 +228,7 @@ func (t *stateTest) mapInputs(ctx context.Context, rt *runtime, st *State, sc *s
 	if st.ItemSelector != nil && items != nil {
 		selected := make([]any, len(items))
 		for i, item := range items {
-			iter := &frame{vars: f.vars, item: &mapItem{Index: i, Value: item}, last: f.last, inspect: f.inspect}
+			iter := &frame{vars: f.vars, item: &mapItem{Index: i, Value: item}, last: f.last, inputLen: -1, stateInputLen: -1, outputLen: -1, inspect: f.inspect}
 			v, fail := rt.itemInput(st, sc, iter, entered, item, i)
 			if fail != nil {
 				return fail
