@@ -155,33 +155,7 @@ func plainJSON(v any) bool {
 // plainJSONLen is plainJSON and, for a plain value, its encoded size, in
 // one walk: a task's result is checked and then measured (see
 // frame.measured).
-func plainJSONLen(v any) (int, bool) {
-	switch x := v.(type) {
-	case map[string]any:
-		n := 2 + max(len(x)-1, 0)
-		for k, e := range x {
-			m, ok := plainJSONLen(e)
-			if !ok {
-				return 0, false
-			}
-			n += jsonstring.Len(k) + 1 + m
-		}
-		return n, true
-	case []any:
-		n := 2 + max(len(x)-1, 0)
-		for _, e := range x {
-			m, ok := plainJSONLen(e)
-			if !ok {
-				return 0, false
-			}
-			n += m
-		}
-		return n, true
-	case nil, bool, string, float64:
-		return jsonLen(x)
-	}
-	return 0, false
-}
+func plainJSONLen(v any) (int, bool) { return encodedLen(v, true) }
 
 // jsonCopy deep-copies a value made of JSON's types, as decoding its
 // encoding would give it (numbers as float64). It reports false for any
@@ -242,7 +216,11 @@ func clone(v any) any {
 // jsonLen is len of the encoding appendJSON gives, without building it:
 // the engine checks every state's input and output against the payload
 // limit, and renders them for the history only when it is read.
-func jsonLen(v any) (int, bool) {
+func jsonLen(v any) (int, bool) { return encodedLen(v, false) }
+
+// encodedLen is jsonLen; with plainOnly, a value not made of JSON's types
+// (see plainJSON) reports false instead of being encoded.
+func encodedLen(v any, plainOnly bool) (int, bool) {
 	switch x := v.(type) {
 	case nil:
 		return 4, true
@@ -263,7 +241,7 @@ func jsonLen(v any) (int, bool) {
 	case map[string]any:
 		n := 2 + max(len(x)-1, 0) // braces, commas
 		for k, e := range x {
-			m, ok := jsonLen(e)
+			m, ok := encodedLen(e, plainOnly)
 			if !ok {
 				return 0, false
 			}
@@ -273,13 +251,16 @@ func jsonLen(v any) (int, bool) {
 	case []any:
 		n := 2 + max(len(x)-1, 0)
 		for _, e := range x {
-			m, ok := jsonLen(e)
+			m, ok := encodedLen(e, plainOnly)
 			if !ok {
 				return 0, false
 			}
 			n += m
 		}
 		return n, true
+	}
+	if plainOnly {
+		return 0, false
 	}
 	b, ok := appendJSON(nil, v)
 	return len(b), ok
