@@ -95,12 +95,8 @@ func setSteps(node any, steps []jp.Frag, value any, ref string) (any, error) {
 		out[string(f)] = child
 		return out, nil
 	case jp.Nth:
-		arr, ok := node.([]any)
-		i := int(f)
-		if i < 0 && ok {
-			i += len(arr)
-		}
-		if !ok || i < 0 || i >= len(arr) {
+		arr, i, ok := element(node, f)
+		if !ok {
 			return nil, failf(ErrResultPathMatchFailure, "unable to apply ResultPath %q: no element [%d] in the input", ref, int(f))
 		}
 		child, err := setSteps(arr[i], steps[1:], value, ref)
@@ -112,6 +108,18 @@ func setSteps(node any, steps []jp.Frag, value any, ref string) (any, error) {
 		return out, nil
 	}
 	return nil, failf(ErrResultPathMatchFailure, "unable to apply ResultPath %q", ref)
+}
+
+// element is the element an index step of a ResultPath names in node:
+// the array and the index (counted from the end when negative), or false
+// when node is not an array or has no such element.
+func element(node any, f jp.Nth) (arr []any, i int, ok bool) {
+	arr, ok = node.([]any)
+	i = int(f)
+	if i < 0 && ok {
+		i += len(arr)
+	}
+	return arr, i, ok && i >= 0 && i < len(arr)
 }
 
 func asFailure(err error) *Failure {

@@ -326,12 +326,8 @@ func setDelta(node any, steps []jp.Frag, valueLen int) (int, bool) {
 		}
 		return n, ok
 	case jp.Nth:
-		arr, ok := node.([]any)
-		i := int(f)
-		if i < 0 && ok {
-			i += len(arr)
-		}
-		if !ok || i < 0 || i >= len(arr) {
+		arr, i, ok := element(node, f)
+		if !ok {
 			return 0, false
 		}
 		return setDelta(arr[i], steps[1:], valueLen)
